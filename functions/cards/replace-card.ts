@@ -1,0 +1,21 @@
+import { today } from '../../shared/dates.ts';
+import { activeWhileValid, fullView, revocationDeltas } from '../../shared/domain/cards.ts';
+import { replacementOf } from '../../shared/domain/replacement.ts';
+import { cardOfOwnArea } from '../../shared/http/card-request.ts';
+import { httpHandler, json } from '../../shared/http/handler.ts';
+import type { Infer } from '../../shared/schema.ts';
+import type { replaceCard as replaceBody } from '../../shared/schemas.ts';
+import { replaceCard } from '../../shared/store/cards.ts';
+
+export const handler = httpHandler<Infer<typeof replaceBody>>(
+  'POST /v1/cards/{cardNumber}/replace',
+  async (request) => {
+    const old = await cardOfOwnArea(request);
+    const day = today(request.now);
+    const replacement = replacementOf(old, request.body.newCardNumber, request.principal, request.now, day);
+    // The old card stops and the new one starts today with the same validity: the two sets of deltas cancel.
+    const deltas = [...revocationDeltas(old, day), ...activeWhileValid(day, replacement.validUntil)];
+    await replaceCard(old, replacement, request.now, day, deltas);
+    return json(201, fullView(replacement, day));
+  },
+);

@@ -1,0 +1,19 @@
+import { today } from '../../shared/dates.ts';
+import { fullView, revocationDeltas } from '../../shared/domain/cards.ts';
+import { ApiError } from '../../shared/errors.ts';
+import { cardOfOwnArea } from '../../shared/http/card-request.ts';
+import { httpHandler, json } from '../../shared/http/handler.ts';
+import type { Infer } from '../../shared/schema.ts';
+import type { revokeCard as revokeBody } from '../../shared/schemas.ts';
+import { revokeCard } from '../../shared/store/cards.ts';
+
+export const handler = httpHandler<Infer<typeof revokeBody>>(
+  'POST /v1/cards/{cardNumber}/revoke',
+  async (request) => {
+    const card = await cardOfOwnArea(request);
+    if (card.revokedAt) throw new ApiError('CARD_REVOKED', `Card ${card.cardNumber} is already revoked.`);
+    const day = today(request.now);
+    await revokeCard(card, request.body.reason, request.now, day, revocationDeltas(card, day));
+    return json(200, fullView({ ...card, revokedAt: request.now.toISOString() }, day));
+  },
+);

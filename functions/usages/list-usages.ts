@@ -1,0 +1,54 @@
+import { toCsv } from '../../shared/csv.ts';
+import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
+import { addDays, today } from '../../shared/dates.ts';
+import { listedUsageView } from '../../shared/domain/usages.ts';
+import { invalid } from '../../shared/errors.ts';
+import { httpHandler, json } from '../../shared/http/handler.ts';
+import type { Infer } from '../../shared/schema.ts';
+import type { listUsagesQuery } from '../../shared/schemas.ts';
+import { listUsages, type UsageScope } from '../../shared/store/usages.ts';
+
+const columns = [
+  'usageId',
+  'cardNumber',
+  'venueId',
+  'areaId',
+  'occurredAt',
+  'sector',
+  'adults',
+  'children',
+  'voided',
+];
+export const defaultRangeDays = 60;
+
+export const handler = httpHandler<unknown, Infer<typeof listUsagesQuery>>(
+  'GET /v1/usages',
+  async ({ principal, query, now }) => {
+    const to = query.to ?? today(now);
+    const from = query.from ?? addDays(to, -defaultRangeDays);
+    if (from > to) throw invalid([{ field: 'from', problem: 'must not be after to' }]);
+    const scope: UsageScope =
+      principal.role === 'venue'
+        ? { venueId: principal.orgId }
+        : principal.role === 'area-admin'
+          ? { areaId: principal.areaId ?? '' }
+          : { national: true };
+    const page = await listUsages(scope, { from, to }, query.limit ?? 50, decodeCursor(query.cursor));
+    const items = page.items.map(listedUsageView);
+    const nextCursor = encodeCursor(
+      page.next || page.nextMonth
+        ? { key: page.next as Record<string, string>, month: page.nextMonth }
+        : undefined,
+    );
+    if (query.format === 'csv')
+      return {
+        statusCode: 200,
+        headers: {
+          'content-type': 'text/csv; charset=utf-8',
+          ...(nextCursor && { 'x-next-cursor': nextCursor }),
+        },
+        body: toCsv(columns, items),
+      };
+    return json(200, { items, ...(nextCursor && { nextCursor }) });
+  },
+);

@@ -1,0 +1,222 @@
+// The local stand-in for API Gateway (HTTP API): the same route table, the same authorizer with the same
+// result cache, the same handlers, called with the API Gateway v2 event shape.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ApiError } from '../../shared/errors.ts';
+import { errorBody } from '../../shared/http/responses.ts';
+import {
+  authCacheSeconds,
+  authorizerHandler,
+  defaultThrottle,
+  type Route,
+  routes,
+} from '../../shared/routes.ts';
+import { TokenBucket } from './token-bucket.ts';
+
+type Handler = (event: unknown, context: unknown) => Promise<APIGatewayProxyStructuredResultV2>;
+type Authorizer = (event: {
+  headers: Record<string, string>;
+}) => Promise<{ isAuthorized: boolean; context?: unknown }>;
+
+const projectRoot = join(import.meta.dirname, '..', '..');
+const maxBodyBytes = 10 * 1024 * 1024; // API Gateway's payload limit
+
+interface CompiledRoute {
+  readonly route: Route;
+  readonly pattern: RegExp;
+  readonly names: readonly string[];
+  readonly bucket: TokenBucket;
+}
+
+function compile(route: Route): CompiledRoute {
+  const names: string[] = [];
+  const source = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  const throttle = route.throttle ?? defaultThrottle;
+  return {
+    route,
+    pattern: new RegExp(`^${source}$`),
+    names,
+    bucket: new TokenBucket(throttle.rate, throttle.burst),
+  };
+}
+
+const loadHandler = async (file: string) =>
+  ((await import(pathToFileURL(join(projectRoot, file)).href)) as { handler: Handler }).handler;
+
+export interface Gateway {
+  readonly server: Server;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function startGateway(port: number, host = '127.0.0.1'): Promise<Gateway> {
+  const compiled = (routes as readonly Route[]).map(compile);
+  // Loaded once, like warm Lambda functions.
+  const handlers = new Map<string, Handler>();
+  for (const { route } of compiled) handlers.set(route.handler, await loadHandler(route.handler));
+  const authorizer = (await loadHandler(authorizerHandler)) as unknown as Authorizer;
+  const authCache = new Map<string, { context: unknown; expires: number }>();
+
+  async function authorize(header: string): Promise<unknown> {
+    const ttl = authCacheSeconds() * 1000;
+    const cached = authCache.get(header);
+    if (cached && cached.expires > Date.now()) return cached.context;
+    const result = await authorizer({ headers: { authorization: header } });
+    if (ttl > 0) authCache.set(header, { context: result.context, expires: Date.now() + ttl });
+    return result.context;
+  }
+
+  async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const method = request.method ?? 'GET';
+    const candidates = compiled.filter(({ pattern }) => pattern.test(url.pathname));
+    const match = candidates.find(({ route }) => route.method === method);
+    if (!match) {
+      // API Gateway answers unknown routes itself, in its own words.
+      return send(response, {
+        statusCode: 404,
+        headers: { 'content-type': 'application/json' },
+        body: '{"message":"Not Found"}',
+      });
+    }
+    if (!match.bucket.take()) {
+      const error = new ApiError('THROTTLED', 'Too many requests to this route; retry after a moment.');
+      return send(response, reply(429, errorBody(error, requestId), { 'retry-after': '1' }));
+    }
+    const body = await readBody(request);
+    if (body === undefined) {
+      return send(response, {
+        statusCode: 413,
+        headers: { 'content-type': 'application/json' },
+        body: '{"message":"Request Entity Too Large"}',
+      });
+    }
+    const headers = headersOf(request);
+    let authorizerContext: unknown;
+    if (match.route.roles !== 'public') {
+      // Like API Gateway: without the identity source the authorizer is not called at all.
+      if (!headers.authorization)
+        return send(response, {
+          statusCode: 401,
+          headers: { 'content-type': 'application/json' },
+          body: '{"message":"Unauthorized"}',
+        });
+      authorizerContext = await authorize(headers.authorization);
+    }
+    const values = match.pattern.exec(url.pathname)!.slice(1);
+    const pathParameters = Object.fromEntries(
+      match.names.map((name, i) => [name, decodeURIComponent(values[i]!)]),
+    );
+    const routeKey = `${match.route.method} ${match.route.path}`;
+    const now = new Date();
+    const event = {
+      version: '2.0',
+      routeKey,
+      rawPath: url.pathname,
+      rawQueryString: url.search.slice(1),
+      headers,
+      ...(url.search && { queryStringParameters: Object.fromEntries(url.searchParams) }),
+      ...(match.names.length > 0 && { pathParameters }),
+      ...(body.length > 0 && { body: body.toString('utf8') }),
+      isBase64Encoded: false,
+      requestContext: {
+        accountId: 'local',
+        apiId: 'local',
+        domainName: headers.host ?? 'localhost',
+        domainPrefix: 'localhost',
+        http: {
+          method,
+          path: url.pathname,
+          protocol: 'HTTP/1.1',
+          sourceIp: request.socket.remoteAddress ?? '',
+          userAgent: headers['user-agent'] ?? '',
+        },
+        requestId,
+        routeKey,
+        stage: '$default',
+        time: now.toUTCString(),
+        timeEpoch: now.getTime(),
+        ...(authorizerContext !== undefined && { authorizer: { lambda: authorizerContext } }),
+      },
+    };
+    const handler = handlers.get(match.route.handler)!;
+    const result = await handler(event, { awsRequestId: requestId, functionName: match.route.handler });
+    send(response, result);
+  }
+
+  const server = createServer((request, response) => {
+    serve(request, response).catch((error: unknown) => {
+      console.error(JSON.stringify({ level: 'error', where: 'gateway', error: String(error) }));
+      if (!response.headersSent)
+        send(response, {
+          statusCode: 500,
+          headers: { 'content-type': 'application/json' },
+          body: '{"message":"Internal Server Error"}',
+        });
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  return {
+    server,
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${boundPort}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+function headersOf(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return headers;
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > maxBodyBytes) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+const reply = (
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: status,
+  headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  body: JSON.stringify(body),
+});
+
+function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  const body = result.body ?? '';
+  response.writeHead(result.statusCode ?? 200, {
+    ...(result.headers as Record<string, string> | undefined),
+    'content-length': Buffer.byteLength(body),
+  });
+  response.end(body);
+}

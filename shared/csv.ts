@@ -1,0 +1,80 @@
+// RFC 4180 CSV: enough for the batch upload (spreadsheets saved as CSV) and the usage export.
+import { invalid } from './errors.ts';
+
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let i = 0;
+  const source = text.replace(/^\uFEFF/, '');
+  while (i < source.length) {
+    const char = source[i]!;
+    if (quoted) {
+      if (char === '"' && source[i + 1] === '"') {
+        cell += '"';
+        i += 2;
+        continue;
+      }
+      if (char === '"') quoted = false;
+      else cell += char;
+      i++;
+      continue;
+    }
+    if (char === '"' && cell === '') quoted = true;
+    else if (char === ',' || char === ';') {
+      row.push(cell);
+      cell = '';
+    } else if (char === '\n' || char === '\r') {
+      if (char === '\r' && source[i + 1] === '\n') i++;
+      row.push(cell);
+      if (row.some((value) => value !== '')) rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += char;
+    i++;
+  }
+  if (quoted) throw invalid([{ field: '(body)', problem: 'a quoted CSV cell is not closed' }]);
+  row.push(cell);
+  if (row.some((value) => value !== '')) rows.push(row);
+  return rows;
+}
+
+/** Rows as objects keyed by the header; numeric columns become numbers, empty cells are left out. */
+export function csvRecords(text: string, columns: readonly string[], numeric: readonly string[]) {
+  const [header, ...rows] = parseCsv(text);
+  if (!header) throw invalid([{ field: '(body)', problem: 'the CSV has no header row' }]);
+  const names = header.map((name) => name.trim());
+  const unknown = names.filter((name) => !columns.includes(name));
+  if (unknown.length > 0)
+    throw invalid(
+      unknown.map((name) => ({ field: name, problem: `is not a known column (${columns.join(', ')})` })),
+    );
+  return rows.map((cells, index) => {
+    if (cells.length > names.length)
+      return {
+        row: index + 2,
+        record: null,
+        problem: `has ${cells.length} cells, the header has ${names.length}`,
+      };
+    const record: Record<string, unknown> = {};
+    names.forEach((name, column) => {
+      const cell = cells[column]?.trim() ?? '';
+      if (cell === '') return;
+      record[name] = numeric.includes(name) && /^-?\d+$/.test(cell) ? Number(cell) : cell;
+    });
+    return { row: index + 2, record, problem: undefined };
+  });
+}
+
+function cell(value: unknown): string {
+  const text = value === undefined || value === null ? '' : String(value);
+  return /[",\n\r;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function toCsv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
+  return `${[
+    columns.join(','),
+    ...rows.map((row) => columns.map((column) => cell(row[column])).join(',')),
+  ].join('\n')}\n`;
+}

@@ -1,0 +1,50 @@
+// Calendar days are Europe/Helsinki days ("today" in the contract), handled as YYYY-MM-DD strings.
+const helsinkiDay = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Helsinki',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+export const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
+
+export function helsinkiDate(instant: Date): string {
+  return helsinkiDay.format(instant);
+}
+
+export function today(now: Date = new Date()): string {
+  return helsinkiDate(now);
+}
+
+export function isRealDay(day: string): boolean {
+  if (!dayPattern.test(day)) return false;
+  const date = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
+}
+
+export function addDays(day: string, days: number): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+/** Twelve months on, minus one day: the contract's card validity. 29 Feb rolls to 28 Feb. */
+export function oneYearValidity(from: string): string {
+  const [year, month, day] = from.split('-').map(Number) as [number, number, number];
+  const next = new Date(Date.UTC(year + 1, month - 1, day));
+  if (next.getUTCMonth() !== month - 1) next.setUTCDate(0);
+  return addDays(next.toISOString().slice(0, 10), -1);
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+const instantPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** An ISO 8601 instant that names its zone; answers it normalised to UTC milliseconds. */
+export function parseInstant(text: string): Date | undefined {
+  if (!instantPattern.test(text)) return undefined;
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}

@@ -1,0 +1,46 @@
+// API keys: "kk.<keyId>.<secret>". The id finds the stored item; only the SHA-256 of the whole key is
+// stored, so a leaked table holds no working key. 256 random bits per secret.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Role } from '../roles.ts';
+
+export interface ApiKeyRecord {
+  readonly keyId: string;
+  readonly orgId: string;
+  readonly role: Role;
+  readonly areaId?: string;
+  readonly secretHash: string;
+  readonly createdAt: string;
+  readonly lastUsedAt?: string;
+  readonly revokedAt?: string;
+}
+
+const hashOf = (apiKey: string) => createHash('sha256').update(apiKey).digest('hex');
+
+export function newApiKey(owner: { orgId: string; role: Role; areaId?: string }, now: Date) {
+  const keyId = `k${randomBytes(10).toString('hex')}`;
+  const apiKey = `kk.${keyId}.${randomBytes(32).toString('base64url')}`;
+  const record: ApiKeyRecord = {
+    keyId,
+    orgId: owner.orgId,
+    role: owner.role,
+    areaId: owner.areaId,
+    secretHash: hashOf(apiKey),
+    createdAt: now.toISOString(),
+  };
+  return { apiKey, record };
+}
+
+/** The key id inside a presented key, or undefined if it is not shaped like one of ours. */
+export function keyIdOf(apiKey: string): string | undefined {
+  const match = /^kk\.(k[0-9a-f]{20})\.[A-Za-z0-9_-]{43}$/.exec(apiKey);
+  return match?.[1];
+}
+
+export function keyMatches(record: ApiKeyRecord, apiKey: string): boolean {
+  return timingSafeEqual(Buffer.from(record.secretHash, 'hex'), Buffer.from(hashOf(apiKey), 'hex'));
+}
+
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}

@@ -1,0 +1,68 @@
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'PERSONAL_DATA_NOT_ALLOWED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CARD_NUMBER_TAKEN'
+  | 'MUNICIPALITY_ALREADY_IN_AREA'
+  | 'CONFLICT'
+  | 'CARD_EXPIRED'
+  | 'CARD_REVOKED'
+  | 'TOO_MANY_CHILDREN'
+  | 'VENUE_LIMIT_REACHED'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'ORGANISATION_INACTIVE'
+  | 'THROTTLED'
+  | 'INTERNAL';
+
+const statusOf: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  PERSONAL_DATA_NOT_ALLOWED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CARD_NUMBER_TAKEN: 409,
+  MUNICIPALITY_ALREADY_IN_AREA: 409,
+  CONFLICT: 409,
+  CARD_EXPIRED: 422,
+  CARD_REVOKED: 422,
+  TOO_MANY_CHILDREN: 422,
+  VENUE_LIMIT_REACHED: 422,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  ORGANISATION_INACTIVE: 422,
+  THROTTLED: 429,
+  INTERNAL: 500,
+};
+
+export interface ErrorDetail {
+  readonly field: string;
+  readonly problem: string;
+}
+
+/** An answer the client can act on; anything else that is thrown becomes a 500. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: readonly ErrorDetail[] | undefined;
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details?: readonly ErrorDetail[],
+    headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = statusOf[code];
+    this.details = details;
+    this.headers = headers;
+  }
+}
+
+export const invalid = (details: readonly ErrorDetail[], message = 'The request is not valid.') =>
+  new ApiError('VALIDATION_FAILED', message, details);
+
+export const notFound = (what: string) => new ApiError('NOT_FOUND', `${what} was not found.`);

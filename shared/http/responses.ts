@@ -1,0 +1,61 @@
+import type middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ApiError } from '../errors.ts';
+
+const jsonType = { 'content-type': 'application/json; charset=utf-8' };
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}) {
+  return { statusCode: status, headers: { ...jsonType, ...headers }, body: JSON.stringify(body) };
+}
+
+export function errorBody(error: ApiError, requestId: string) {
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.details && error.details.length > 0 && { details: error.details }),
+    },
+    requestId,
+  };
+}
+
+/** DynamoDB said "slow down" even after the SDK's retries: the client should retry, not see a 500. */
+function isThrottling(error: unknown): boolean {
+  const name = error instanceof Error ? error.name : '';
+  return [
+    'ProvisionedThroughputExceededException',
+    'ThrottlingException',
+    'RequestLimitExceeded',
+    'TooManyRequestsException',
+  ].includes(name);
+}
+
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (isThrottling(error))
+    return new ApiError('THROTTLED', 'The service is busy; retry after a moment.', undefined, {
+      'retry-after': '1',
+    });
+  return new ApiError('INTERNAL', 'Something went wrong on our side; nothing was recorded. Try again.');
+}
+
+export function errorReply(error: unknown, requestId: string): APIGatewayProxyStructuredResultV2 {
+  const apiError = toApiError(error);
+  if (apiError.code === 'INTERNAL')
+    console.error(
+      JSON.stringify({ level: 'error', requestId, error: String(error), stack: (error as Error)?.stack }),
+    );
+  return json(apiError.status, errorBody(apiError, requestId), apiError.headers);
+}
+
+/** Middy error handler: every thrown error leaves as the contract's error body. */
+export function contractErrors(): middy.MiddlewareObj<
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2
+> {
+  return {
+    onError: async (request) => {
+      request.response = errorReply(request.error, request.event.requestContext?.requestId ?? 'unknown');
+    },
+  };
+}

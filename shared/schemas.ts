@@ -1,0 +1,141 @@
+// Request schemas of the contract (../shared/api.md): they validate requests and generate openapi.json.
+import { cardNumberProblems, parseCardNumber } from './card-number.ts';
+import { isRealDay, parseInstant } from './dates.ts';
+import { sectors } from './roles.ts';
+import {
+  array,
+  described,
+  discriminated,
+  integer,
+  object,
+  oneOf,
+  optional,
+  refine,
+  type Schema,
+  string,
+} from './schema.ts';
+
+export const cardNumber = refine(
+  string({ min: 1, max: 40 }),
+  (text) => {
+    const parsed = parseCardNumber(text);
+    return 'cardNumber' in parsed ? parsed.cardNumber : { problem: cardNumberProblems[parsed.problem] };
+  },
+  { description: 'Card number, e.g. 7KQ3-XW9A-M2HT; case, spaces and dashes are ignored on input.' },
+);
+
+export const day = refine(
+  string({ pattern: /^\d{4}-\d{2}-\d{2}$/, description: 'a date YYYY-MM-DD' }),
+  (text) => (isRealDay(text) ? text : { problem: 'is not a real calendar date' }),
+  { format: 'date' },
+);
+
+export const instant = refine(
+  string({ max: 40, description: 'an ISO 8601 instant with its zone' }),
+  (text) =>
+    parseInstant(text) ?? {
+      problem: 'must be an ISO 8601 instant with a zone, e.g. 2026-05-01T12:00:00+03:00',
+    },
+  { format: 'date-time' },
+);
+
+export const genders = ['female', 'male', 'other', 'undisclosed'] as const;
+export const lifeSituations = [
+  'employed',
+  'unemployed',
+  'student',
+  'retired',
+  'family-leave',
+  'disability',
+  'other',
+  'undisclosed',
+] as const;
+
+const postalCode = string({ pattern: /^\d{5}$/, description: 'five digits' });
+const birthYear = integer({
+  min: 1900,
+  max: 2100,
+  description: 'The holder turns 16 this year at the latest.',
+});
+const minorChildren = integer({ min: 0, max: 20, description: 'Own or same-household children under 18.' });
+
+export const issuePersonalCard = object({
+  cardNumber: optional(cardNumber),
+  cardType: oneOf(['personal']),
+  birthYear,
+  postalCode,
+  minorChildren,
+  validUntil: optional(day),
+  gender: optional(oneOf(genders)),
+  lifeSituation: optional(oneOf(lifeSituations)),
+});
+
+export const issueCommunityCard = object({
+  cardNumber: optional(cardNumber),
+  cardType: oneOf(['community']),
+  validUntil: optional(day),
+});
+
+export const issueCard = discriminated('cardType', {
+  personal: issuePersonalCard,
+  community: issueCommunityCard,
+});
+
+export const updateCard = object({
+  postalCode: optional(postalCode),
+  minorChildren: optional(minorChildren),
+  gender: optional(oneOf(genders)),
+  lifeSituation: optional(oneOf(lifeSituations)),
+});
+
+export const emptyBody = object({});
+
+export const revokeCard = object({ reason: oneOf(['lost', 'misuse', 'other']) });
+
+export const replaceCard = object({ newCardNumber: optional(cardNumber) });
+
+const usageFields = {
+  cardNumber,
+  sector: oneOf(sectors),
+  adults: integer({ min: 0, max: 10, description: 'Personal card 0-1, community card 0-10.' }),
+  children: integer({
+    min: 0,
+    max: 20,
+    description: "At most the card's minorChildren (community card: 10).",
+  }),
+  occurredAt: optional(instant),
+  venueId: optional(string({ min: 1, max: 64, description: 'Required for ticket agents.' })),
+  eventName: optional(string({ max: 200, freeText: true })),
+};
+
+export const recordUsage = object(usageFields);
+
+export const batchUsageRow = object({
+  clientRef: string({ min: 1, max: 64, description: 'Idempotency of the row, per venue.' }),
+  ...usageFields,
+});
+
+export const batchUsages = object({ items: array(described(batchUsageRow), { min: 1, max: 500 }) });
+
+export const batchCsvColumns = Object.keys(batchUsageRow.shape);
+
+export const limit = refine(string({ pattern: /^\d{1,3}$/, description: '1-500, default 50' }), (text) => {
+  const value = Number(text);
+  return value >= 1 && value <= 500 ? value : { problem: 'must be between 1 and 500' };
+});
+
+export const cursor = string({
+  min: 1,
+  max: 2000,
+  description: 'opaque: the nextCursor of the previous page',
+});
+
+export const listUsagesQuery = object({
+  from: optional(day),
+  to: optional(day),
+  format: optional(oneOf(['json', 'csv'])),
+  limit: optional(limit),
+  cursor: optional(cursor),
+});
+
+export type AnySchema = Schema<unknown>;

@@ -1,0 +1,38 @@
+// Every key of the single table is built here and only here (docs/data-model.md lists the access patterns).
+export const cardKey = (cardNumber: string) => ({ pk: `CARD#${cardNumber}`, sk: 'CARD' });
+/** Sparse index of first uses: the partition is set at issue, the sort key only at the card's first use. */
+export const takenIntoUsePartition = (areaId: string) => `TAKEN#${areaId}`;
+export const takenIntoUseSort = (day: string, cardNumber: string) => `${day}#${cardNumber}`;
+
+export const apiKeyKey = (keyId: string) => ({ pk: `KEY#${keyId}`, sk: 'KEY' });
+export const organisationKey = (orgId: string) => ({ pk: `ORG#${orgId}`, sk: 'ORG' });
+export const areaKey = (areaId: string) => ({ pk: `AREA#${areaId}`, sk: 'AREA' });
+
+export const keysOfOrganisation = (orgId: string) => `ORG#${orgId}`;
+export const organisationsOfArea = (areaId: string | undefined) => (areaId ? `AREA#${areaId}` : 'NATIONAL');
+export const allAreas = 'AREAS';
+
+export const usageKey = (usageId: string) => ({ pk: `USAGE#${usageId}`, sk: 'USAGE' });
+export const usagesOfVenue = (venueId: string) => `VENUE#${venueId}`;
+export const usagesOfArea = (areaId: string) => `AREAUSES#${areaId}`;
+/** National listing partitioned by month, so no partition grows without bound. */
+export const usagesOfMonth = (month: string) => `USES#${month}`;
+/** Sort key of every usage listing: time first, id to break ties. */
+export const usageTimeSort = (occurredAt: string, usageId: string) => `${occurredAt}#${usageId}`;
+
+/** Daily aggregates of an area: one partition per area, so a snapshot reads days x sectors, never uses. */
+export const aggregatePartition = (areaId: string) => `AGG#${areaId}`;
+export const useAggregateKey = (areaId: string, day: string, sector: string) => ({
+  pk: aggregatePartition(areaId),
+  sk: `USES#${day}#${sector}`,
+});
+export const cardAggregateKey = (areaId: string, day: string) => ({
+  pk: aggregatePartition(areaId),
+  sk: `CARDS#${day}`,
+});
+
+/** A venue's count of one card's uses on one day, kept only while the venue has a daily limit. */
+export const venueCardDayKey = (venueId: string, cardNumber: string, day: string) => ({
+  pk: `LIMIT#${venueId}#${cardNumber}`,
+  sk: day,
+});

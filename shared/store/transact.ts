@@ -1,0 +1,45 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { documentClient } from './client.ts';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** Per item of a cancelled transaction: did its condition fail, and the item as it was (if asked). */
+export interface CancelledItem {
+  readonly conditionFailed: boolean;
+  readonly old?: Record<string, unknown>;
+}
+
+const maxAttempts = 4;
+
+/**
+ * Writes all or nothing. Returns undefined on success, or each item's outcome when a condition refused it.
+ * Two writers touching one item at once (TransactionConflict) are retried here with jitter: the SDK does not.
+ */
+export async function transactWrite(items: TransactItem[]): Promise<CancelledItem[] | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      const conflicted = reasons.some((reason) => reason.Code === 'TransactionConflict');
+      const failed = reasons.some((reason) => reason.Code === 'ConditionalCheckFailed');
+      if (conflicted && !failed && attempt < maxAttempts) {
+        await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt * Math.random()));
+        continue;
+      }
+      if (!failed) throw error;
+      return reasons.map((reason) => ({
+        conditionFailed: reason.Code === 'ConditionalCheckFailed',
+        old: reason.Item ? unmarshall(reason.Item) : undefined,
+      }));
+    }
+  }
+}
+
+export function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
