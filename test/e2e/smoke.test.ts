@@ -23,7 +23,9 @@ describe('smoke', () => {
       body: { cardNumber: card.body.cardNumber, sector: 'culture', adults: 1, children: 2 },
     });
     expect(use.status).toBe(201);
-    const again = await service.call('GET', `/v1/cards/${card.body.cardNumber}`, { key: area.distributorKey });
+    const again = await service.call('GET', `/v1/cards/${card.body.cardNumber}`, {
+      key: area.distributorKey,
+    });
     expect(again.body.useCount).toBe(1);
   });
 });

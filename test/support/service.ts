@@ -77,7 +77,11 @@ export async function startTestService(): Promise<TestService> {
     call,
     async area(options = {}) {
       areas++;
-      const area = await registerArea({ name: `Test area ${areas}`, municipalityCodes: [], welfareArea: 'LU' });
+      const area = await registerArea({
+        name: `Test area ${areas}`,
+        municipalityCodes: [],
+        welfareArea: 'LU',
+      });
       const areaId = area.areaId;
       const distributor = await registerOrganisation({ kind: 'distributor', name: 'Social unit', areaId });
       const venue = await registerOrganisation({
