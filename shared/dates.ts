@@ -1,14 +1,16 @@
 // Calendar days are Europe/Helsinki days ("today" in the contract), handled as YYYY-MM-DD strings.
-const helsinkiDay = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Helsinki',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
+// Made on first use: building a time-zone formatter costs milliseconds that a cold start should not pay.
+let helsinkiDay: Intl.DateTimeFormat | undefined;
 
 export const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
 
 export function helsinkiDate(instant: Date): string {
+  helsinkiDay ??= new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/Helsinki',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
   return helsinkiDay.format(instant);
 }
 

@@ -123,8 +123,10 @@ export function refine<A, B>(
   };
 }
 
-export function optional<T>(schema: Schema<T>): Schema<T | undefined> {
-  return { ...schema, optional: true };
+export type OptionalSchema<T> = Schema<T | undefined> & { readonly optional: true };
+
+export function optional<T>(schema: Schema<T>): OptionalSchema<T> {
+  return { ...schema, optional: true } as OptionalSchema<T>;
 }
 
 export function array<T>(item: Schema<T>, options: { min?: number; max: number }): Schema<T[]> {
@@ -149,7 +151,7 @@ export function array<T>(item: Schema<T>, options: { min?: number; max: number }
 }
 
 type Shape = Record<string, Schema<unknown>>;
-type OptionalKeys<S extends Shape> = { [K in keyof S]: S[K]['optional'] extends true ? K : never }[keyof S];
+type OptionalKeys<S extends Shape> = { [K in keyof S]: S[K] extends { optional: true } ? K : never }[keyof S];
 type Parsed<S extends Shape> = { [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]> } & {
   [K in OptionalKeys<S>]?: Exclude<Infer<S[K]>, undefined>;
 };

@@ -61,15 +61,20 @@ export async function startGateway(port: number, host = '127.0.0.1'): Promise<Ga
   const handlers = new Map<string, Handler>();
   for (const { route } of compiled) handlers.set(route.handler, await loadHandler(route.handler));
   const authorizer = (await loadHandler(authorizerHandler)) as unknown as Authorizer;
-  const authCache = new Map<string, { context: unknown; expires: number }>();
+  // The promise is cached, so concurrent first requests with one key share a single authorizer call.
+  const authCache = new Map<string, { context: Promise<unknown>; expires: number }>();
 
-  async function authorize(header: string): Promise<unknown> {
-    const ttl = authCacheSeconds() * 1000;
+  function authorize(header: string): Promise<unknown> {
     const cached = authCache.get(header);
     if (cached && cached.expires > Date.now()) return cached.context;
-    const result = await authorizer({ headers: { authorization: header } });
-    if (ttl > 0) authCache.set(header, { context: result.context, expires: Date.now() + ttl });
-    return result.context;
+    const context = authorizer({ headers: { authorization: header } }).then((result) => result.context);
+    const ttl = authCacheSeconds() * 1000;
+    if (ttl > 0) {
+      authCache.set(header, { context, expires: Date.now() + ttl });
+      // A failed call is not an answer to remember.
+      context.catch(() => authCache.delete(header));
+    }
+    return context;
   }
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -59,8 +59,8 @@ function aggregateUpdate(usage: Usage, sign: 1 | -1): TransactItem {
   };
 }
 
-/** Writes the use, or says why not (from the old items the refused conditions return: no extra read). */
-export async function writeUsage(usage: Usage, venue: VenueRef): Promise<Refusal | undefined> {
+/** The items of a use's single write, in the order writeUsage reads the refusal reasons. */
+export function usageTransactItems(usage: Usage, venue: VenueRef): TransactItem[] {
   const items: TransactItem[] = [
     {
       Put: {
@@ -116,6 +116,12 @@ export async function writeUsage(usage: Usage, venue: VenueRef): Promise<Refusal
       },
     });
   }
+  return items;
+}
+
+/** Writes the use, or says why not (from the old items the refused conditions return: no extra read). */
+export async function writeUsage(usage: Usage, venue: VenueRef): Promise<Refusal | undefined> {
+  const items = usageTransactItems(usage, venue);
   const cancelled = await transactWrite(items);
   if (!cancelled) return undefined;
   const [usageOutcome, cardOutcome, , venueOutcome, limitOutcome] = cancelled;
