@@ -1,0 +1,169 @@
+// npm run bench: every figure is a ratio against a baseline measured in the same run (docs/performance.md).
+import { execFile } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startLocalService } from '../infra/local/runtime.ts';
+import { projectRoot } from '../infra/paths.ts';
+import { today } from '../shared/dates.ts';
+import { activeWhileValid, newCard } from '../shared/domain/cards.ts';
+import { registerArea, registerOrganisation } from '../shared/register-organisation.ts';
+import { putNewCard } from '../shared/store/cards.ts';
+import { dynamoRequests } from '../shared/store/client.ts';
+import { freePort } from '../test/support/free-port.ts';
+import { buildBundles } from './bundles.ts';
+import { median, medianLoadTimes } from './init-time.ts';
+
+const run = promisify(execFile);
+const workDir = join(projectRoot, '.bench');
+const concurrency = 16;
+const round = (value: number, digits = 3) => Number(value.toFixed(digits));
+
+async function measureInit() {
+  const { baseline, functions } = await buildBundles(join(workDir, 'bundles'));
+  const times = medianLoadTimes([baseline.file, ...functions.map((fn) => fn.file)], 11);
+  const [baselineMs, ...functionMs] = times as [number, ...number[]];
+  const initRatios = Object.fromEntries(
+    functions.map((fn, i) => [fn.name, round(functionMs[i]! / baselineMs)]),
+  );
+  const largest = functions.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  return {
+    initRatioMax: Math.max(...Object.values(initRatios)),
+    initRatios,
+    baselineInitMs: round(baselineMs, 1),
+    bundleKbMax: round(largest.bytes / 1024, 1),
+    bundleKbMaxFunction: largest.name,
+    baselineBundleKb: round(baseline.bytes / 1024, 1),
+  };
+}
+
+async function loadProcess(args: string[]): Promise<{ perSecond: number; failures: number }> {
+  const { stdout } = await run(process.execPath, [join(projectRoot, 'bench/load.ts'), ...args], {
+    env: { ...process.env, AWS_REGION: 'eu-north-1' },
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout.trim().split('\n').pop()!);
+}
+
+async function makeCards(count: number, distributor: { orgId: string; areaId: string }): Promise<string[]> {
+  const now = new Date();
+  const day = today(now);
+  const principal = {
+    keyId: 'bench',
+    orgId: distributor.orgId,
+    role: 'distributor' as const,
+    areaId: distributor.areaId,
+  };
+  const numbers: string[] = [];
+  for (let i = 0; i < count; i += 25) {
+    const batch = Array.from({ length: Math.min(25, count - i) }, () =>
+      newCard({ cardType: 'community' }, principal, now, day),
+    );
+    await Promise.all(batch.map((card) => putNewCard(card, activeWhileValid(day, card.validUntil))));
+    numbers.push(...batch.map((card) => card.cardNumber));
+  }
+  return numbers;
+}
+
+async function measureUses() {
+  const service = await startLocalService({
+    port: await freePort(),
+    dataDir: join(workDir, 'data'),
+    persist: false,
+    dynamoPort: await freePort(),
+    s3Port: await freePort(),
+    tableName: 'bench',
+  });
+  try {
+    const area = await registerArea({ name: 'Bench area', municipalityCodes: ['049'], welfareArea: 'LU' });
+    const distributor = await registerOrganisation({
+      kind: 'distributor',
+      name: 'Bench unit',
+      areaId: area.areaId,
+    });
+    const venue = await registerOrganisation({ kind: 'venue', name: 'Bench venue', areaId: area.areaId });
+    const cardsFile = (name: string, cards: string[]) => {
+      const file = join(workDir, `${name}.json`);
+      writeFileSync(file, JSON.stringify(cards));
+      return file;
+    };
+    const owner = { orgId: distributor.organisation.orgId, areaId: area.areaId };
+
+    // Each card used six times, first uses included; requests counted at the gateway's SDK client.
+    const sixTimes = await makeCards(100, owner);
+    const before = dynamoRequests.count;
+    const counted = await loadProcess([
+      'http',
+      service.url,
+      venue.apiKey,
+      cardsFile('six', sixTimes),
+      '600',
+      String(concurrency),
+    ]);
+    if (counted.failures > 0)
+      throw new Error(`${counted.failures} uses failed in the request-count workload`);
+    const dynamoRequestsPerUse = (dynamoRequests.count - before) / 600;
+
+    // Throughput: the gateway path against raw TransactWriteItems of the same items, rounds interleaved.
+    const cards = cardsFile('cards', await makeCards(1000, owner));
+    const http: number[] = [];
+    const raw: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const rawRound = await loadProcess([
+        'raw',
+        service.dynamoEndpoint,
+        'bench',
+        cards,
+        '1500',
+        String(concurrency),
+        area.areaId,
+        venue.organisation.orgId,
+      ]);
+      const httpRound = await loadProcess([
+        'http',
+        service.url,
+        venue.apiKey,
+        cards,
+        '1500',
+        String(concurrency),
+      ]);
+      if (rawRound.failures + httpRound.failures > 0)
+        throw new Error('uses failed in the throughput workload');
+      raw.push(rawRound.perSecond);
+      http.push(httpRound.perSecond);
+    }
+    return {
+      dynamoRequestsPerUse: round(dynamoRequestsPerUse),
+      usageThroughputRatio: round(median(http) / median(raw)),
+      httpUsesPerSecond: round(median(http), 1),
+      rawTransactionsPerSecond: round(median(raw), 1),
+    };
+  } finally {
+    await service.stop();
+  }
+}
+
+rmSync(workDir, { recursive: true, force: true });
+mkdirSync(workDir, { recursive: true });
+const init = await measureInit();
+const uses = await measureUses();
+const results = {
+  measuredAt: new Date().toISOString(),
+  node: process.version,
+  ...init,
+  ...uses,
+  targets: { initRatioMax: '<= 1.25', dynamoRequestsPerUse: '<= 1.05', usageThroughputRatio: '>= 0.75' },
+};
+writeFileSync(join(projectRoot, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log(
+  `initRatioMax         ${results.initRatioMax}  (target <= 1.25; baseline import ${results.baselineInitMs} ms)`,
+);
+console.log(
+  `bundleKbMax          ${results.bundleKbMax} KB (${results.bundleKbMaxFunction}; baseline ${results.baselineBundleKb} KB)`,
+);
+console.log(`dynamoRequestsPerUse ${results.dynamoRequestsPerUse}  (target <= 1.05)`);
+console.log(
+  `usageThroughputRatio ${results.usageThroughputRatio}  (target >= 0.75; ${results.httpUsesPerSecond} uses/s via gateway, ${results.rawTransactionsPerSecond} raw transactions/s)`,
+);
+console.log('Written to bench-results.json');
+process.exit(0);

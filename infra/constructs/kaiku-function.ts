@@ -1,0 +1,105 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Code, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { tableIndexesFinding } from '../nag-findings.ts';
+import { projectRoot } from '../paths.ts';
+import { lambdaBundle } from './lambda-bundle.ts';
+
+export type TableAccess = 'read' | 'readWrite';
+
+export interface KaikuFunctionProps {
+  /** The handler file, relative to the project root; it exports `handler`. */
+  readonly handlerFile: string;
+  readonly description: string;
+  readonly table: ITable;
+  readonly tableAccess: TableAccess;
+  readonly memoryMb?: number;
+  readonly timeoutSeconds?: number;
+  /** False puts a stub in place of the esbuild bundle, so template tests need no bundling. */
+  readonly bundle: boolean;
+  readonly tracing?: boolean;
+}
+
+// Inline code is saved as index.js, which Lambda loads as CommonJS.
+const stubCode = Code.fromInline('exports.handler = async () => ({ statusCode: 501 });');
+
+/** CDK bundles with Docker when it finds no local esbuild; that would need a network, so say so instead. */
+function assertLocalEsbuild(): void {
+  try {
+    createRequire(import.meta.url).resolve('esbuild');
+  } catch {
+    throw new Error('esbuild is not installed (npm ci): bundling would fall back to Docker');
+  }
+}
+
+/** One Lambda function of the service: Node 24 on arm64, an ESM bundle with the AWS SDK inside it. */
+export class KaikuFunction extends Construct {
+  readonly lambdaFunction: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: KaikuFunctionProps) {
+    super(scope, id);
+
+    // Removed with the stack: these are diagnostics kept a month at most, while the data worth keeping
+    // lives in the retained table; a retained group would linger as an orphan after every rename.
+    const logGroup = new LogGroup(this, 'Logs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // An own role instead of AWSLambdaBasicExecutionRole: that managed policy may write to every log group.
+    const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    logGroup.grantWrite(role);
+
+    if (props.bundle) assertLocalEsbuild();
+    this.lambdaFunction = new NodejsFunction(this, 'Function', {
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memoryMb ?? 256,
+      timeout: Duration.seconds(props.timeoutSeconds ?? 10),
+      role,
+      logGroup,
+      tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        TABLE_NAME: props.table.tableName,
+      },
+      ...(props.bundle
+        ? {
+            entry: join(projectRoot, props.handlerFile),
+            handler: 'handler',
+            projectRoot,
+            depsLockFilePath: join(projectRoot, 'package-lock.json'),
+            bundling: {
+              ...lambdaBundle,
+              mainFields: [...lambdaBundle.mainFields],
+              format: OutputFormat.ESM,
+              bundleAwsSDK: true,
+              forceDockerBundling: false,
+            },
+          }
+        : { code: stubCode, handler: 'index.handler' }),
+    });
+
+    if (props.tableAccess === 'read') props.table.grantReadData(this.lambdaFunction);
+    else props.table.grantReadWriteData(this.lambdaFunction);
+
+    const policy = role.node.tryFindChild('DefaultPolicy');
+    if (!policy) throw new Error(`${this.node.path}: the role has no policy`);
+    Validations.of(policy).acknowledge({
+      id: tableIndexesFinding(Stack.of(this), props.table.tableName),
+      reason: "Queries need the table's indexes; index/* covers only the GSIs of this one table.",
+    });
+    if (props.tracing) {
+      Validations.of(policy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions.',
+      });
+    }
+  }
+}

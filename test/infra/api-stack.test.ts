@@ -1,0 +1,240 @@
+// The synthesised templates against the route table and the table definition, without bundling.
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { ApiStack } from '../../infra/api-stack.ts';
+import { addKaikuStacks } from '../../infra/kaiku-app.ts';
+import { defaultThrottle, type Route, routeKey, routes } from '../../shared/routes.ts';
+import { tableDefinition } from '../../shared/table.ts';
+
+type Resource = { Type: string; Properties: Record<string, unknown> } & Record<string, unknown>;
+type Resources = Record<string, Resource>;
+
+const routeTable = routes as readonly Route[];
+const writeActions = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
+function withAuthCacheSetting<T>(value: string | undefined, build: () => T): T {
+  const saved = process.env.KAIKU_AUTH_CACHE_SECONDS;
+  if (value === undefined) delete process.env.KAIKU_AUTH_CACHE_SECONDS;
+  else process.env.KAIKU_AUTH_CACHE_SECONDS = value;
+  try {
+    return build();
+  } finally {
+    if (saved === undefined) delete process.env.KAIKU_AUTH_CACHE_SECONDS;
+    else process.env.KAIKU_AUTH_CACHE_SECONDS = saved;
+  }
+}
+
+const { data, api } = withAuthCacheSetting(undefined, () => addKaikuStacks(new App(), { bundle: false }));
+const apiTemplate = Template.fromStack(api);
+const dataTemplate = Template.fromStack(data);
+const apiResources = apiTemplate.toJSON().Resources as Resources;
+
+const resourcesOfType = (type: string) => Object.entries(apiResources).filter(([, r]) => r.Type === type);
+
+/** The function that carries this description: the route key, or the authorizer's. */
+function functionDescribedAs(description: string): [string, Resource] {
+  const found = resourcesOfType('AWS::Lambda::Function').filter(
+    ([, fn]) => fn.Properties.Description === description,
+  );
+  expect(found, description).toHaveLength(1);
+  return found[0]!;
+}
+
+function policyActionsOf(functionLogicalId: string): string[] {
+  const roleId = (apiResources[functionLogicalId]!.Properties.Role as { 'Fn::GetAtt': [string] })[
+    'Fn::GetAtt'
+  ][0];
+  return resourcesOfType('AWS::IAM::Policy')
+    .filter(([, policy]) =>
+      (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleId),
+    )
+    .flatMap(
+      ([, policy]) =>
+        (policy.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement,
+    )
+    .flatMap((statement) => statement.Action);
+}
+
+describe('routes', () => {
+  it('has one API Gateway route per entry of the route table', () => {
+    apiTemplate.resourceCountIs('AWS::ApiGatewayV2::Route', routeTable.length);
+    // One function per route plus the authorizer.
+    apiTemplate.resourceCountIs('AWS::Lambda::Function', routeTable.length + 1);
+  });
+
+  it.each(routeTable.map((route) => [routeKey(route), route] as const))(
+    '%s: authorization and the function it calls',
+    (key, route) => {
+      const found = resourcesOfType('AWS::ApiGatewayV2::Route').filter(
+        ([, r]) => r.Properties.RouteKey === key,
+      );
+      expect(found).toHaveLength(1);
+      const [, apiRoute] = found[0]!;
+      if (route.roles === 'public') {
+        expect(apiRoute.Properties.AuthorizationType).toBe('NONE');
+        expect(apiRoute.Properties.AuthorizerId).toBeUndefined();
+      } else {
+        expect(apiRoute.Properties.AuthorizationType).toBe('CUSTOM');
+        expect(apiRoute.Properties.AuthorizerId).toEqual({ Ref: expect.any(String) });
+      }
+
+      const target = JSON.stringify(apiRoute.Properties.Target);
+      const integrationId = Object.keys(apiResources).find((id) => target.includes(`"${id}"`));
+      expect(integrationId).toBeDefined();
+      const [functionId] = functionDescribedAs(key);
+      expect(JSON.stringify(apiResources[integrationId!]!.Properties.IntegrationUri)).toContain(
+        `"${functionId}"`,
+      );
+    },
+  );
+});
+
+describe('authorizer', () => {
+  it('is a cached REQUEST authorizer with simple responses, on the Authorization header', () => {
+    functionDescribedAs('API key authorizer');
+    apiTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      IdentitySource: ['$request.header.Authorization'],
+      AuthorizerResultTtlInSeconds: 300,
+    });
+  });
+
+  it('caches for KAIKU_AUTH_CACHE_SECONDS when it is set', () => {
+    const stack = withAuthCacheSetting(
+      '60',
+      () => new ApiStack(new App(), 'Api', { tableName: 'kaiku', bundle: false }),
+    );
+    Template.fromStack(stack).hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerResultTtlInSeconds: 60,
+    });
+  });
+});
+
+describe('functions', () => {
+  it('run Node 24 on arm64 with source maps and the table name', () => {
+    for (const [, fn] of resourcesOfType('AWS::Lambda::Function')) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', TABLE_NAME: data.tableName } },
+      });
+    }
+  });
+
+  it.each(routeTable.map((route) => [routeKey(route), route] as const))(
+    '%s: memory and timeout',
+    (key, route) => {
+      const [, fn] = functionDescribedAs(key);
+      expect(fn.Properties.MemorySize).toBe(route.memoryMb ?? 256);
+      expect(fn.Properties.Timeout).toBe(route.timeoutSeconds ?? 10);
+    },
+  );
+
+  it('log to their own log group, kept one month', () => {
+    for (const [, fn] of resourcesOfType('AWS::Lambda::Function')) {
+      const logGroup = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      expect(apiResources[logGroup]).toMatchObject({
+        Type: 'AWS::Logs::LogGroup',
+        Properties: { RetentionInDays: 30 },
+      });
+    }
+  });
+
+  it('of GET routes, and the authorizer, can read the table but not write it', () => {
+    const readers = [
+      'API key authorizer',
+      ...routeTable.filter((route) => route.method === 'GET').map(routeKey),
+    ].map((description) => functionDescribedAs(description)[0]);
+    expect(readers.length).toBeGreaterThan(1);
+    for (const id of readers) {
+      const actions = policyActionsOf(id);
+      expect(actions).toContain('dynamodb:Query');
+      expect(actions).not.toContain('dynamodb:PutItem');
+      for (const action of writeActions) expect(actions).not.toContain(action);
+    }
+  });
+
+  it('of other routes can write the table', () => {
+    for (const route of routeTable.filter((candidate) => candidate.method !== 'GET')) {
+      expect(policyActionsOf(functionDescribedAs(routeKey(route))[0])).toContain('dynamodb:PutItem');
+    }
+  });
+});
+
+describe('stage', () => {
+  it('logs every request as JSON to a log group', () => {
+    const [[, stage]] = resourcesOfType('AWS::ApiGatewayV2::Stage') as [[string, Resource]];
+    expect(stage.Properties.StageName).toBe('$default');
+    const settings = stage.Properties.AccessLogSettings as { DestinationArn: unknown; Format: string };
+    expect(settings.DestinationArn).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
+    const sample = JSON.parse(settings.Format.replace(/\$context\.[\w.]+/g, '0'));
+    expect(Object.keys(sample)).toEqual(
+      expect.arrayContaining(['requestId', 'ip', 'routeKey', 'status', 'latency']),
+    );
+  });
+
+  it('throttles the whole stage, and each route that asks for its own limits', () => {
+    const throttled = routeTable.filter((route) => route.throttle);
+    expect(throttled.length).toBeGreaterThan(0);
+    apiTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: defaultThrottle.rate,
+        ThrottlingBurstLimit: defaultThrottle.burst,
+      },
+      RouteSettings: Object.fromEntries(
+        throttled.map((route) => [
+          routeKey(route),
+          { ThrottlingRateLimit: route.throttle!.rate, ThrottlingBurstLimit: route.throttle!.burst },
+        ]),
+      ),
+    });
+  });
+});
+
+describe('table', () => {
+  const stringAttribute = (name: string) => ({ AttributeName: name, AttributeType: 'S' });
+  const keySchema = (partitionKey: string, sortKey: string) => [
+    { AttributeName: partitionKey, KeyType: 'HASH' },
+    { AttributeName: sortKey, KeyType: 'RANGE' },
+  ];
+
+  it('has the keys, indexes and TTL of the table definition', () => {
+    const { partitionKey, sortKey, indexes, ttlAttribute } = tableDefinition;
+    dataTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: keySchema(partitionKey, sortKey),
+      AttributeDefinitions: Match.arrayWith(
+        [partitionKey, sortKey, ...indexes.flatMap((index) => [index.partitionKey, index.sortKey])].map(
+          stringAttribute,
+        ),
+      ),
+      GlobalSecondaryIndexes: indexes.map((index) => ({
+        IndexName: index.name,
+        KeySchema: keySchema(index.partitionKey, index.sortKey),
+        Projection: { ProjectionType: 'ALL' },
+      })),
+      TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
+    });
+  });
+
+  it('is on demand, encrypted, recoverable to any point, protected and retained', () => {
+    dataTemplate.resourceCountIs('AWS::DynamoDB::Table', 1);
+    dataTemplate.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        SSESpecification: { SSEEnabled: true },
+      }),
+    });
+  });
+});

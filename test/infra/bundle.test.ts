@@ -1,0 +1,74 @@
+// Every handler of the route table, and the authorizer, bundled as KaikuFunction bundles them for Lambda.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lambdaBundle } from '../../infra/constructs/lambda-bundle.ts';
+import { projectRoot } from '../../infra/paths.ts';
+import { authorizerHandler, routes } from '../../shared/routes.ts';
+
+const handlerFiles = [...new Set<string>([authorizerHandler, ...routes.map((route) => route.handler)])];
+const outdir = mkdtempSync(join(tmpdir(), 'kaiku-bundles-'));
+let metafile: Metafile;
+
+beforeAll(async () => {
+  // One build with many entry points: each still gets a bundle of its own, as in CDK, in one pass.
+  const result = await build({
+    absWorkingDir: projectRoot,
+    entryPoints: handlerFiles.map((file) => ({ in: file, out: file.replace(/\.ts$/, '') })),
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: lambdaBundle.target,
+    mainFields: [...lambdaBundle.mainFields],
+    banner: { js: lambdaBundle.banner },
+    minify: lambdaBundle.minify,
+    sourcemap: lambdaBundle.sourceMap,
+    sourcesContent: lambdaBundle.sourcesContent,
+    // No externals: the AWS SDK goes into the bundle, as with bundleAwsSDK.
+    metafile: true,
+    logLevel: 'silent',
+  });
+  metafile = result.metafile;
+});
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+const bundleOf = (handlerFile: string): string => {
+  const output = Object.entries(metafile.outputs).find(([, out]) => out.entryPoint === handlerFile);
+  if (!output) throw new Error(`no bundle for ${handlerFile}`);
+  return join(projectRoot, output[0]);
+};
+
+describe('Lambda bundles', () => {
+  it.each(handlerFiles)('%s builds, is not empty and exports handler', (handlerFile) => {
+    const bundle = bundleOf(handlerFile);
+    expect(statSync(bundle).size).toBeGreaterThan(0);
+    expect(metafile.outputs[relative(projectRoot, bundle)]!.exports).toContain('handler');
+  });
+
+  it('bundle the AWS SDK instead of expecting it from the runtime', () => {
+    const sdkInputs = (handlerFile: string) =>
+      Object.keys(metafile.outputs[relative(projectRoot, bundleOf(handlerFile))]!.inputs).filter((input) =>
+        input.includes('node_modules/@aws-sdk/'),
+      );
+    expect(sdkInputs('functions/health.ts').length).toBeGreaterThan(0);
+  });
+
+  it('load in Node as ES modules and give a handler function', () => {
+    // A fresh process: the bundles must stand alone, CommonJS dependencies and the require shim included.
+    const script = `for (const file of process.argv.slice(1)) {
+      const loaded = await import(file);
+      if (typeof loaded.handler !== 'function') throw new Error(file + ' has no handler');
+    }`;
+    const bundles = handlerFiles.map(bundleOf);
+    execFileSync(process.execPath, ['--input-type=module', '-e', script, ...bundles], {
+      env: { ...process.env, AWS_REGION: 'eu-north-1', TABLE_NAME: 'kaiku' },
+      stdio: 'pipe',
+    });
+  });
+});
