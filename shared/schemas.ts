@@ -139,3 +139,65 @@ export const listUsagesQuery = object({
 });
 
 export type AnySchema = Schema<unknown>;
+
+// Onboarding, organisations and keys.
+const email = string({ max: 254, pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/, description: 'an e-mail address' });
+const personName = string({ min: 1, max: 200, freeText: true });
+const contact = object({
+  name: personName,
+  email,
+  phone: optional(string({ max: 40, pattern: /^\+?[0-9 ()-]{5,40}$/, description: 'a phone number' })),
+});
+const municipalityCode = string({
+  pattern: /^\d{3}$/,
+  description: 'an official three-digit municipality code',
+});
+
+export const submitApplication = object({
+  areaName: string({ min: 1, max: 200, freeText: true }),
+  municipalityCodes: array(municipalityCode, { min: 1, max: 60 }),
+  welfareArea: string({ min: 2, max: 3, pattern: /^[A-Z]{2,3}$/, description: 'welfare area id, e.g. LU' }),
+  contacts: object({ culture: contact, social: contact }),
+});
+
+export const rejectApplication = object({ reason: string({ min: 1, max: 1000, freeText: true }) });
+
+export const listApplicationsQuery = object({
+  status: optional(oneOf(['pending', 'approved', 'rejected'])),
+  limit: optional(limit),
+  cursor: optional(cursor),
+});
+
+const cardLimitPerDay = integer({
+  min: 1,
+  max: 100,
+  description: "A venue's upper limit of uses per card per day.",
+});
+
+export const createOrganisation = object({
+  kind: oneOf(['distributor', 'venue']),
+  name: string({ min: 1, max: 200, freeText: true }),
+  municipalityCode,
+  contactEmail: email,
+  cardLimitPerDay: optional(cardLimitPerDay),
+});
+
+export const updateOrganisation = object({
+  name: optional(string({ min: 1, max: 200, freeText: true })),
+  status: optional(oneOf(['active', 'inactive'])),
+  cardLimitPerDay: optional(cardLimitPerDay),
+});
+
+export const createNationalOrganisation = object({
+  name: string({ min: 1, max: 200, freeText: true }),
+  contactEmail: email,
+});
+
+export const pageQuery = object({ limit: optional(limit), cursor: optional(cursor) });
+
+export const auditQuery = object({
+  from: optional(day),
+  to: optional(day),
+  limit: optional(limit),
+  cursor: optional(cursor),
+});

@@ -35,11 +35,7 @@ export const handler = httpHandler<unknown, Infer<typeof listUsagesQuery>>(
           : { national: true };
     const page = await listUsages(scope, { from, to }, query.limit ?? 50, decodeCursor(query.cursor));
     const items = page.items.map(listedUsageView);
-    const nextCursor = encodeCursor(
-      page.next || page.nextMonth
-        ? { key: page.next as Record<string, string>, month: page.nextMonth }
-        : undefined,
-    );
+    const nextCursor = encodeCursor(page.next);
     if (query.format === 'csv')
       return {
         statusCode: 200,

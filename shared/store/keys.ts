@@ -36,3 +36,18 @@ export const venueCardDayKey = (venueId: string, cardNumber: string, day: string
   pk: `LIMIT#${venueId}#${cardNumber}`,
   sk: day,
 });
+
+export const applicationKey = (applicationId: string) => ({ pk: `APP#${applicationId}`, sk: 'APP' });
+export const applicationsWithStatus = (status: string) => `APPS#${status}`;
+/** How many applications naming a municipality wait for a decision (at most three). */
+export const municipalityPendingKey = (code: string) => ({ pk: `MUNI#${code}`, sk: 'PENDING' });
+/** Exists while the municipality belongs to an area: the condition that keeps it in one area only. */
+export const municipalityClaimKey = (code: string) => ({ pk: `MUNI#${code}`, sk: 'AREA' });
+
+/** Audit entries: a partition per month for the national view, gsi1 per area for an area's view. */
+export const auditKey = (at: string, auditId: string) => ({
+  pk: auditOfMonth(at.slice(0, 7)),
+  sk: `${at}#${auditId}`,
+});
+export const auditOfMonth = (month: string) => `AUDIT#${month}`;
+export const auditOfArea = (areaId: string) => `AUDITAREA#${areaId}`;

@@ -1,7 +1,7 @@
 // Recorded uses. The happy path of a use is one TransactWriteItems: the use (also its idempotency
 // record), the card's count and first-use day, the area's daily counters, and the venue's checks.
-import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { badCursor } from '../cursor.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Position } from '../cursor.ts';
 import { addDays } from '../dates.ts';
 import type { Card } from '../domain/cards.ts';
 import type { Refusal, Usage, VenueRef } from '../domain/usages.ts';
@@ -20,6 +20,7 @@ import {
   useAggregateKey,
   venueCardDayKey,
 } from './keys.ts';
+import { type KeyCondition, monthByMonth, type Page, queryPage } from './query.ts';
 import { type TransactItem, transactWrite } from './transact.ts';
 
 const month = (day: string) => day.slice(0, 7);
@@ -170,81 +171,44 @@ export async function voidUsage(usage: Usage, now: Date): Promise<boolean> {
 
 export type UsageScope = { venueId: string } | { areaId: string } | { national: true };
 
-export interface UsagePage {
-  readonly items: Usage[];
-  readonly next?: Record<string, unknown>;
-}
-
 /**
- * Uses that occurred in [from, to] (Helsinki days; instants compared in UTC with a day of margin and
- * then filtered exactly by day), oldest first. National listings walk month partitions in order.
+ * Uses that occurred in the Helsinki days [from, to], oldest first. `occurredAt` is UTC, so the key
+ * condition is a day wider on each side and the `day` attribute makes the answer exact.
  */
 export async function listUsages(
   scope: UsageScope,
   range: { from: string; to: string },
   limit: number,
-  after?: { month?: string; key?: Record<string, unknown> },
-): Promise<UsagePage & { nextMonth?: string }> {
+  position?: Position,
+): Promise<Page<Usage>> {
   const lower = `${addDays(range.from, -1)}T`;
   const upper = `${addDays(range.to, 1)}T~`;
-  const query = (
-    index: string,
-    partitionKey: string,
-    partition: string,
-    startKey?: Record<string, unknown>,
+  const page = async (
+    condition: Omit<KeyCondition, 'lower' | 'upper'>,
+    startKey?: Record<string, string>,
+    pageLimit = limit,
   ) => {
-    const input: QueryCommandInput = {
-      TableName: tableName(),
-      IndexName: index,
-      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :lower AND :upper',
-      ExpressionAttributeNames: {
-        '#pk': partitionKey,
-        '#sk': partitionKey.replace('pk', 'sk'),
-        '#day': 'day',
-      },
-      ExpressionAttributeValues: {
-        ':pk': partition,
-        ':lower': lower,
-        ':upper': upper,
-        ':from': range.from,
-        ':to': range.to,
-      },
-      FilterExpression: '#day BETWEEN :from AND :to',
-      Limit: limit,
-      ExclusiveStartKey: startKey,
-    };
-    return documentClient()
-      .send(new QueryCommand(input))
-      .catch((error: unknown) => {
-        // A start key that DynamoDB refuses came from a cursor the client changed.
-        if (startKey && error instanceof Error && error.name === 'ValidationException') throw badCursor();
-        throw error;
-      });
+    const result = await queryPage({ ...condition, lower, upper }, pageLimit, startKey);
+    const items = result.items
+      .map(usageFromItem)
+      .filter((usage) => usage.day >= range.from && usage.day <= range.to);
+    return { items, next: result.next };
   };
-  if ('venueId' in scope || 'areaId' in scope) {
-    const [index, partitionKey, partition] =
-      'venueId' in scope
-        ? ['gsi1', 'gsi1pk', usagesOfVenue(scope.venueId)]
-        : ['gsi2', 'gsi2pk', usagesOfArea(scope.areaId)];
-    const page = await query(index, partitionKey, partition, after?.key);
-    return { items: (page.Items ?? []).map(usageFromItem), next: page.LastEvaluatedKey };
-  }
-  let current = after?.month ?? month(addDays(range.from, -1));
-  let startKey = after?.key;
-  const last = month(addDays(range.to, 1));
-  const items: Usage[] = [];
-  while (current <= last) {
-    const page = await query('gsi3', 'gsi3pk', usagesOfMonth(current), startKey);
-    items.push(...(page.Items ?? []).map(usageFromItem));
-    if (page.LastEvaluatedKey) return { items, next: page.LastEvaluatedKey, nextMonth: current };
-    current = nextMonth(current);
-    startKey = undefined;
-    if (items.length >= limit) return current <= last ? { items, nextMonth: current } : { items };
-  }
-  return { items };
-}
-
-function nextMonth(yyyyMm: string): string {
-  const [year, mon] = yyyyMm.split('-').map(Number) as [number, number];
-  return mon === 12 ? `${year + 1}-01` : `${year}-${String(mon + 1).padStart(2, '0')}`;
+  if ('venueId' in scope)
+    return page(
+      { index: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', partition: usagesOfVenue(scope.venueId) },
+      position?.key,
+    );
+  if ('areaId' in scope)
+    return page(
+      { index: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', partition: usagesOfArea(scope.areaId) },
+      position?.key,
+    );
+  return monthByMonth(range, limit, position, (month, startKey, left) =>
+    page(
+      { index: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', partition: usagesOfMonth(month) },
+      startKey,
+      left,
+    ),
+  );
 }
