@@ -3,9 +3,10 @@
 // the contract's shape, which API Gateway's own deny could not (docs/decisions/0003-authorizer.md).
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { bearerToken, keyIdOf, keyMatches } from '../shared/domain/api-keys.ts';
-import { getApiKey, getOrganisation } from '../shared/store/organisations.ts';
+import { getApiKey, getOrganisation, touchApiKey } from '../shared/store/organisations.ts';
 
 type Context = Record<string, string | number | boolean>;
+const lastUsedResolutionMs = 3_600_000;
 const anonymous = { isAuthorized: true, context: { authenticated: false } as Context };
 
 export async function handler(event: Pick<APIGatewayRequestAuthorizerEventV2, 'headers'>) {

@@ -74,7 +74,7 @@ export class ApiStack extends Stack {
 
     const authorizer = new HttpLambdaAuthorizer(
       'ApiKeyAuthorizer',
-      addFunction(authorizerHandler, 'API key authorizer', 'read'),
+      addFunction(authorizerHandler, 'API key authorizer', 'readAndTouch'),
       {
         responseTypes: [HttpLambdaResponseType.SIMPLE],
         identitySource: ['$request.header.Authorization'],

@@ -1,6 +1,12 @@
 // RFC 4180 CSV: enough for the batch upload (spreadsheets saved as CSV) and the usage export.
 import { invalid } from './errors.ts';
 
+/** Spreadsheets with a Finnish locale save CSV with semicolons: the header line tells which. */
+function delimiterOf(source: string): ',' | ';' {
+  const header = source.slice(0, source.search(/\r?\n|$/));
+  return header.includes(';') && !header.includes(',') ? ';' : ',';
+}
+
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
@@ -8,6 +14,7 @@ export function parseCsv(text: string): string[][] {
   let quoted = false;
   let i = 0;
   const source = text.replace(/^\uFEFF/, '');
+  const delimiter = delimiterOf(source);
   while (i < source.length) {
     const char = source[i]!;
     if (quoted) {

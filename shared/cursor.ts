@@ -21,7 +21,8 @@ export function decodeCursor(cursor: string | undefined): Position | undefined {
   }
   if (value === null || typeof value !== 'object') throw bad();
   const { key, month } = value as Record<string, unknown>;
-  if (month !== undefined && (typeof month !== 'string' || !/^\d{4}-\d{2}$/.test(month))) throw bad();
+  if (month !== undefined && (typeof month !== 'string' || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)))
+    throw bad();
   if (key !== undefined) {
     if (key === null || typeof key !== 'object') throw bad();
     if (!Object.values(key).every((part) => typeof part === 'string' && part.length < 1024)) throw bad();

@@ -30,11 +30,11 @@ export function addDays(day: string, days: number): string {
   return date.toISOString().slice(0, 10);
 }
 
-/** Twelve months on, minus one day: the contract's card validity. 29 Feb rolls to 28 Feb. */
+/** Twelve months on, minus one day: the contract's card validity (from 29 Feb: to 28 Feb next year). */
 export function oneYearValidity(from: string): string {
   const [year, month, day] = from.split('-').map(Number) as [number, number, number];
+  // 29 Feb + 12 months is 1 Mar in a common year, so the day before is 28 Feb: a full year either way.
   const next = new Date(Date.UTC(year + 1, month - 1, day));
-  if (next.getUTCMonth() !== month - 1) next.setUTCDate(0);
   return addDays(next.toISOString().slice(0, 10), -1);
 }
 
@@ -46,7 +46,9 @@ const instantPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+
 
 /** An ISO 8601 instant that names its zone; answers it normalised to UTC milliseconds. */
 export function parseInstant(text: string): Date | undefined {
-  if (!instantPattern.test(text)) return undefined;
+  // The pattern checks the shape; a 30 February or a 24:00 must not roll over into another day.
+  if (!instantPattern.test(text) || !isRealDay(text.slice(0, 10)) || Number(text.slice(11, 13)) > 23)
+    return undefined;
   const date = new Date(text);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }

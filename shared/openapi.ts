@@ -100,7 +100,7 @@ function operation(route: Route) {
       },
     }),
     responses: {
-      [route.method === 'POST' && !/renew|revoke|batch$/.test(route.path) ? '201' : '200']: {
+      [String(route.success ?? 200)]: {
         description: 'Success.',
       },
       '400': errorResponse('Bad input (VALIDATION_FAILED, PERSONAL_DATA_NOT_ALLOWED); nothing changed.'),

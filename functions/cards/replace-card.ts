@@ -1,4 +1,5 @@
 import { today } from '../../shared/dates.ts';
+import { auditEntry } from '../../shared/domain/audit.ts';
 import { activeWhileValid, fullView, revocationDeltas } from '../../shared/domain/cards.ts';
 import { replacementOf } from '../../shared/domain/replacement.ts';
 import { cardOfOwnArea } from '../../shared/http/card-request.ts';
@@ -15,7 +16,14 @@ export const handler = httpHandler<Infer<typeof replaceBody>>(
     const replacement = replacementOf(old, request.body.newCardNumber, request.principal, request.now, day);
     // The old card stops and the new one starts today with the same validity: the two sets of deltas cancel.
     const deltas = [...revocationDeltas(old, day), ...activeWhileValid(day, replacement.validUntil)];
-    await replaceCard(old, replacement, request.now, day, deltas);
+    const audit = auditEntry(
+      request.principal,
+      'card.revoked',
+      `card/${old.cardNumber}`,
+      old.areaId,
+      request.now,
+    );
+    await replaceCard(old, replacement, request.now, day, deltas, audit);
     return json(201, fullView(replacement, day));
   },
 );

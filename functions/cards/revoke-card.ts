@@ -1,4 +1,5 @@
 import { today } from '../../shared/dates.ts';
+import { auditEntry } from '../../shared/domain/audit.ts';
 import { fullView, revocationDeltas } from '../../shared/domain/cards.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { cardOfOwnArea } from '../../shared/http/card-request.ts';
@@ -13,7 +14,14 @@ export const handler = httpHandler<Infer<typeof revokeBody>>(
     const card = await cardOfOwnArea(request);
     if (card.revokedAt) throw new ApiError('CARD_REVOKED', `Card ${card.cardNumber} is already revoked.`);
     const day = today(request.now);
-    await revokeCard(card, request.body.reason, request.now, day, revocationDeltas(card, day));
+    const audit = auditEntry(
+      request.principal,
+      'card.revoked',
+      `card/${card.cardNumber}`,
+      card.areaId,
+      request.now,
+    );
+    await revokeCard(card, request.body.reason, request.now, day, revocationDeltas(card, day), audit);
     return json(200, fullView({ ...card, revokedAt: request.now.toISOString() }, day));
   },
 );

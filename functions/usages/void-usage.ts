@@ -1,3 +1,4 @@
+import { auditEntry } from '../../shared/domain/audit.ts';
 import { checkVoidable, listedUsageView } from '../../shared/domain/usages.ts';
 import { notFound } from '../../shared/errors.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
@@ -9,7 +10,12 @@ export const handler = httpHandler('DELETE /v1/usages/{usageId}', async ({ princ
   if (!usage) throw notFound(`Usage ${usageId}`);
   checkVoidable(usage, principal, now);
   // Voiding twice is not an error: the use is voided either way, and a retried DELETE must not fail.
-  if (!usage.voided) await voidUsage(usage, now);
+  if (!usage.voided)
+    await voidUsage(
+      usage,
+      now,
+      auditEntry(principal, 'usage.voided', `usage/${usage.usageId}`, usage.areaId, now),
+    );
   const voided = usage.voided ? usage : { ...usage, voided: true, voidedAt: now.toISOString() };
   return json(200, { ...listedUsageView(voided), voidedAt: voided.voidedAt });
 });

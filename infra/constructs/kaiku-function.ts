@@ -11,7 +11,8 @@ import { tableIndexesFinding } from '../nag-findings.ts';
 import { projectRoot } from '../paths.ts';
 import { lambdaBundle } from './lambda-bundle.ts';
 
-export type TableAccess = 'read' | 'readWrite';
+/** 'readAndTouch': reads, plus UpdateItem for bookkeeping such as a key's lastUsedAt; no Put or Delete. */
+export type TableAccess = 'read' | 'readAndTouch' | 'readWrite';
 
 export interface KaikuFunctionProps {
   /** The handler file, relative to the project root; it exports `handler`. */
@@ -86,8 +87,9 @@ export class KaikuFunction extends Construct {
         : { code: stubCode, handler: 'index.handler' }),
     });
 
-    if (props.tableAccess === 'read') props.table.grantReadData(this.lambdaFunction);
-    else props.table.grantReadWriteData(this.lambdaFunction);
+    if (props.tableAccess === 'readWrite') props.table.grantReadWriteData(this.lambdaFunction);
+    else props.table.grantReadData(this.lambdaFunction);
+    if (props.tableAccess === 'readAndTouch') props.table.grant(this.lambdaFunction, 'dynamodb:UpdateItem');
 
     const policy = role.node.tryFindChild('DefaultPolicy');
     if (!policy) throw new Error(`${this.node.path}: the role has no policy`);

@@ -8,7 +8,8 @@ export interface ApiKeyRecord {
   readonly orgId: string;
   readonly role: Role;
   readonly areaId?: string;
-  readonly secretHash: string;
+  /** Absent only for an area's first key between approval and the applicant's claim. */
+  readonly secretHash?: string;
   readonly createdAt: string;
   readonly lastUsedAt?: string;
   readonly revokedAt?: string;
@@ -16,9 +17,31 @@ export interface ApiKeyRecord {
 
 const hashOf = (apiKey: string) => createHash('sha256').update(apiKey).digest('hex');
 
+const newKeyId = () => `k${randomBytes(10).toString('hex')}`;
+const newSecret = (keyId: string) => `kk.${keyId}.${randomBytes(32).toString('base64url')}`;
+
+/** A key whose secret is minted later (mintSecret): the area's first key, made at approval. */
+export function unclaimedApiKey(
+  owner: { orgId: string; role: Role; areaId?: string },
+  now: Date,
+): ApiKeyRecord {
+  return {
+    keyId: newKeyId(),
+    orgId: owner.orgId,
+    role: owner.role,
+    areaId: owner.areaId,
+    createdAt: now.toISOString(),
+  };
+}
+
+export function mintSecret(keyId: string): { apiKey: string; secretHash: string } {
+  const apiKey = newSecret(keyId);
+  return { apiKey, secretHash: hashOf(apiKey) };
+}
+
 export function newApiKey(owner: { orgId: string; role: Role; areaId?: string }, now: Date) {
-  const keyId = `k${randomBytes(10).toString('hex')}`;
-  const apiKey = `kk.${keyId}.${randomBytes(32).toString('base64url')}`;
+  const keyId = newKeyId();
+  const apiKey = newSecret(keyId);
   const record: ApiKeyRecord = {
     keyId,
     orgId: owner.orgId,
@@ -37,6 +60,7 @@ export function keyIdOf(apiKey: string): string | undefined {
 }
 
 export function keyMatches(record: ApiKeyRecord, apiKey: string): boolean {
+  if (!record.secretHash) return false;
   return timingSafeEqual(Buffer.from(record.secretHash, 'hex'), Buffer.from(hashOf(apiKey), 'hex'));
 }
 

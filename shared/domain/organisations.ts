@@ -40,3 +40,45 @@ export const roleOfKind: Record<OrganisationKind, Role> = {
 };
 
 export const nationalCentreId = 'national-centre';
+
+export function organisationView(org: Organisation) {
+  return {
+    id: org.orgId,
+    kind: org.kind,
+    name: org.name,
+    ...(org.areaId && { areaId: org.areaId }),
+    status: org.status,
+    ...(org.municipalityCode && { municipalityCode: org.municipalityCode }),
+    ...(org.contactEmail && { contactEmail: org.contactEmail }),
+    ...(org.cardLimitPerDay !== undefined && { cardLimitPerDay: org.cardLimitPerDay }),
+    createdAt: org.createdAt,
+  };
+}
+
+export function areaView(area: Area) {
+  return {
+    id: area.areaId,
+    name: area.name,
+    municipalityCodes: area.municipalityCodes,
+    welfareArea: area.welfareArea,
+    status: area.status,
+    createdAt: area.createdAt,
+  };
+}
+
+/** A key as listed: never its secret or hash. */
+export function keyView(key: {
+  keyId: string;
+  role: Role;
+  createdAt: string;
+  lastUsedAt?: string;
+  revokedAt?: string;
+}) {
+  return {
+    keyId: key.keyId,
+    role: key.role,
+    createdAt: key.createdAt,
+    ...(key.lastUsedAt && { lastUsedAt: key.lastUsedAt }),
+    ...(key.revokedAt && { revokedAt: key.revokedAt }),
+  };
+}

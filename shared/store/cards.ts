@@ -1,8 +1,10 @@
 // Cards in the table: each change of a card and the area's daily card counters are written together.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditEntry } from '../domain/audit.ts';
 import type { ActiveDeltas, Card, RevokeReason } from '../domain/cards.ts';
 import { ApiError } from '../errors.ts';
 import { tableName } from '../table.ts';
+import { auditPut } from './audit.ts';
 import { documentClient } from './client.ts';
 import { cardAggregateKey, cardKey, takenIntoUsePartition } from './keys.ts';
 import { type TransactItem, transactWrite } from './transact.ts';
@@ -108,8 +110,17 @@ function guardedUpdate(card: Card, set: Record<string, unknown>): TransactItem {
 const changedMeanwhile = () =>
   new ApiError('CONFLICT', 'The card changed while this request was handled; try again.');
 
-export async function updateCardFields(card: Card, set: Record<string, unknown>, deltas: ActiveDeltas = []) {
-  const cancelled = await transactWrite([guardedUpdate(card, set), ...counterUpdates(card.areaId, deltas)]);
+export async function updateCardFields(
+  card: Card,
+  set: Record<string, unknown>,
+  deltas: ActiveDeltas = [],
+  alongside: TransactItem[] = [],
+) {
+  const cancelled = await transactWrite([
+    guardedUpdate(card, set),
+    ...counterUpdates(card.areaId, deltas),
+    ...alongside,
+  ]);
   if (cancelled) throw changedMeanwhile();
 }
 
@@ -119,11 +130,13 @@ export async function revokeCard(
   now: Date,
   today: string,
   deltas: ActiveDeltas,
+  audit: AuditEntry,
 ) {
   await updateCardFields(
     card,
     { revokedAt: now.toISOString(), revokedOn: today, revokeReason: reason },
     deltas,
+    [auditPut(audit)],
   );
 }
 
@@ -134,6 +147,7 @@ export async function replaceCard(
   now: Date,
   today: string,
   deltas: ActiveDeltas,
+  audit: AuditEntry,
 ) {
   const cancelled = await transactWrite([
     {
@@ -150,6 +164,7 @@ export async function replaceCard(
       replacedBy: replacement.cardNumber,
     }),
     ...counterUpdates(old.areaId, deltas),
+    auditPut(audit),
   ]);
   if (cancelled?.[0]?.conditionFailed) throw taken(replacement.cardNumber);
   if (cancelled) throw changedMeanwhile();

@@ -1,8 +1,11 @@
 // Areas, organisations and their API keys.
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyRecord } from '../domain/api-keys.ts';
+import type { AuditEntry } from '../domain/audit.ts';
 import type { Area, Organisation } from '../domain/organisations.ts';
+import { notFound } from '../errors.ts';
 import { tableName } from '../table.ts';
+import { auditPut } from './audit.ts';
 import { documentClient } from './client.ts';
 import {
   allAreas,
@@ -12,6 +15,7 @@ import {
   organisationKey,
   organisationsOfArea,
 } from './keys.ts';
+import { queryPage } from './query.ts';
 import { transactWrite } from './transact.ts';
 
 function withoutKeys<T>(item: Record<string, unknown>): T {
@@ -97,4 +101,121 @@ export async function putArea(area: Area): Promise<void> {
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
+}
+
+/** Puts one item together with its audit entry: nothing administrative happens unrecorded. */
+async function putAudited(item: Record<string, unknown>, audit: AuditEntry): Promise<void> {
+  const cancelled = await transactWrite([
+    { Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+    auditPut(audit),
+  ]);
+  if (cancelled) throw new Error(`${String(item.pk)} already exists`);
+}
+
+export const createOrganisation = (org: Organisation, audit: AuditEntry) =>
+  putAudited(organisationItem(org), audit);
+export const createApiKey = (record: ApiKeyRecord, audit: AuditEntry) =>
+  putAudited(apiKeyItem(record), audit);
+
+export async function updateOrganisation(org: Organisation, set: Record<string, unknown>, audit: AuditEntry) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const assignments = Object.entries(set).map(([field, value], index) => {
+    names[`#f${index}`] = field;
+    values[`:v${index}`] = value;
+    return `#f${index} = :v${index}`;
+  });
+  const cancelled = await transactWrite([
+    {
+      Update: {
+        TableName: tableName(),
+        Key: organisationKey(org.orgId),
+        UpdateExpression: `SET ${assignments.join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+    auditPut(audit),
+  ]);
+  if (cancelled) throw notFound(`Organisation ${org.orgId}`);
+}
+
+/** Revokes a key; false if it was already revoked (the caller answers the same either way). */
+export async function revokeApiKey(key: ApiKeyRecord, audit: AuditEntry, now: Date): Promise<boolean> {
+  const cancelled = await transactWrite([
+    {
+      Update: {
+        TableName: tableName(),
+        Key: apiKeyKey(key.keyId),
+        UpdateExpression: 'SET revokedAt = :at',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt)',
+        ExpressionAttributeValues: { ':at': now.toISOString() },
+      },
+    },
+    auditPut(audit),
+  ]);
+  return cancelled === undefined;
+}
+
+/** Records that a key was used, at most once an hour whatever the traffic. */
+export async function touchApiKey(keyId: string, now: Date): Promise<void> {
+  const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
+  await documentClient()
+    .send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: apiKeyKey(keyId),
+        UpdateExpression: 'SET lastUsedAt = :now',
+        ConditionExpression:
+          'attribute_exists(pk) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :hourAgo)',
+        ExpressionAttributeValues: { ':now': now.toISOString(), ':hourAgo': hourAgo },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+    });
+}
+
+export async function listOrganisations(
+  areaId: string | undefined,
+  limit: number,
+  startKey?: Record<string, string>,
+) {
+  const page = await queryPage(
+    {
+      index: 'gsi1',
+      partitionKey: 'gsi1pk',
+      sortKey: 'gsi1sk',
+      partition: organisationsOfArea(areaId),
+      prefix: 'ORG#',
+    },
+    limit,
+    startKey,
+  );
+  return { items: page.items.map((item) => withoutKeys<Organisation>(item)), next: page.next };
+}
+
+export async function listApiKeys(orgId: string, limit: number, startKey?: Record<string, string>) {
+  const page = await queryPage(
+    {
+      index: 'gsi1',
+      partitionKey: 'gsi1pk',
+      sortKey: 'gsi1sk',
+      partition: keysOfOrganisation(orgId),
+      prefix: 'KEY#',
+    },
+    limit,
+    startKey,
+  );
+  return { items: page.items.map((item) => withoutKeys<ApiKeyRecord>(item)), next: page.next };
+}
+
+export async function listAreas(limit: number, startKey?: Record<string, string>) {
+  const page = await queryPage(
+    { index: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', partition: allAreas, prefix: 'AREA#' },
+    limit,
+    startKey,
+  );
+  return { items: page.items.map((item) => withoutKeys<Area>(item)), next: page.next };
 }

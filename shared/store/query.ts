@@ -68,9 +68,12 @@ export async function monthByMonth<T>(
   /** One month's query; `limit` is what is left of the page, so a page never holds more than asked. */
   page: (month: string, startKey: Record<string, string> | undefined, limit: number) => Promise<Page<T>>,
 ): Promise<Page<T>> {
-  let month = position?.month ?? addDays(range.from, -1).slice(0, 7);
-  let startKey = position?.key;
+  const first = addDays(range.from, -1).slice(0, 7);
   const last = addDays(range.to, 1).slice(0, 7);
+  let month = position?.month ?? first;
+  // A cursor from another range would walk months the query never asked for.
+  if (month < first || month > last) throw badCursor();
+  let startKey = position?.key;
   const items: T[] = [];
   while (month <= last) {
     const result = await page(month, startKey, limit - items.length);

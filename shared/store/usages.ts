@@ -3,9 +3,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Position } from '../cursor.ts';
 import { addDays } from '../dates.ts';
+import type { AuditEntry } from '../domain/audit.ts';
 import type { Card } from '../domain/cards.ts';
 import type { Refusal, Usage, VenueRef } from '../domain/usages.ts';
 import { tableName } from '../table.ts';
+import { auditPut } from './audit.ts';
 import { cardFromItem } from './cards.ts';
 import { documentClient } from './client.ts';
 import {
@@ -144,7 +146,7 @@ export async function getUsage(usageId: string): Promise<Usage | undefined> {
 }
 
 /** Marks the use voided and takes it out of every counter; false if it was voided meanwhile. */
-export async function voidUsage(usage: Usage, now: Date): Promise<boolean> {
+export async function voidUsage(usage: Usage, now: Date, audit: AuditEntry): Promise<boolean> {
   const cancelled = await transactWrite([
     {
       Update: {
@@ -165,6 +167,7 @@ export async function voidUsage(usage: Usage, now: Date): Promise<boolean> {
         ExpressionAttributeValues: { ':minus': -1 },
       },
     },
+    auditPut(audit),
   ]);
   return cancelled === undefined;
 }

@@ -1,12 +1,19 @@
 // An in-process copy of the local service for one test file: its own table on the shared DynamoDB
 // Local, the real gateway on a free port, real HTTP.
 import { randomBytes } from 'node:crypto';
+import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { ensureTable, localDynamoClient } from '../../infra/local/dynamodb.ts';
 import { type Gateway, startGateway } from '../../infra/local/gateway.ts';
 import { useLocalAws } from '../../infra/local/runtime.ts';
+import { generateCardNumber } from '../../shared/card-number.ts';
+import { today } from '../../shared/dates.ts';
+import { activeWhileValid, allowances, type Card } from '../../shared/domain/cards.ts';
 import { createAdminKey } from '../../shared/national-centre.ts';
 import { registerArea, registerOrganisation } from '../../shared/register-organisation.ts';
+import { putNewCard } from '../../shared/store/cards.ts';
+import { documentClient } from '../../shared/store/client.ts';
+import { cardAggregateKey, cardKey, organisationKey, useAggregateKey } from '../../shared/store/keys.ts';
 import { statsBucket } from './global-setup.ts';
 
 export interface Reply<T = any> {
@@ -31,6 +38,19 @@ export interface TestService {
   /** An area with a distributor and a venue (and any extra organisations asked for). */
   area(options?: { cardLimitPerDay?: number }): Promise<TestArea>;
   ticketAgent(): Promise<string>;
+  /** Another venue in an existing area. */
+  venue(
+    areaId: string,
+    options?: { cardLimitPerDay?: number },
+  ): Promise<{ venueId: string; venueKey: string }>;
+  /** A partner organisation's key (a role no route of cards or uses admits). */
+  partnerKey(): Promise<string>;
+  /** A ticket agent with its organisation id. */
+  ticketAgentOrg(): Promise<{ key: string; orgId: string }>;
+  /** POST /v1/cards as the area's distributor; a personal card unless the body says otherwise. */
+  issueCard(area: TestArea, body?: Record<string, unknown>): Promise<any>;
+  /** POST /v1/usages with an Idempotency-Key (a fresh one unless given). */
+  recordUse(key: string, body: Record<string, unknown>, idempotencyKey?: string): Promise<Reply>;
   stop(): Promise<void>;
 }
 
@@ -103,6 +123,138 @@ export async function startTestService(): Promise<TestService> {
     async ticketAgent() {
       return (await registerOrganisation({ kind: 'ticket-agent', name: 'Tickets Oy' })).apiKey;
     },
+    async venue(areaId, options = {}) {
+      const venue = await registerOrganisation({
+        kind: 'venue',
+        name: 'Theatre',
+        areaId,
+        cardLimitPerDay: options.cardLimitPerDay,
+      });
+      return { venueId: venue.organisation.orgId, venueKey: venue.apiKey };
+    },
+    async partnerKey() {
+      return (await registerOrganisation({ kind: 'partner', name: 'Statistics Finland' })).apiKey;
+    },
+    async ticketAgentOrg() {
+      const agent = await registerOrganisation({ kind: 'ticket-agent', name: 'Tickets Oy' });
+      return { key: agent.apiKey, orgId: agent.organisation.orgId };
+    },
+    async issueCard(area, body = {}) {
+      const reply = await call('POST', '/v1/cards', {
+        key: area.distributorKey,
+        body:
+          body.cardType === 'community'
+            ? body
+            : { cardType: 'personal', birthYear: 1980, postalCode: '00100', minorChildren: 2, ...body },
+      });
+      if (reply.status !== 201) throw new Error(`card not issued: ${reply.status} ${reply.text}`);
+      return reply.body;
+    },
+    recordUse(key, body, idempotencyKey = randomBytes(8).toString('hex')) {
+      return call('POST', '/v1/usages', { key, body, headers: { 'idempotency-key': idempotencyKey } });
+    },
     stop: () => gateway.close(),
   };
+}
+
+// Direct looks at the table (the same one the service under test writes), for assertions only.
+
+export async function getItem(key: { pk: string; sk: string }): Promise<Record<string, any> | undefined> {
+  const { Item } = await documentClient().send(
+    new GetCommand({ TableName: process.env.TABLE_NAME, Key: key, ConsistentRead: true }),
+  );
+  return Item;
+}
+
+export const cardItem = (cardNumber: string) => getItem(cardKey(cardNumber));
+
+/** The area's daily use counters for one sector (zeros when nothing was counted yet). */
+export async function useAggregate(areaId: string, sector: string, day = today()) {
+  const item = await getItem(useAggregateKey(areaId, day, sector));
+  return { adultUses: item?.adultUses ?? 0, childUses: item?.childUses ?? 0, records: item?.records ?? 0 };
+}
+
+export const cardAggregate = (areaId: string, day = today()) => getItem(cardAggregateKey(areaId, day));
+
+/** Every item of the table, sorted by key: a before/after snapshot proves a refused request wrote nothing. */
+export async function scanTable(): Promise<Record<string, any>[]> {
+  const items: Record<string, any>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(
+      new ScanCommand({ TableName: process.env.TABLE_NAME, ExclusiveStartKey: start, ConsistentRead: true }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  const id = (item: Record<string, any>) => `${item.pk}\u0000${item.sk}`;
+  return items.sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
+}
+
+/** Sets an organisation's status straight in the table, as an admin's PATCH later will. */
+export async function setOrganisationStatus(orgId: string, status: 'active' | 'inactive') {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: process.env.TABLE_NAME,
+      Key: organisationKey(orgId),
+      UpdateExpression: 'SET #status = :status',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':status': status },
+      ConditionExpression: 'attribute_exists(pk)',
+    }),
+  );
+}
+
+/** A fresh, valid card number in canonical form. */
+export const newCardNumber = () => generateCardNumber();
+
+/** An error reply of the contract: status, code, and (if given) the fields its details name. */
+export function expectError(reply: Reply, status: number, code: string, fields?: string[]) {
+  const problems: string[] = [];
+  if (reply.status !== status) problems.push(`status ${reply.status}, expected ${status}`);
+  if (reply.body?.error?.code !== code) problems.push(`code ${reply.body?.error?.code}, expected ${code}`);
+  if (typeof reply.body?.error?.message !== 'string' || reply.body.error.message === '')
+    problems.push('no message');
+  if (typeof reply.body?.requestId !== 'string' || reply.body.requestId === '') problems.push('no requestId');
+  if (!(reply.headers.get('content-type') ?? '').startsWith('application/json'))
+    problems.push(`content-type ${reply.headers.get('content-type')}`);
+  if (fields) {
+    const named = (reply.body?.error?.details ?? []).map((detail: { field: string }) => detail.field);
+    for (const field of fields) if (!named.includes(field)) problems.push(`details do not name ${field}`);
+  }
+  if (problems.length > 0) throw new Error(`${problems.join('; ')}\n${reply.text}`);
+}
+
+/**
+ * A card registered in the past, written through the store (the API only registers cards today): the
+ * way to test late entries, expired cards and the days a card was valid on.
+ */
+export async function putBackdatedCard(
+  area: TestArea,
+  options: {
+    issuedOn: string;
+    validUntil: string;
+    cardType?: 'personal' | 'community';
+    minorChildren?: number;
+  },
+): Promise<Card> {
+  const cardType = options.cardType ?? 'personal';
+  const holder =
+    cardType === 'personal'
+      ? { birthYear: 1975, postalCode: '53100', minorChildren: options.minorChildren ?? 1 }
+      : {};
+  const card: Card = {
+    cardNumber: generateCardNumber(),
+    cardType,
+    validUntil: options.validUntil,
+    areaId: area.areaId,
+    issuedBy: area.distributorId,
+    issuedAt: `${options.issuedOn}T08:00:00.000Z`,
+    issuedOn: options.issuedOn,
+    ...holder,
+    ...allowances(cardType, holder.minorChildren),
+    useCount: 0,
+  };
+  await putNewCard(card, activeWhileValid(card.issuedOn, card.validUntil));
+  return card;
 }

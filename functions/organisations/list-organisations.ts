@@ -1,0 +1,18 @@
+import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
+import { organisationView } from '../../shared/domain/organisations.ts';
+import { requireAreaScope } from '../../shared/domain/scope.ts';
+import { httpHandler, json } from '../../shared/http/handler.ts';
+import type { Infer } from '../../shared/schema.ts';
+import type { pageQuery } from '../../shared/schemas.ts';
+import { listOrganisations } from '../../shared/store/organisations.ts';
+
+export const handler = httpHandler<unknown, Infer<typeof pageQuery>>(
+  'GET /v1/areas/{areaId}/organisations',
+  async ({ path, query, principal }) => {
+    const areaId = path.areaId ?? '';
+    requireAreaScope(principal, areaId, `Area ${areaId}`);
+    const page = await listOrganisations(areaId, query.limit ?? 50, decodeCursor(query.cursor)?.key);
+    const nextCursor = encodeCursor(page.next);
+    return json(200, { items: page.items.map(organisationView), ...(nextCursor && { nextCursor }) });
+  },
+);

@@ -1,0 +1,110 @@
+// A municipality's application to join, checked against the shipped classification.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { municipalities, welfareAreas } from '../data/codes.ts';
+import { type ErrorDetail, invalid } from '../errors.ts';
+import type { Infer } from '../schema.ts';
+import type { submitApplication } from '../schemas.ts';
+
+export type ApplicationInput = Infer<typeof submitApplication>;
+export type ApplicationStatus = 'pending' | 'approved' | 'rejected';
+
+export const maxPendingPerMunicipality = 3;
+
+export interface Application {
+  readonly applicationId: string;
+  readonly status: ApplicationStatus;
+  readonly areaName: string;
+  readonly municipalityCodes: readonly string[];
+  readonly welfareArea: string;
+  readonly contacts: ApplicationInput['contacts'];
+  readonly claimTokenHash: string;
+  readonly createdAt: string;
+  readonly decidedAt?: string;
+  readonly areaId?: string;
+  readonly reason?: string;
+  /** The area-admin key made at approval; its secret is minted when the applicant first asks. */
+  readonly adminKeyId?: string;
+  readonly keyClaimedAt?: string;
+}
+
+/** Every code must be real, listed once, and of the welfare area named. */
+export function checkApplication(input: ApplicationInput): void {
+  const problems: ErrorDetail[] = [];
+  if (!Object.hasOwn(welfareAreas, input.welfareArea))
+    problems.push({
+      field: 'welfareArea',
+      problem: `is not a welfare area (${Object.keys(welfareAreas).join(', ')})`,
+    });
+  const seen = new Set<string>();
+  input.municipalityCodes.forEach((code, index) => {
+    const field = `municipalityCodes[${index}]`;
+    const municipality = municipalities[code];
+    if (seen.has(code)) problems.push({ field, problem: `${code} is listed twice` });
+    else if (!municipality) problems.push({ field, problem: `${code} is not a municipality code` });
+    else if (municipality.welfareArea !== input.welfareArea)
+      problems.push({
+        field,
+        problem: `${code} (${municipality.name}) belongs to welfare area ${municipality.welfareArea}, not ${input.welfareArea}`,
+      });
+    seen.add(code);
+  });
+  if (problems.length > 0) throw invalid(problems);
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function newApplication(
+  input: ApplicationInput,
+  now: Date,
+): { application: Application; claimToken: string } {
+  checkApplication(input);
+  const claimToken = `ct.${randomBytes(32).toString('base64url')}`;
+  return {
+    claimToken,
+    application: {
+      applicationId: `app${randomBytes(8).toString('hex')}`,
+      status: 'pending',
+      areaName: input.areaName,
+      municipalityCodes: input.municipalityCodes,
+      welfareArea: input.welfareArea,
+      contacts: input.contacts,
+      claimTokenHash: hashToken(claimToken),
+      createdAt: now.toISOString(),
+    },
+  };
+}
+
+export function claimTokenMatches(application: Application, token: string | undefined): boolean {
+  if (!token) return false;
+  return timingSafeEqual(
+    Buffer.from(application.claimTokenHash, 'hex'),
+    Buffer.from(hashToken(token), 'hex'),
+  );
+}
+
+/** What the applicant sees: never the contacts or token hash; the key only in the answer that minted it. */
+export function applicantView(application: Application, apiKey?: string) {
+  return {
+    id: application.applicationId,
+    status: application.status,
+    ...(application.areaId && { areaId: application.areaId }),
+    ...(application.reason && { reason: application.reason }),
+    ...(apiKey && { apiKey }),
+  };
+}
+
+/** What the national centre sees when deciding. */
+export function reviewView(application: Application) {
+  return {
+    id: application.applicationId,
+    status: application.status,
+    areaName: application.areaName,
+    municipalityCodes: application.municipalityCodes,
+    welfareArea: application.welfareArea,
+    contacts: application.contacts,
+    createdAt: application.createdAt,
+    ...(application.decidedAt && { decidedAt: application.decidedAt }),
+    ...(application.areaId && { areaId: application.areaId }),
+    ...(application.reason && { reason: application.reason }),
+  };
+}

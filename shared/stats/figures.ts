@@ -1,0 +1,105 @@
+// The figures a statistics snapshot is made of, already aggregated. The snapshot code is pure: whoever
+// reads the counters builds a SnapshotInput, and everything after that is deterministic.
+import { type Sector, sectors } from '../roles.ts';
+
+export { type Sector, sectors };
+
+export const periods = ['day', 'month', 'year', 'all'] as const;
+export type Period = (typeof periods)[number];
+
+export const ageGroups = ['16-17', '18-29', '30-44', '45-64', '65+', 'unknown'] as const;
+export type AgeGroup = (typeof ageGroups)[number];
+
+export interface SectorUses {
+  readonly adultUses: number;
+  readonly childUses: number;
+}
+
+/** The shape of `GET /v1/stats/summary`; `uses = adultUses + childUses`, each the sum over sectors. */
+export interface Figures {
+  readonly cardsRegistered: number;
+  readonly cardsActive: number;
+  readonly cardsTakenIntoUse: number;
+  readonly uses: number;
+  readonly adultUses: number;
+  readonly childUses: number;
+  readonly bySector: Readonly<Record<Sector, SectorUses>>;
+  readonly municipalities: number;
+}
+
+export type PeriodFigures = Readonly<Record<Period, Figures>>;
+
+export interface AreaFigures {
+  readonly areaId: string;
+  readonly areaName: string;
+  readonly periods: PeriodFigures;
+}
+
+/** National uses of one calendar month; `bySector` holds adult plus child uses of each sector. */
+export interface MonthlyUses {
+  readonly month: string;
+  readonly adultUses: number;
+  readonly childUses: number;
+  readonly bySector: Readonly<Record<Sector, number>>;
+}
+
+export interface AgeGroupFigures {
+  readonly period: Period;
+  readonly areaId: string;
+  readonly ageGroup: AgeGroup;
+  readonly cardsRegistered: number;
+  readonly uses: number;
+}
+
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly JsonValue[]
+  | { [key: string]: JsonValue };
+
+export interface SnapshotInput {
+  /** Day D, `YYYY-MM-DD` (Europe/Helsinki). */
+  readonly date: string;
+  readonly areas: readonly AreaFigures[];
+  readonly national: PeriodFigures;
+  /** Months without a row between the first one given and D's month are written as zeros. */
+  readonly monthly: readonly MonthlyUses[];
+  /** Per area; a (period, area, age group) without a row is written as zeros. */
+  readonly ageGroups: readonly AgeGroupFigures[];
+  /** What the figures were computed from (table, counter versions, ...); copied into the manifest. */
+  readonly source: { readonly [key: string]: JsonValue };
+}
+
+/** A published count: `null` where disclosure control hides it (`..` in CSV). */
+export type Count = number | null;
+
+/** The same shape with every count possibly hidden. */
+export type Published<T> = {
+  readonly [K in keyof T]: T[K] extends number ? Count : T[K] extends object ? Published<T[K]> : T[K];
+};
+
+/** What one tier publishes: national figures are exact in both tiers. */
+export interface TierFigures {
+  readonly date: string;
+  readonly national: PeriodFigures;
+  readonly areas: readonly {
+    readonly areaId: string;
+    readonly areaName: string;
+    readonly periods: Readonly<Record<Period, Published<Figures>>>;
+  }[];
+  readonly monthly: readonly MonthlyUses[];
+  readonly ageGroups: readonly Published<AgeGroupFigures>[];
+}
+
+/** A tier before disclosure control: the internal tier, and what the partner tier is made from. */
+export interface ExactTier extends TierFigures {
+  readonly areas: readonly AreaFigures[];
+  readonly ageGroups: readonly AgeGroupFigures[];
+}
+
+/** Plain code-unit order: locale-independent, so the same on every machine. */
+export function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
