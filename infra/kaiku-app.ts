@@ -24,7 +24,7 @@ const env = {
  * (docs/decisions/0004-cdk-nag-acknowledgements.md) fails the synth. New stacks are added here.
  */
 export function addKaikuStacks(app: App, options: KaikuAppOptions) {
-  const data = new DataStack(app, 'KaikuData', { env });
+  const data = new DataStack(app, 'KaikuData', { env, bundle: options.bundle, tracing: options.tracing });
   const api = new ApiStack(app, 'KaikuApi', {
     env,
     tableName: data.tableName,

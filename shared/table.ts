@@ -9,6 +9,8 @@ export const tableDefinition = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
+  // Changes feed the age-group counters (functions/jobs/count-age-groups.ts), off the request path.
+  stream: 'NEW_AND_OLD_IMAGES',
   indexes: [
     // Children of a parent: an organisation's keys, an area's organisations, a venue's uses by time.
     { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
@@ -21,6 +23,7 @@ export const tableDefinition = {
   partitionKey: string;
   sortKey: string;
   ttlAttribute: string;
+  stream: 'NEW_AND_OLD_IMAGES';
   indexes: readonly IndexDefinition[];
 };
 

@@ -2,10 +2,12 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { handler as countAgeGroups } from '../../functions/jobs/count-age-groups.ts';
 import { createAdminKey } from '../../shared/national-centre.ts';
 import { ensureTable, localDynamoClient, type RunningDynamo, StartupError, startDynamo } from './dynamodb.ts';
 import { type Gateway, startGateway } from './gateway.ts';
 import { type RunningS3, startS3 } from './s3.ts';
+import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 
 export interface LocalOptions {
   readonly port: number;
@@ -25,6 +27,8 @@ export interface LocalService {
   readonly dynamoEndpoint: string;
   readonly s3Endpoint: string;
   readonly gateway: Gateway;
+  /** The table's stream consumer (age-group counters); drain() catches up before reading them. */
+  readonly streams: StreamPoller;
   stop(): Promise<void>;
 }
 
@@ -104,6 +108,8 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
     useLocalAws(dynamo.endpoint, s3.endpoint, tableName, bucket);
     await ensureTable(localDynamoClient(dynamo.endpoint), tableName);
     const adminKey = options.persist ? await adminKeyFor(options.dataDir) : (await createAdminKey()).apiKey;
+    const streams = await startStreamPoller(dynamo.endpoint, tableName, countAgeGroups);
+    started.push(streams);
     const gateway = await startGateway(options.port, options.host);
     started.push({ stop: gateway.close });
     writeFileSync(
@@ -116,6 +122,7 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
       dynamoEndpoint: dynamo.endpoint,
       s3Endpoint: s3.endpoint,
       gateway,
+      streams,
       stop: stopAll,
     };
   } catch (error) {

@@ -31,6 +31,12 @@ export const cardAggregateKey = (areaId: string, day: string) => ({
   sk: `CARDS#${day}`,
 });
 
+/** Uses of a day by the holders' birth year (uses_<year>, uses_unknown), counted from the table's stream. */
+export const ageUsesKey = (areaId: string, day: string) => ({
+  pk: aggregatePartition(areaId),
+  sk: `AGES#${day}`,
+});
+
 /** A venue's count of one card's uses on one day, kept only while the venue has a daily limit. */
 export const venueCardDayKey = (venueId: string, cardNumber: string, day: string) => ({
   pk: `LIMIT#${venueId}#${cardNumber}`,

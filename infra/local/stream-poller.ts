@@ -1,0 +1,86 @@
+// The local stand-in for the Lambda event source mapping on the table's stream: reads DynamoDB Local's
+// stream and hands batches to the same handler, in order, retrying a batch the handler did not finish.
+
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+
+type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
+
+export interface StreamPoller {
+  /** Processes everything written so far; tests and scripts call it before reading the counters. */
+  drain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startStreamPoller(
+  endpoint: string,
+  tableName: string,
+  handler: StreamHandler,
+  intervalMs = 1000,
+): Promise<StreamPoller> {
+  const options = { endpoint, region: process.env.AWS_REGION ?? 'eu-north-1' };
+  const dynamo = new DynamoDBClient(options);
+  const streams = new DynamoDBStreamsClient(options);
+  const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
+  const streamArn = Table?.LatestStreamArn;
+  if (!streamArn) throw new Error(`table ${tableName} has no stream`);
+  // Where each shard was left: reprocessing from the start is harmless (each use is counted once).
+  const iterators = new Map<string, string | undefined>();
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+
+  async function pollOnce(): Promise<void> {
+    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    for (const shard of StreamDescription?.Shards ?? []) {
+      const shardId = shard.ShardId!;
+      if (!iterators.has(shardId)) {
+        const { ShardIterator } = await streams.send(
+          new GetShardIteratorCommand({
+            StreamArn: streamArn,
+            ShardId: shardId,
+            ShardIteratorType: 'TRIM_HORIZON',
+          }),
+        );
+        iterators.set(shardId, ShardIterator);
+      }
+      let iterator = iterators.get(shardId);
+      while (iterator) {
+        const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+        const records = page.Records ?? [];
+        if (records.length > 0) {
+          const result = await handler({ Records: records } as unknown as DynamoDBStreamEvent);
+          // A failed record: keep the iterator, the batch comes again on the next poll.
+          if (result.batchItemFailures.length > 0) return;
+        }
+        iterator = page.NextShardIterator;
+        iterators.set(shardId, iterator);
+        if (records.length === 0) break;
+      }
+    }
+  }
+
+  const poll = () => {
+    running = running.then(pollOnce).catch((error: unknown) => {
+      console.error(JSON.stringify({ level: 'error', where: 'stream poller', error: String(error) }));
+    });
+    return running;
+  };
+  const timer = setInterval(() => {
+    if (!stopped) void poll();
+  }, intervalMs);
+  timer.unref();
+  return {
+    drain: () => poll(),
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
