@@ -1,6 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { ApiError } from '../errors.ts';
 import { documentClient } from './client.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -27,7 +28,17 @@ export async function transactWrite(items: TransactItem[]): Promise<CancelledIte
       const reasons = error.CancellationReasons ?? [];
       const conflicted = reasons.some((reason) => reason.Code === 'TransactionConflict');
       const failed = reasons.some((reason) => reason.Code === 'ConditionalCheckFailed');
-      if (conflicted && !failed && attempt < maxAttempts) {
+      if (conflicted && !failed) {
+        if (attempt >= maxAttempts)
+          // Still contended after the retries: the client should come back shortly, not see a failure.
+          throw new ApiError(
+            'THROTTLED',
+            'Too many changes to the same card or counter at once; retry shortly.',
+            undefined,
+            {
+              'retry-after': '1',
+            },
+          );
         await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt * Math.random()));
         continue;
       }
