@@ -3,7 +3,7 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { lambdaBundle } from '../infra/constructs/lambda-bundle.ts';
+import { esbuildOptions } from '../infra/constructs/lambda-bundle.ts';
 import { projectRoot } from '../infra/paths.ts';
 import { authorizerHandler, routes } from '../shared/routes.ts';
 
@@ -24,15 +24,8 @@ async function bundle(entry: string, outfile: string): Promise<void> {
   await build({
     entryPoints: [entry],
     outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: lambdaBundle.target,
-    mainFields: [...lambdaBundle.mainFields],
-    banner: { js: lambdaBundle.banner },
-    minify: lambdaBundle.minify,
-    sourcemap: lambdaBundle.sourceMap,
-    sourcesContent: lambdaBundle.sourcesContent,
+    ...esbuildOptions,
+    mainFields: [...esbuildOptions.mainFields],
     logLevel: 'error',
   });
 }

@@ -15,3 +15,16 @@ export const lambdaBundle = {
   // Stack traces need only the mappings; the sources themselves would double the bundle.
   sourcesContent: false,
 } as const;
+
+/** The same options in esbuild's own terms, for building bundles outside CDK (tests, the bench). */
+export const esbuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: lambdaBundle.target,
+  mainFields: [...lambdaBundle.mainFields],
+  banner: { js: lambdaBundle.banner },
+  minify: lambdaBundle.minify,
+  sourcemap: lambdaBundle.sourceMap,
+  sourcesContent: lambdaBundle.sourcesContent,
+} as const;

@@ -8,6 +8,7 @@ import { auditPut } from './audit.ts';
 import { documentClient } from './client.ts';
 import { cardAggregateKey, cardKey, takenIntoUsePartition } from './keys.ts';
 import { type TransactItem, transactWrite } from './transact.ts';
+import { setFields } from './update.ts';
 
 const cardItem = (card: Card) => ({
   ...cardKey(card.cardNumber),
@@ -85,24 +86,16 @@ export async function putNewCard(card: Card, deltas: ActiveDeltas): Promise<void
 
 /** Applies changes only if the card is still as it was read (same validity, not revoked). */
 function guardedUpdate(card: Card, set: Record<string, unknown>): TransactItem {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':seenValidUntil': card.validUntil };
-  const assignments = Object.entries(set)
-    .filter(([, value]) => value !== undefined)
-    .map(([field, value], index) => {
-      names[`#f${index}`] = field;
-      values[`:v${index}`] = value;
-      return `#f${index} = :v${index}`;
-    });
+  const { expression, names, values } = setFields(set);
   return {
     Update: {
       TableName: tableName(),
       Key: cardKey(card.cardNumber),
-      UpdateExpression: `SET ${assignments.join(', ')}`,
+      UpdateExpression: expression,
       ConditionExpression:
         'attribute_exists(pk) AND validUntil = :seenValidUntil AND attribute_not_exists(revokedAt)',
       ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
+      ExpressionAttributeValues: { ...values, ':seenValidUntil': card.validUntil },
     },
   };
 }

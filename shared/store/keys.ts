@@ -57,3 +57,7 @@ export const auditKey = (at: string, auditId: string) => ({
 });
 export const auditOfMonth = (month: string) => `AUDIT#${month}`;
 export const auditOfArea = (areaId: string) => `AUDITAREA#${areaId}`;
+
+/** The index of statistics snapshots written to S3: one item per day D, listed newest first. */
+export const snapshotsPartition = 'SNAPSHOTS';
+export const snapshotIndexKey = (date: string) => ({ pk: snapshotsPartition, sk: date });

@@ -19,6 +19,7 @@ import {
 import { apiKeyItem, areaItem, organisationItem } from './organisations.ts';
 import { type Page, queryPage } from './query.ts';
 import { type TransactItem, transactWrite } from './transact.ts';
+import { setFields } from './update.ts';
 
 const applicationItem = (application: Application) => ({
   ...applicationKey(application.applicationId),
@@ -102,21 +103,15 @@ export async function listApplications(
 const stillPending = () => new ApiError('CONFLICT', 'The application has already been decided.');
 
 function decide(application: Application, set: Record<string, unknown>): TransactItem {
-  const names: Record<string, string> = { '#status': 'status' };
-  const values: Record<string, unknown> = { ':pending': 'pending' };
-  const assignments = Object.entries(set).map(([field, value], index) => {
-    names[`#f${index}`] = field;
-    values[`:v${index}`] = value;
-    return `#f${index} = :v${index}`;
-  });
+  const { expression, names, values } = setFields(set);
   return {
     Update: {
       TableName: tableName(),
       Key: applicationKey(application.applicationId),
-      UpdateExpression: `SET ${assignments.join(', ')}`,
+      UpdateExpression: expression,
       ConditionExpression: '#status = :pending',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
+      ExpressionAttributeNames: { ...names, '#status': 'status' },
+      ExpressionAttributeValues: { ...values, ':pending': 'pending' },
     },
   };
 }

@@ -17,6 +17,7 @@ import {
 } from './keys.ts';
 import { queryPage } from './query.ts';
 import { transactWrite } from './transact.ts';
+import { setFields } from './update.ts';
 
 function withoutKeys<T>(item: Record<string, unknown>): T {
   const { pk, sk, entity, gsi1pk, gsi1sk, ...rest } = item;
@@ -118,19 +119,13 @@ export const createApiKey = (record: ApiKeyRecord, audit: AuditEntry) =>
   putAudited(apiKeyItem(record), audit);
 
 export async function updateOrganisation(org: Organisation, set: Record<string, unknown>, audit: AuditEntry) {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const assignments = Object.entries(set).map(([field, value], index) => {
-    names[`#f${index}`] = field;
-    values[`:v${index}`] = value;
-    return `#f${index} = :v${index}`;
-  });
+  const { expression, names, values } = setFields(set);
   const cancelled = await transactWrite([
     {
       Update: {
         TableName: tableName(),
         Key: organisationKey(org.orgId),
-        UpdateExpression: `SET ${assignments.join(', ')}`,
+        UpdateExpression: expression,
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,

@@ -20,6 +20,8 @@ export interface KeyCondition {
   readonly lower?: string;
   readonly upper?: string;
   readonly prefix?: string;
+  /** Newest (largest sort key) first. */
+  readonly descending?: boolean;
 }
 
 export async function queryPage(
@@ -48,6 +50,7 @@ export async function queryPage(
     },
     Limit: limit,
     ExclusiveStartKey: startKey,
+    ...(condition.descending && { ScanIndexForward: false }),
   };
   try {
     const page = await documentClient().send(new QueryCommand(input));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lambdaBundle } from '../../infra/constructs/lambda-bundle.ts';
+import { esbuildOptions } from '../../infra/constructs/lambda-bundle.ts';
 import { projectRoot } from '../../infra/paths.ts';
 import { authorizerHandler, routes } from '../../shared/routes.ts';
 
@@ -20,15 +20,8 @@ beforeAll(async () => {
     entryPoints: handlerFiles.map((file) => ({ in: file, out: file.replace(/\.ts$/, '') })),
     outdir,
     outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: lambdaBundle.target,
-    mainFields: [...lambdaBundle.mainFields],
-    banner: { js: lambdaBundle.banner },
-    minify: lambdaBundle.minify,
-    sourcemap: lambdaBundle.sourceMap,
-    sourcesContent: lambdaBundle.sourcesContent,
+    ...esbuildOptions,
+    mainFields: [...esbuildOptions.mainFields],
     // No externals: the AWS SDK goes into the bundle, as with bundleAwsSDK.
     metafile: true,
     logLevel: 'silent',

@@ -1,0 +1,251 @@
+// Reading the statistics counters (docs/data-model.md): an area's daily aggregates in its AGG#
+// partition and the sparse index of cards taken into use. Never the uses or the cards themselves.
+// Every request is counted, with the items DynamoDB examined, so that a snapshot can say what it was
+// computed from and the bench can report what a snapshot reads.
+import { GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Area } from '../domain/organisations.ts';
+import { type Sector, sectors } from '../roles.ts';
+import { tableName } from '../table.ts';
+import { documentClient } from './client.ts';
+import { aggregatePartition, snapshotIndexKey, snapshotsPartition, takenIntoUsePartition } from './keys.ts';
+import { listAreas } from './organisations.ts';
+import { type Page, queryPage } from './query.ts';
+
+export interface ReadCount {
+  /** Items DynamoDB examined (ScannedCount): what the reads cost, whether or not they were returned. */
+  items: number;
+  requests: number;
+}
+
+export const newReadCount = (): ReadCount => ({ items: 0, requests: 0 });
+
+/** `CARDS#<day>`: cards registered that day (in total and by the holder's birth year) and active delta. */
+export interface CardDay {
+  readonly day: string;
+  readonly registered: number;
+  /** `registered_<birthYear>`, `registered_unknown` (community cards), keyed by what follows `_`. */
+  readonly registeredByBirthYear: Readonly<Record<string, number>>;
+  readonly activeDelta: number;
+}
+
+/** `USES#<day>#<sector>`. */
+export interface UseDay {
+  readonly day: string;
+  readonly sector: Sector;
+  readonly adultUses: number;
+  readonly childUses: number;
+}
+
+/** `AGES#<day>`: persons admitted that day by the holder's birth year (kept from the table's stream). */
+export interface AgeDay {
+  readonly day: string;
+  readonly usesByBirthYear: Readonly<Record<string, number>>;
+}
+
+export interface AggregateRows {
+  readonly cards: CardDay[];
+  readonly uses: UseDay[];
+  readonly ages: AgeDay[];
+}
+
+/** Lower than every day: an open start of a range. */
+const beginning = '0000-00-00';
+
+async function queryAll(input: QueryCommandInput, count: ReadCount): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    count.requests++;
+    count.items += page.ScannedCount ?? 0;
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+function aggregateQuery(
+  areaId: string,
+  lower: string,
+  upper: string,
+  consistent: boolean,
+): QueryCommandInput {
+  return {
+    TableName: tableName(),
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lower AND :upper',
+    ExpressionAttributeValues: { ':pk': aggregatePartition(areaId), ':lower': lower, ':upper': upper },
+    ConsistentRead: consistent,
+  };
+}
+
+const numberOf = (value: unknown): number => (typeof value === 'number' ? value : 0);
+
+function byPrefix(item: Record<string, unknown>, prefix: string): Record<string, number> {
+  const found: Record<string, number> = {};
+  for (const [name, value] of Object.entries(item))
+    if (name.startsWith(prefix)) found[name.slice(prefix.length)] = numberOf(value);
+  return found;
+}
+
+const dayOf = (sortKey: unknown, prefix: string) => String(sortKey).slice(prefix.length, prefix.length + 10);
+
+/**
+ * An area's daily counters up to and including `to`: card counters from the very first day (cards
+ * active on `to` is the sum of every delta before it), use counters from `usesFrom`, and the age
+ * counters from `usesFrom` if asked for. Counters of later days (future expiries) are not read.
+ */
+export async function readAggregates(
+  areaId: string,
+  range: { readonly usesFrom?: string; readonly to: string; readonly ages: boolean },
+  count: ReadCount,
+  options: { readonly consistent?: boolean } = {},
+): Promise<AggregateRows> {
+  const consistent = options.consistent ?? false;
+  const from = range.usesFrom ?? beginning;
+  const [cardItems, useItems, ageItems] = await Promise.all([
+    queryAll(aggregateQuery(areaId, 'CARDS#', `CARDS#${range.to}`, consistent), count),
+    queryAll(aggregateQuery(areaId, `USES#${from}`, `USES#${range.to}#~`, consistent), count),
+    range.ages
+      ? queryAll(aggregateQuery(areaId, `AGES#${from}`, `AGES#${range.to}`, consistent), count)
+      : Promise.resolve([]),
+  ]);
+  const cards = cardItems.map(
+    (item): CardDay => ({
+      day: dayOf(item.sk, 'CARDS#'),
+      registered: numberOf(item.registered),
+      registeredByBirthYear: byPrefix(item, 'registered_'),
+      activeDelta: numberOf(item.activeDelta),
+    }),
+  );
+  const uses = useItems.flatMap((item): UseDay[] => {
+    const sector = String(item.sk).split('#')[2] as Sector;
+    if (!sectors.includes(sector)) return [];
+    return [
+      {
+        day: dayOf(item.sk, 'USES#'),
+        sector,
+        adultUses: numberOf(item.adultUses),
+        childUses: numberOf(item.childUses),
+      },
+    ];
+  });
+  const ages = ageItems.map(
+    (item): AgeDay => ({ day: dayOf(item.sk, 'AGES#'), usesByBirthYear: byPrefix(item, 'uses_') }),
+  );
+  return { cards, uses, ages };
+}
+
+function takenQuery(areaId: string, from: string, to: string): QueryCommandInput {
+  return {
+    TableName: tableName(),
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :lower AND :upper',
+    ExpressionAttributeValues: {
+      ':pk': takenIntoUsePartition(areaId),
+      ':lower': `${from || beginning}#`,
+      ':upper': `${to}#~`,
+    },
+  };
+}
+
+/** Cards of the area taken into use (first recorded use) on the days `from` ('' = ever) to `to`. */
+export async function countTakenIntoUse(
+  areaId: string,
+  from: string,
+  to: string,
+  count: ReadCount,
+): Promise<number> {
+  let total = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(
+      new QueryCommand({ ...takenQuery(areaId, from, to), Select: 'COUNT', ExclusiveStartKey: startKey }),
+    );
+    count.requests++;
+    count.items += page.ScannedCount ?? 0;
+    total += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return total;
+}
+
+/** The same, by day: how many cards were taken into use on each day from `from` to `to`. */
+export async function takenIntoUseByDay(
+  areaId: string,
+  from: string,
+  to: string,
+  count: ReadCount,
+): Promise<Map<string, number>> {
+  const items = await queryAll(
+    {
+      ...takenQuery(areaId, from, to),
+      ProjectionExpression: 'gsi2sk',
+    },
+    count,
+  );
+  const byDay = new Map<string, number>();
+  for (const item of items) {
+    const day = String(item.gsi2sk).slice(0, 10);
+    byDay.set(day, (byDay.get(day) ?? 0) + 1);
+  }
+  return byDay;
+}
+
+/** Every area, active or not (a few hundred at most: one page each of up to 500). */
+export async function allAreas(): Promise<Area[]> {
+  const areas: Area[] = [];
+  let startKey: Record<string, string> | undefined;
+  do {
+    const page = await listAreas(500, startKey);
+    areas.push(...page.items);
+    startKey = page.next?.key;
+  } while (startKey);
+  return areas;
+}
+
+/** A snapshot whose files are all in the bucket: written after snapshots/latest.json. */
+export interface SnapshotRecord {
+  readonly date: string;
+  /** The manifest's generatedAt. */
+  readonly createdAt: string;
+  readonly manifestKey: string;
+  readonly manifestSha256: string;
+}
+
+export async function putSnapshotRecord(record: SnapshotRecord): Promise<void> {
+  await documentClient().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...snapshotIndexKey(record.date), entity: 'snapshot', ...record },
+    }),
+  );
+}
+
+function recordOf(item: Record<string, unknown>): SnapshotRecord {
+  return {
+    date: String(item.date),
+    createdAt: String(item.createdAt),
+    manifestKey: String(item.manifestKey),
+    manifestSha256: String(item.manifestSha256),
+  };
+}
+
+export async function getSnapshotRecord(date: string): Promise<SnapshotRecord | undefined> {
+  const { Item } = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: snapshotIndexKey(date) }),
+  );
+  return Item ? recordOf(Item) : undefined;
+}
+
+/** Snapshots, newest day first. */
+export async function listSnapshotRecords(
+  limit: number,
+  startKey?: Record<string, string>,
+): Promise<Page<SnapshotRecord>> {
+  const page = await queryPage(
+    { partitionKey: 'pk', sortKey: 'sk', partition: snapshotsPartition, descending: true },
+    limit,
+    startKey,
+  );
+  return { items: page.items.map(recordOf), ...(page.next && { next: page.next }) };
+}
