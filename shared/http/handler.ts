@@ -2,7 +2,7 @@
 // and the contract's error shape. Handlers stay thin: they get a parsed request and return a reply.
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ApiError } from '../errors.ts';
+import { ApiError, notFound } from '../errors.ts';
 import { isRole, type Principal } from '../roles.ts';
 import { findRoute, type Route, type RouteKey } from '../routes.ts';
 import { validate } from '../schema.ts';
@@ -69,6 +69,18 @@ export function parseJson(text: string): unknown {
   }
 }
 
+// Ids this service hands out are short and plain; anything else cannot name an object (and an
+// oversized key would make DynamoDB refuse the lookup with an error that is not the client's to see).
+const idPattern = /^[A-Za-z0-9_.-]{1,100}$/;
+
+function checkIds(path: Record<string, string | undefined>): void {
+  for (const [name, value] of Object.entries(path)) {
+    // Card numbers are parsed leniently by the card routes themselves.
+    if (name !== 'cardNumber' && value !== undefined && !idPattern.test(value))
+      throw notFound(`${name} ${value.slice(0, 100)}`);
+  }
+}
+
 const anonymous: Principal = { keyId: '', orgId: '', role: 'partner' };
 
 /** Wraps a handler for the route with the given key ("POST /v1/cards"). */
@@ -88,11 +100,13 @@ export function httpHandler<Body = unknown, Query = unknown>(
       const csv = options.bodyIsCsvWhen?.(contentType) ?? false;
       const body = route.body && !csv ? validate(route.body, parseJson(rawBody)) : undefined;
       const query = route.query ? validate(route.query, event.queryStringParameters ?? {}) : undefined;
+      const path = event.pathParameters ?? {};
+      checkIds(path);
       return handle({
         principal,
         body: body as Body,
         query: query as Query,
-        path: event.pathParameters ?? {},
+        path,
         headers,
         rawBody,
         contentType,
