@@ -19,6 +19,8 @@ export interface LocalOptions {
   readonly tableName?: string;
   readonly statsBucket?: string;
   readonly host?: string;
+  /** How often the table's stream is read (default every second); the bench reads it only on demand. */
+  readonly streamPollMs?: number;
 }
 
 export interface LocalService {
@@ -108,7 +110,7 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
     useLocalAws(dynamo.endpoint, s3.endpoint, tableName, bucket);
     await ensureTable(localDynamoClient(dynamo.endpoint), tableName);
     const adminKey = options.persist ? await adminKeyFor(options.dataDir) : (await createAdminKey()).apiKey;
-    const streams = await startStreamPoller(dynamo.endpoint, tableName, countAgeGroups);
+    const streams = await startStreamPoller(dynamo.endpoint, tableName, countAgeGroups, options.streamPollMs);
     started.push(streams);
     const gateway = await startGateway(options.port, options.host);
     started.push({ stop: gateway.close });
