@@ -15,7 +15,9 @@ export function change(eventName: string | undefined, oldImage: Image, newImage:
   const after = read(newImage);
   if (after?.entity !== 'usage') return { sign: 0 as const };
   const usage = after as unknown as Usage;
-  if (eventName === 'INSERT' && !usage.voided) return { sign: 1 as const, usage };
+  // A bulk load (the bench's) counts its uses as it writes them and says so on the item.
+  if (eventName === 'INSERT' && !usage.voided && after.ageCountedAt === undefined)
+    return { sign: 1 as const, usage };
   if (eventName === 'MODIFY' && before?.voided === false && usage.voided === true)
     return { sign: -1 as const, usage };
   return { sign: 0 as const };

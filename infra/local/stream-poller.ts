@@ -50,7 +50,8 @@ export async function startStreamPoller(
         iterators.set(shardId, ShardIterator);
       }
       let iterator = iterators.get(shardId);
-      while (iterator) {
+      // On stop, the batch in hand is finished and the rest waits for the next start (harmless: once only).
+      while (iterator && !stopped) {
         const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
         const records = page.Records ?? [];
         if (records.length > 0) {

@@ -1,12 +1,12 @@
 // Uses by the holder's birth year, for the statistics' age groups. A use does not know its holder's
 // birth year when it is written (that would cost a read on the request path), so these counters are
-// kept from the table's stream: each use is counted once, marked on the use itself in the same
+// kept from the table's stream: each use is counted once, with a marker written in the same
 // transaction, so a stream record delivered twice changes nothing.
 import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Usage } from '../domain/usages.ts';
 import { tableName } from '../table.ts';
 import { documentClient } from './client.ts';
-import { ageUsesKey, cardKey, usageKey } from './keys.ts';
+import { ageCountedKey, ageUsesKey, cardKey } from './keys.ts';
 import { transactWrite } from './transact.ts';
 
 export const ageAttribute = (birthYear: number | undefined) => `uses_${birthYear ?? 'unknown'}`;
@@ -31,25 +31,28 @@ export async function birthYears(cardNumbers: readonly string[]): Promise<Map<st
   return years;
 }
 
+/** Stream records come again for at most a day; the marker outlives that, then TTL removes it. */
+const markerLifetimeSeconds = 3 * 86_400;
+
 /**
  * Adds (sign 1, a new use) or takes back (sign -1, a voided use) the use's persons under its holder's
- * birth year; false when this use was already counted that way.
+ * birth year; false when this use was already counted that way. The marker is an item of its own: writing
+ * it on the use would rewrite the use's three index entries too.
  */
 export async function countAgeUses(
   usage: Usage,
   birthYear: number | undefined,
   sign: 1 | -1,
 ): Promise<boolean> {
-  const marker = sign > 0 ? 'ageCountedAt' : 'ageUncountedAt';
   const cancelled = await transactWrite([
     {
-      Update: {
+      Put: {
         TableName: tableName(),
-        Key: usageKey(usage.usageId),
-        UpdateExpression: 'SET #marker = :now',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#marker)',
-        ExpressionAttributeNames: { '#marker': marker },
-        ExpressionAttributeValues: { ':now': new Date().toISOString() },
+        Item: {
+          ...ageCountedKey(usage.usageId, sign),
+          expiresAt: Math.floor(Date.now() / 1000) + markerLifetimeSeconds,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
     {

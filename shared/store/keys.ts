@@ -37,6 +37,12 @@ export const ageUsesKey = (areaId: string, day: string) => ({
   sk: `AGES#${day}`,
 });
 
+/** Says a use's persons were added to (+1) or taken back from (-1) the age counters; kept a few days. */
+export const ageCountedKey = (usageId: string, sign: 1 | -1) => ({
+  pk: `AGECOUNTED#${usageId}`,
+  sk: sign > 0 ? 'ADDED' : 'TAKEN_BACK',
+});
+
 /** A venue's count of one card's uses on one day, kept only while the venue has a daily limit. */
 export const venueCardDayKey = (venueId: string, cardNumber: string, day: string) => ({
   pk: `LIMIT#${venueId}#${cardNumber}`,
