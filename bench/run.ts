@@ -13,6 +13,7 @@ import { dynamoRequests } from '../shared/store/client.ts';
 import { freePort } from '../test/support/free-port.ts';
 import { buildBundles } from './bundles.ts';
 import { median, medianLoadTimes } from './init-time.ts';
+import { measureSnapshotScale } from './snapshot-scale.ts';
 
 const run = promisify(execFile);
 const workDir = join(projectRoot, '.bench');
@@ -153,12 +154,19 @@ rmSync(workDir, { recursive: true, force: true });
 mkdirSync(workDir, { recursive: true });
 const init = await measureInit();
 const uses = await measureUses();
+const snapshots = await measureSnapshotScale(workDir);
 const results = {
   measuredAt: new Date().toISOString(),
   node: process.version,
   ...init,
   ...uses,
-  targets: { initRatioMax: '<= 1.25', dynamoRequestsPerUse: '<= 1.05', usageThroughputRatio: '>= 0.75' },
+  ...snapshots,
+  targets: {
+    initRatioMax: '<= 1.25',
+    dynamoRequestsPerUse: '<= 1.05',
+    usageThroughputRatio: '>= 0.75',
+    snapshotScaleRatio: '<= 1.5',
+  },
 };
 writeFileSync(join(projectRoot, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log(
@@ -172,6 +180,9 @@ console.log(
 );
 console.log(
   `usageThroughputRatio ${results.usageThroughputRatio}  (target >= 0.75; ${results.httpUsesPerSecond} uses/s via gateway, ${results.rawTransactionsPerSecond} raw transactions/s)`,
+);
+console.log(
+  `snapshotScaleRatio   ${results.snapshotScaleRatio}  (target <= 1.5; snapshot ${results.snapshotMs.uses10k} ms after 10,000 uses, ${results.snapshotMs.uses100k} ms after 100,000; DynamoDB items read ${results.snapshotItemsRead.uses10k} and ${results.snapshotItemsRead.uses100k})`,
 );
 console.log('Written to bench-results.json');
 process.exit(0);

@@ -17,6 +17,13 @@ export async function handler(event: Pick<APIGatewayRequestAuthorizerEventV2, 'h
   if (!key || key.revokedAt || !keyMatches(key, token)) return anonymous;
   const org = await getOrganisation(key.orgId);
   if (org?.status !== 'active') return anonymous;
+  // lastUsedAt to the hour: written only when the stored one is older, so not once per request (and the
+  // answer is cached anyway). Bookkeeping: a failed write does not turn the caller away.
+  const now = Date.now();
+  if (!key.lastUsedAt || now - Date.parse(key.lastUsedAt) >= lastUsedResolutionMs)
+    await touchApiKey(keyId, new Date(now)).catch((error: unknown) =>
+      console.error(JSON.stringify({ level: 'warn', where: 'authorizer', keyId, error: String(error) })),
+    );
   const context: Context = {
     authenticated: true,
     keyId,

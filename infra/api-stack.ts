@@ -1,4 +1,13 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  Arn,
+  ArnFormat,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import {
   type CfnStage,
   HttpApi,
@@ -9,6 +18,7 @@ import {
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import {
@@ -22,6 +32,12 @@ import {
 import { tableDefinition } from '../shared/table.ts';
 import { jsonAccessLogFormat } from './constructs/access-log-format.ts';
 import { KaikuFunction, type TableAccess } from './constructs/kaiku-function.ts';
+import {
+  acknowledgeSnapshotObjects,
+  snapshotFunctionName,
+  snapshotObjectsArn,
+  statsBucketName,
+} from './stats-stack.ts';
 
 export interface ApiStackProps extends StackProps {
   /** The table of the data stack, found by name (see DataStack.tableName). */
@@ -29,6 +45,8 @@ export interface ApiStackProps extends StackProps {
   /** False skips esbuild: every function gets a stub, for template tests. */
   readonly bundle: boolean;
   readonly tracing?: boolean;
+  /** The statistics bucket of the stats stack, found by name. @default statsBucketName() */
+  readonly statsBucketName?: string;
 }
 
 /** 'functions/cards/issue-card.ts' → 'CardsIssueCard': stable logical ids that name the handler. */
@@ -60,8 +78,19 @@ export class ApiStack extends Stack {
       tableName: props.tableName,
       globalIndexes: tableDefinition.indexes.map((index) => index.name),
     });
-    const addFunction = (handlerFile: string, description: string, access: TableAccess, route?: Route) =>
-      new KaikuFunction(this, functionId(handlerFile), {
+    const bucketName = props.statsBucketName ?? statsBucketName();
+    const snapshotFunctionArn = Arn.format(
+      {
+        service: 'lambda',
+        resource: 'function',
+        resourceName: snapshotFunctionName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      },
+      this,
+    );
+    const addFunction = (handlerFile: string, description: string, access: TableAccess, route?: Route) => {
+      const resources = route?.resources ?? [];
+      const fn = new KaikuFunction(this, functionId(handlerFile), {
         handlerFile,
         description,
         table,
@@ -70,7 +99,27 @@ export class ApiStack extends Stack {
         timeoutSeconds: route?.timeoutSeconds,
         bundle: props.bundle,
         tracing: props.tracing,
+        environment: {
+          ...(resources.includes('statisticsBucket') && { STATS_BUCKET: bucketName }),
+          ...(resources.includes('snapshotFunction') && { SNAPSHOT_FUNCTION_NAME: snapshotFunctionName }),
+        },
       }).lambdaFunction;
+      if (resources.includes('statisticsBucket')) {
+        // Presigned links carry this function's permission: reading snapshot files, nothing else.
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['s3:GetObject'],
+            resources: [snapshotObjectsArn(bucketName)],
+          }),
+        );
+        acknowledgeSnapshotObjects(fn.role!.node.tryFindChild('DefaultPolicy')!);
+      }
+      if (resources.includes('snapshotFunction'))
+        fn.addToRolePolicy(
+          new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [snapshotFunctionArn] }),
+        );
+      return fn;
+    };
 
     const authorizer = new HttpLambdaAuthorizer(
       'ApiKeyAuthorizer',

@@ -2,6 +2,7 @@ import { type App, Validations } from 'aws-cdk-lib';
 import cdkNag from 'cdk-nag';
 import { ApiStack } from './api-stack.ts';
 import { DataStack } from './data-stack.ts';
+import { StatsStack } from './stats-stack.ts';
 
 const { AwsSolutionsChecks } = cdkNag;
 
@@ -25,6 +26,13 @@ const env = {
  */
 export function addKaikuStacks(app: App, options: KaikuAppOptions) {
   const data = new DataStack(app, 'KaikuData', { env, bundle: options.bundle, tracing: options.tracing });
+  const stats = new StatsStack(app, 'KaikuStats', {
+    env,
+    tableName: data.tableName,
+    bundle: options.bundle,
+    tracing: options.tracing,
+  });
+  stats.addStackDependency(data, 'the snapshot function reads the table');
   const api = new ApiStack(app, 'KaikuApi', {
     env,
     tableName: data.tableName,
@@ -33,7 +41,8 @@ export function addKaikuStacks(app: App, options: KaikuAppOptions) {
   });
   // Found by name, not by reference, so the order of deployment is stated here.
   api.addStackDependency(data, 'the functions use the table');
+  api.addStackDependency(stats, 'the statistics routes read the bucket and invoke the snapshot function');
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { data, api };
+  return { data, stats, api };
 }

@@ -12,3 +12,8 @@ export function tableIndexesFinding(stack: Stack, tableName: string): string {
   const account = literalOr(stack.account, 'AWS::AccountId');
   return `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:dynamodb:${region}:${account}:table/${tableName}/index/*]`;
 }
+
+/** The `snapshots/*` resource of a grant on the statistics bucket, whose name holds account and region. */
+export function snapshotObjectsFinding(): string {
+  return 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::kaiku-statistics-<AWS::AccountId>-<AWS::Region>/snapshots/*]';
+}

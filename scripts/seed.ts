@@ -1,97 +1,582 @@
-// npm run seed: demo data in the running local service at $KAIKU_URL, keys in $KAIKU_DATA_DIR/seed-keys.json.
-// The demo area and its organisations are written straight into the local table (the onboarding
-// endpoints will take this over); cards and uses go through the HTTP API like any client's.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// npm run seed: demo data in the running service at $KAIKU_URL (default http://localhost:3000), through
+// the front door only: the HTTP API, as a municipality, the national centre and their organisations would
+// use it. The national admin key is read from $KAIKU_DATA_DIR/admin-key (default .kaiku); every demo
+// role's key is written to $KAIKU_DATA_DIR/seed-keys.json (mode 600).
+//
+// What it does, in order:
+//  1. Two municipalities' applications (Espoo + Kauniainen in Western Uusimaa, Lappeenranta in South
+//     Karelia), approved by the admin; each area-admin key is claimed with the application's claim token.
+//  2. The area-admins add distributors and venues (the City Museum with a limit of 4 uses per card per
+//     day) and make their keys; the admin adds a ticket agent and a statistics partner, with keys.
+//  3. A fixed set of 300 cards and about 3,000 uses in all four sectors (POST /v1/cards, then
+//     POST /v1/usages/batch by the venues and the ticket agent), then a few revoked and replaced cards
+//     and voided uses, so that the audit has every kind of entry.
+//
+// Deterministic: card numbers, holder data and every use (card, venue, who recorded it, sector, persons,
+// its place in the day) come from a seeded PRNG (seedPlan below). Ids the service assigns differ by run.
+//
+// Every use happens today. The issue asked for uses spread over the last 60 days, but through the API a
+// card is always registered today, and a use before the card's registration day is refused (400: "the
+// card was issued only on ..."), as it should be. There is no endpoint to register a card in the past,
+// so an honest front-door seed can only record today's uses; they are spread over the hours of today
+// that have passed (Europe/Helsinki). Backdated demo history would need an import path the contract
+// does not have (the tests write backdated cards straight into the table; this script does not).
+//
+// Running it again against a seeded service changes nothing: it finds the demo areas, says so and exits 0.
+// A run that was interrupted halfway leaves a partly seeded service: start over with an empty data dir.
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { useLocalAws } from '../infra/local/runtime.ts';
-import type { OrganisationKind } from '../shared/domain/organisations.ts';
-import { registerArea, registerOrganisation } from '../shared/register-organisation.ts';
-import { getArea } from '../shared/store/organisations.ts';
+import { withCheckCharacter } from '../shared/card-number.ts';
+import { today } from '../shared/dates.ts';
 
-const url = process.env.KAIKU_URL ?? 'http://localhost:3000';
+type Sector = 'culture' | 'education' | 'science' | 'sport';
+
+const contacts = (town: string) => ({
+  culture: { name: `${town} kulttuuripalvelut`, email: `kulttuuri@${town.toLowerCase()}.example` },
+  social: { name: `${town} sosiaalipalvelut`, email: `sosiaali@${town.toLowerCase()}.example` },
+});
+
+export const demoAreas = [
+  {
+    ref: 'lu',
+    areaName: 'Espoo ja Kauniainen (demo)',
+    municipalityCodes: ['049', '235'],
+    welfareArea: 'LU',
+    contacts: contacts('Espoo'),
+  },
+  {
+    ref: 'ek',
+    areaName: 'Lappeenranta (demo)',
+    municipalityCodes: ['405'],
+    welfareArea: 'EK',
+    contacts: contacts('Lappeenranta'),
+  },
+] as const;
+type AreaRef = (typeof demoAreas)[number]['ref'];
+
+interface DemoOrganisation {
+  readonly ref: string;
+  readonly area: AreaRef;
+  readonly kind: 'distributor' | 'venue';
+  readonly name: string;
+  readonly municipalityCode: string;
+  readonly cardLimitPerDay?: number;
+  /** A venue's usual sector (most of its uses; the rest are any sector). */
+  readonly sector?: Sector;
+  /** A distributor's postal codes. */
+  readonly postalCodes?: readonly string[];
+}
+
+export const demoOrganisations: readonly DemoOrganisation[] = [
+  {
+    ref: 'espoo-social',
+    area: 'lu',
+    kind: 'distributor',
+    name: 'Espoon sosiaalipalvelut (demo)',
+    municipalityCode: '049',
+    postalCodes: ['02100', '02150', '02200', '02230', '02600', '02620', '02650', '02750', '02770'],
+  },
+  {
+    ref: 'kauniainen-social',
+    area: 'lu',
+    kind: 'distributor',
+    name: 'Kauniaisten sosiaalitoimi (demo)',
+    municipalityCode: '235',
+    postalCodes: ['02700'],
+  },
+  {
+    ref: 'espoo-museum',
+    area: 'lu',
+    kind: 'venue',
+    name: 'Espoon kaupunginmuseo (demo)',
+    municipalityCode: '049',
+    cardLimitPerDay: 4,
+    sector: 'culture',
+  },
+  {
+    ref: 'kauniainen-library',
+    area: 'lu',
+    kind: 'venue',
+    name: 'Kauniaisten kirjasto (demo)',
+    municipalityCode: '235',
+    sector: 'education',
+  },
+  {
+    ref: 'tapiola-sports',
+    area: 'lu',
+    kind: 'venue',
+    name: 'Tapiolan urheilupuisto (demo)',
+    municipalityCode: '049',
+    sector: 'sport',
+  },
+  {
+    ref: 'lappeenranta-social',
+    area: 'ek',
+    kind: 'distributor',
+    name: 'Lappeenrannan sosiaalipalvelut (demo)',
+    municipalityCode: '405',
+    postalCodes: ['53100', '53130', '53300', '53500', '53600', '53850'],
+  },
+  {
+    ref: 'lappeenranta-theatre',
+    area: 'ek',
+    kind: 'venue',
+    name: 'Lappeenrannan kaupunginteatteri (demo)',
+    municipalityCode: '405',
+    sector: 'culture',
+  },
+  {
+    ref: 'saimaa-science',
+    area: 'ek',
+    kind: 'venue',
+    name: 'Saimaan tiedekeskus (demo)',
+    municipalityCode: '405',
+    sector: 'science',
+  },
+];
+
+const ticketAgentRef = 'ticket-agent';
+const sectors: readonly Sector[] = ['culture', 'education', 'science', 'sport'];
+const genders = ['female', 'male', 'other', 'undisclosed'] as const;
+const lifeSituations = [
+  'employed',
+  'unemployed',
+  'student',
+  'retired',
+  'family-leave',
+  'disability',
+] as const;
+
+/** mulberry32: small, fast, and the same sequence everywhere for the same seed. */
+function prng(seed: number) {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+  return { next, int, pick };
+}
+
+const cardAlphabet = '0123456789ABCDEFGHJKMNPQRTUVWXY';
+
+export interface PlannedCard {
+  readonly distributor: string;
+  readonly body: Record<string, string | number> & { cardNumber: string; cardType: 'personal' | 'community' };
+  /** How many persons one use may admit: adults, children. */
+  readonly adults: number;
+  readonly children: number;
+}
+
+export interface PlannedUse {
+  readonly clientRef: string;
+  /** Who records it: a venue's ref, or the ticket agent. */
+  readonly caller: string;
+  readonly venue: string;
+  readonly card: number;
+  readonly sector: Sector;
+  readonly adults: number;
+  readonly children: number;
+  /** Where in the part of today that has passed it happened: 0 = midnight, 1 = now. */
+  readonly dayFraction: number;
+}
+
+export interface SeedPlan {
+  readonly cards: readonly PlannedCard[];
+  readonly uses: readonly PlannedUse[];
+  /** Cards revoked as lost, and cards replaced (with the new number), after the uses. */
+  readonly revoked: readonly number[];
+  readonly replaced: ReadonlyArray<{ card: number; newCardNumber: string }>;
+  /** Uses their venue voids (mistakes at the door). */
+  readonly voided: readonly number[];
+}
+
+/** The whole demo data set, from a fixed seed: the same for the same year (birth years depend on it). */
+export function seedPlan(year: number, cardCount = 300, useCount = 3000): SeedPlan {
+  const random = prng(0x4b41494b);
+  const cardNumber = () =>
+    withCheckCharacter(Array.from({ length: 11 }, () => random.pick([...cardAlphabet])).join(''));
+  const distributors = demoOrganisations.filter((org) => org.kind === 'distributor');
+  const venues = demoOrganisations.filter((org) => org.kind === 'venue');
+  const cards: PlannedCard[] = [];
+  for (let i = 0; i < cardCount; i++) {
+    // Half in Espoo, a sixth in Kauniainen, a third in Lappeenranta.
+    const roll = random.next();
+    const distributor = distributors[roll < 0.5 ? 0 : roll < 0.67 ? 1 : 2]!;
+    if (random.next() < 0.08) {
+      cards.push({
+        distributor: distributor.ref,
+        body: { cardNumber: cardNumber(), cardType: 'community' },
+        adults: 10,
+        children: 10,
+      });
+      continue;
+    }
+    const childRoll = random.next();
+    const minorChildren =
+      childRoll < 0.55 ? 0 : childRoll < 0.75 ? 1 : childRoll < 0.9 ? 2 : random.int(3, 5);
+    const body: PlannedCard['body'] = {
+      cardNumber: cardNumber(),
+      cardType: 'personal',
+      birthYear: random.int(1940, year - 16),
+      postalCode: random.pick(distributor.postalCodes!),
+      minorChildren,
+    };
+    if (random.next() < 0.7) body.gender = random.pick(genders);
+    if (random.next() < 0.6) body.lifeSituation = random.pick(lifeSituations);
+    cards.push({ distributor: distributor.ref, body, adults: 1, children: minorChildren });
+  }
+  // Some cards are used a lot, many a little, a few not at all (registered, never taken into use).
+  const weights = cards.map((): number => {
+    const roll = random.next();
+    return roll < 0.12 ? 0 : roll < 0.8 ? 1 : roll < 0.95 ? 4 : 12;
+  });
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  const pickCard = () => {
+    let roll = random.next() * total;
+    for (let index = 0; index < cards.length; index++) {
+      roll -= weights[index]!;
+      if (roll < 0) return index;
+    }
+    return cards.length - 1;
+  };
+  const areaOf = (ref: string) => demoOrganisations.find((org) => org.ref === ref)!.area;
+  const limitUses = new Map<string, number>();
+  const uses: PlannedUse[] = [];
+  for (let i = 0; i < useCount; i++) {
+    const card = pickCard();
+    const planned = cards[card]!;
+    // Mostly at a venue of the card's own area; cards are nationwide, so sometimes elsewhere.
+    const home = areaOf(planned.distributor);
+    const away = random.next() < 0.15;
+    let venue = random.pick(venues.filter((candidate) => (candidate.area === home) !== away));
+    if (venue.cardLimitPerDay !== undefined) {
+      const key = `${venue.ref}#${card}`;
+      const used = limitUses.get(key) ?? 0;
+      // All uses are today: keep within the museum's daily limit per card (a refusal is not demo data).
+      if (used >= venue.cardLimitPerDay) venue = venues.find((other) => other.ref === 'kauniainen-library')!;
+      else limitUses.set(key, used + 1);
+    }
+    const sector = random.next() < 0.8 ? venue.sector! : random.pick(sectors);
+    let adults: number;
+    let children: number;
+    if (planned.body.cardType === 'community') {
+      adults = random.int(1, 8);
+      children = random.int(0, 10);
+    } else {
+      children = random.int(0, planned.children);
+      adults = children > 0 && random.next() < 0.1 ? 0 : 1;
+    }
+    uses.push({
+      clientRef: `seed-${String(i).padStart(4, '0')}`,
+      caller: random.next() < 0.25 ? ticketAgentRef : venue.ref,
+      venue: venue.ref,
+      card,
+      sector,
+      adults,
+      children,
+      dayFraction: random.next(),
+    });
+  }
+  const revoked = [3, 41, 97, 150, 211, 276].filter((index) => index < cardCount);
+  const replaced = [12, 133, 248]
+    .filter((index) => index < cardCount)
+    .map((card) => ({ card, newCardNumber: cardNumber() }));
+  const voided = uses
+    .map((use, index) => ({ use, index }))
+    .filter(({ use, index }) => use.caller !== ticketAgentRef && index % 250 === 7)
+    .map(({ index }) => index);
+  return { cards, uses, revoked, replaced, voided };
+}
+
+// ---- Running it -------------------------------------------------------------------------------------
+
+const url = (process.env.KAIKU_URL ?? 'http://localhost:3000').replace(/\/$/, '');
 const dataDir = process.env.KAIKU_DATA_DIR ?? '.kaiku';
 const keysFile = join(dataDir, 'seed-keys.json');
-const demoAreaId = 'demo-espoo';
 
 function fail(message: string): never {
   console.error(`Cannot seed: ${message}`);
   process.exit(1);
 }
 
-const health = await fetch(`${url}/v1/health`).catch(() => undefined);
-if (!health?.ok) fail(`no service answers at ${url}; start it with npm start (or set KAIKU_URL).`);
-const runtimeFile = join(dataDir, 'runtime.json');
-if (!existsSync(runtimeFile)) fail(`${runtimeFile} is missing; is KAIKU_DATA_DIR the one npm start uses?`);
-const runtime = JSON.parse(readFileSync(runtimeFile, 'utf8'));
-useLocalAws(runtime.dynamoEndpoint, runtime.s3Endpoint, runtime.tableName, runtime.bucket);
-
-if (await getArea(demoAreaId)) {
-  console.log(`Already seeded: keys are in ${keysFile}.`);
-  process.exit(0);
+interface RequestOptions {
+  key?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** The statuses that mean success (default 200 and 201). */
+  ok?: readonly number[];
 }
 
-await registerArea({
-  areaId: demoAreaId,
-  name: 'Espoo (demo)',
-  municipalityCodes: ['049'],
-  welfareArea: 'LU',
-});
-const organisation = async (
-  kind: OrganisationKind,
-  name: string,
-  extra: { areaId?: string; cardLimitPerDay?: number } = {},
-) =>
-  (
-    await registerOrganisation({
-      kind,
-      name,
-      contactEmail: 'demo@example.org',
-      municipalityCode: '049',
-      ...extra,
-    })
-  ).apiKey;
-const keys = {
-  areaAdmin: await organisation('area-admin', 'Espoo Kaikukortti team', { areaId: demoAreaId }),
-  distributor: await organisation('distributor', 'Espoo social services (demo)', { areaId: demoAreaId }),
-  venue: await organisation('venue', 'Espoo City Museum (demo)', { areaId: demoAreaId, cardLimitPerDay: 4 }),
-  ticketAgent: await organisation('ticket-agent', 'Demo Tickets Oy'),
-  partner: await organisation('partner', 'Demo Statistics Partner'),
-};
-writeFileSync(keysFile, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
-
-async function post(path: string, key: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  const json = (await response.json()) as Record<string, unknown>;
-  if (!response.ok) fail(`${path} answered ${response.status}: ${JSON.stringify(json)}`);
-  return json;
+interface BatchAnswer {
+  readonly results: ReadonlyArray<{ clientRef: string; status: string; usageId?: string; error?: unknown }>;
 }
 
-const sectors = ['culture', 'education', 'science', 'sport'];
-let uses = 0;
-for (let i = 0; i < 12; i++) {
-  const card = (await post('/v1/cards', keys.distributor, {
-    cardType: 'personal',
-    birthYear: 1950 + ((i * 7) % 58),
-    postalCode: `02${String(100 + i * 10).padStart(3, '0')}`,
-    minorChildren: i % 3,
-  })) as { cardNumber: string; minorChildren: number };
-  for (let j = 0; j <= i % 3; j++) {
-    await post(
-      '/v1/usages',
-      keys.venue,
-      {
-        cardNumber: card.cardNumber,
-        sector: sectors[(i + j) % 4],
-        adults: 1,
-        children: j % 2 === 0 ? card.minorChildren : 0,
-      },
-      { 'idempotency-key': `seed-${i}-${j}` },
-    );
-    uses++;
+/** One request; waits and retries when throttled (429 Retry-After); anything unexpected ends the run. */
+async function api<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.key) headers.authorization = `Bearer ${options.key}`;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  for (let attempt = 1; ; attempt++) {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers,
+      ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+    }).catch((error: unknown) => fail(`${method} ${path}: ${String(error)}`));
+    const text = await response.text();
+    if (response.status === 429 && attempt < 20) {
+      const seconds = Number(response.headers.get('retry-after') ?? 1);
+      await new Promise((resolve) => setTimeout(resolve, (Number.isFinite(seconds) ? seconds : 1) * 1000));
+      continue;
+    }
+    if (!(options.ok ?? [200, 201]).includes(response.status))
+      fail(`${method} ${path} answered ${response.status}: ${text.slice(0, 500)}`);
+    return (text ? JSON.parse(text) : {}) as T;
   }
 }
-console.log(`Seeded area ${demoAreaId} with 12 cards and ${uses} uses; keys in ${keysFile}.`);
+
+/** All pages of a list. */
+async function listAll<T>(path: string, key: string): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const separator = path.includes('?') ? '&' : '?';
+    const page = await api<{ items: T[]; nextCursor?: string }>(
+      'GET',
+      `${path}${separator}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      { key },
+    );
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+async function inParallel<T>(
+  items: readonly T[],
+  width: number,
+  work: (item: T, index: number) => Promise<void>,
+) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      await work(items[index]!, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+}
+
+/** Milliseconds of today (Europe/Helsinki) that have passed. */
+function sinceMidnight(now: Date): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Helsinki',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(now)
+      .map((part) => [part.type, part.value]),
+  );
+  return ((Number(parts.hour) * 60 + Number(parts.minute)) * 60 + Number(parts.second)) * 1000;
+}
+
+async function main() {
+  const started = Date.now();
+  const health = await fetch(`${url}/v1/health`).catch(() => undefined);
+  if (!health?.ok) fail(`no service answers at ${url}; start it with npm start (or set KAIKU_URL).`);
+  const adminKeyFile = join(dataDir, 'admin-key');
+  if (!existsSync(adminKeyFile))
+    fail(`${adminKeyFile} is missing; is KAIKU_DATA_DIR the one npm start uses?`);
+  const adminKey = readFileSync(adminKeyFile, 'utf8').trim();
+  const admin = { key: adminKey };
+
+  // Already seeded? The demo areas say so.
+  const areas = await listAll<{ name: string }>('/v1/areas', adminKey);
+  const existing = demoAreas.filter((demo) => areas.some((area) => area.name === demo.areaName));
+  if (existing.length === demoAreas.length) {
+    console.log(
+      `Already seeded: ${existing.map((demo) => demo.areaName).join(', ')} exist at ${url}; nothing done.`,
+    );
+    console.log(
+      existsSync(keysFile)
+        ? `The demo keys are in ${keysFile}.`
+        : `${keysFile} is missing: make new keys as admin with POST /v1/organisations/{orgId}/keys.`,
+    );
+    return;
+  }
+  if (existing.length > 0)
+    fail(
+      `only ${existing.map((demo) => demo.areaName).join(', ')} exists: an earlier seed stopped halfway. ` +
+        'Stop the service, empty its KAIKU_DATA_DIR and start again.',
+    );
+
+  // Demo applications an interrupted run left waiting would count against the 3-per-municipality limit.
+  const pending = await listAll<{ id: string; areaName: string }>(
+    '/v1/applications?status=pending',
+    adminKey,
+  );
+  for (const stale of pending.filter((application) =>
+    demoAreas.some((demo) => demo.areaName === application.areaName),
+  ))
+    await api('POST', `/v1/applications/${stale.id}/reject`, {
+      ...admin,
+      body: { reason: 'Superseded by a new run of the demo seed.' },
+    });
+
+  // 1. Apply, approve, claim the area-admin key: the municipality's own flow (docs/onboarding.md).
+  const areaIds = new Map<AreaRef, string>();
+  const areaAdminKeys = new Map<AreaRef, string>();
+  for (const demo of demoAreas) {
+    const { ref, ...application } = demo;
+    const applied = await api<{ id: string; claimToken: string }>('POST', '/v1/applications', {
+      body: application,
+    });
+    const approved = await api<{ areaId: string }>('POST', `/v1/applications/${applied.id}/approve`, {
+      ...admin,
+      body: {},
+    });
+    const claimed = await api<{ apiKey?: string }>('GET', `/v1/applications/${applied.id}`, {
+      headers: { 'x-claim-token': applied.claimToken },
+    });
+    if (typeof claimed.apiKey !== 'string') fail(`the area-admin key of ${demo.areaName} was not handed out`);
+    areaIds.set(ref, approved.areaId);
+    areaAdminKeys.set(ref, claimed.apiKey);
+    console.log(`Area ${demo.areaName}: ${approved.areaId} (applied, approved, key claimed)`);
+  }
+
+  // 2. Organisations and their keys.
+  const orgIds = new Map<string, string>();
+  const keys = new Map<string, string>();
+  for (const org of demoOrganisations) {
+    const key = areaAdminKeys.get(org.area)!;
+    const created = await api<{ id: string }>('POST', `/v1/areas/${areaIds.get(org.area)}/organisations`, {
+      key,
+      body: {
+        kind: org.kind,
+        name: org.name,
+        municipalityCode: org.municipalityCode,
+        contactEmail: `info@${org.ref}.example`,
+        ...(org.cardLimitPerDay !== undefined && { cardLimitPerDay: org.cardLimitPerDay }),
+      },
+    });
+    orgIds.set(org.ref, created.id);
+    keys.set(
+      org.ref,
+      (await api<{ apiKey: string }>('POST', `/v1/organisations/${created.id}/keys`, { key, body: {} }))
+        .apiKey,
+    );
+  }
+  for (const [ref, path, name] of [
+    [ticketAgentRef, '/v1/ticket-agents', 'Lippupiste (demo)'],
+    ['partner', '/v1/partners', 'Tilastokumppani (demo)'],
+  ] as const) {
+    const created = await api<{ id: string }>('POST', path, {
+      ...admin,
+      body: { name, contactEmail: `api@${ref}.example` },
+    });
+    orgIds.set(ref, created.id);
+    keys.set(
+      ref,
+      (await api<{ apiKey: string }>('POST', `/v1/organisations/${created.id}/keys`, { ...admin, body: {} }))
+        .apiKey,
+    );
+  }
+  const seedKeys = {
+    areaAdmin: areaAdminKeys.get('lu'),
+    distributor: keys.get('espoo-social'),
+    venue: keys.get('espoo-museum'),
+    ticketAgent: keys.get(ticketAgentRef),
+    partner: keys.get('partner'),
+  };
+  writeFileSync(keysFile, `${JSON.stringify(seedKeys, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(keysFile, 0o600);
+  console.log(`Organisations: ${demoOrganisations.length} in the areas, a ticket agent and a partner.`);
+
+  // 3. Cards, uses, and a few administrative actions on them.
+  const now = new Date();
+  // Smaller sets on request (the end-to-end test of this script uses one); the demo is 300 and 3,000.
+  const plan = seedPlan(
+    Number(today(now).slice(0, 4)),
+    Number(process.env.KAIKU_SEED_CARDS ?? 300),
+    Number(process.env.KAIKU_SEED_USES ?? 3000),
+  );
+  await inParallel(plan.cards, 8, async (card) => {
+    await api('POST', '/v1/cards', { key: keys.get(card.distributor), body: card.body });
+  });
+  const elapsed = sinceMidnight(now);
+  const byCaller = new Map<string, Record<string, unknown>[]>();
+  for (const use of plan.uses) {
+    const card = plan.cards[use.card]!;
+    const rows = byCaller.get(use.caller) ?? [];
+    rows.push({
+      clientRef: use.clientRef,
+      cardNumber: card.body.cardNumber,
+      sector: use.sector,
+      adults: use.adults,
+      children: use.children,
+      // Earlier today; in the first minutes after midnight, now.
+      ...(elapsed > 120_000 && {
+        occurredAt: new Date(
+          now.getTime() - 60_000 - Math.floor(use.dayFraction * (elapsed - 120_000)),
+        ).toISOString(),
+      }),
+      ...(use.caller === ticketAgentRef && { venueId: orgIds.get(use.venue) }),
+    });
+    byCaller.set(use.caller, rows);
+  }
+  const batches = [...byCaller].flatMap(([caller, rows]) =>
+    Array.from({ length: Math.ceil(rows.length / 500) }, (_, i) => ({
+      caller,
+      rows: rows.slice(i * 500, i * 500 + 500),
+    })),
+  );
+  const usageIds = new Map<string, string>();
+  const failures: string[] = [];
+  await inParallel(batches, 3, async ({ caller, rows }) => {
+    const answer = await api<BatchAnswer>('POST', '/v1/usages/batch', {
+      key: keys.get(caller),
+      body: { items: rows },
+    });
+    for (const result of answer.results) {
+      if (result.status === 'failed') failures.push(`${result.clientRef}: ${JSON.stringify(result.error)}`);
+      else usageIds.set(result.clientRef, result.usageId ?? '');
+    }
+  });
+  if (failures.length > 0)
+    fail(`${failures.length} uses were refused, e.g.\n  ${failures.slice(0, 5).join('\n  ')}`);
+  for (const index of plan.voided) {
+    const use = plan.uses[index]!;
+    await api('DELETE', `/v1/usages/${usageIds.get(use.clientRef)}`, { key: keys.get(use.caller) });
+  }
+  for (const index of plan.revoked) {
+    const card = plan.cards[index]!;
+    await api('POST', `/v1/cards/${card.body.cardNumber}/revoke`, {
+      key: keys.get(card.distributor),
+      body: { reason: 'lost' },
+    });
+  }
+  for (const { card: index, newCardNumber } of plan.replaced) {
+    const card = plan.cards[index]!;
+    await api('POST', `/v1/cards/${card.body.cardNumber}/replace`, {
+      key: keys.get(card.distributor),
+      body: { newCardNumber },
+    });
+  }
+  const persons = plan.uses.reduce((sum, use) => sum + use.adults + use.children, 0);
+  console.log(
+    `Cards: ${plan.cards.length} (${plan.revoked.length} revoked, ${plan.replaced.length} replaced). ` +
+      `Uses: ${plan.uses.length} recorded today (${persons} persons, all four sectors), ${plan.voided.length} voided.`,
+  );
+  const seconds = Math.round((Date.now() - started) / 1000);
+  console.log(`Seeded ${url} in ${seconds} s; the demo keys are in ${keysFile}.`);
+}
+
+// Run as a script (node scripts/seed.ts); imported (the tests read seedPlan), it does nothing.
+if (import.meta.main) await main();

@@ -21,6 +21,12 @@ export interface Route {
   /** Memory and timeout above the defaults, for routes that do more work per request. */
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;
+  /**
+   * What the function reaches besides the table: the statistics bucket (to read snapshots and presign
+   * links to them) or the snapshot function (to invoke it). The API stack grants these and sets the
+   * environment (STATS_BUCKET, SNAPSHOT_FUNCTION_NAME).
+   */
+  readonly resources?: readonly ('statisticsBucket' | 'snapshotFunction')[];
 }
 
 export const routes = [
@@ -256,6 +262,45 @@ export const routes = [
     roles: ['admin', 'area-admin'],
     summary: 'Administrative actions: approvals, organisations, keys, card revocations, voided uses.',
     query: schemas.auditQuery,
+  },
+  {
+    method: 'GET',
+    path: '/v1/stats/summary',
+    handler: 'functions/stats/get-summary.ts',
+    roles: ['admin', 'area-admin'],
+    summary:
+      'Live figures from the counters: events from `from` (default 1 January of `to`) to `to` (default today), cards active and municipalities on `to`. Admin: national, or one area with areaId; area-admin: own area.',
+    query: schemas.statsSummaryQuery,
+    memoryMb: 512,
+    timeoutSeconds: 29,
+  },
+  {
+    method: 'GET',
+    path: '/v1/stats/snapshots',
+    handler: 'functions/stats/list-snapshots.ts',
+    roles: ['admin', 'partner'],
+    summary: 'The statistics snapshots written so far, newest day first: {items: [{date, createdAt}]}.',
+    query: schemas.pageQuery,
+  },
+  {
+    method: 'GET',
+    path: '/v1/stats/snapshots/{date}',
+    handler: 'functions/stats/get-snapshot.ts',
+    roles: ['admin', 'partner'],
+    summary:
+      "A snapshot's manifest with a presigned link (valid 15 minutes) to each file; partners see the partner/ tier only.",
+    resources: ['statisticsBucket'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/stats/snapshots',
+    handler: 'functions/stats/request-snapshot.ts',
+    success: 202,
+    roles: ['admin'],
+    summary:
+      'Compute the snapshot of `date` (default yesterday; today gives the figures so far) the way the nightly run does.',
+    body: schemas.requestSnapshot,
+    resources: ['snapshotFunction'],
   },
 ] as const satisfies readonly Route[];
 

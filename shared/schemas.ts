@@ -201,3 +201,19 @@ export const auditQuery = object({
   limit: optional(limit),
   cursor: optional(cursor),
 });
+
+// Statistics.
+export const statsSummaryQuery = object({
+  from: optional(day),
+  to: optional(day),
+  areaId: optional(
+    string({
+      min: 1,
+      max: 64,
+      pattern: /^[A-Za-z0-9_-]+$/,
+      description: "an area's id; admin: any area, or national figures without it; area-admin: own area",
+    }),
+  ),
+});
+
+export const requestSnapshot = object({ date: optional(day) });

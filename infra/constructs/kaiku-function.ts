@@ -25,6 +25,10 @@ export interface KaikuFunctionProps {
   /** False puts a stub in place of the esbuild bundle, so template tests need no bundling. */
   readonly bundle: boolean;
   readonly tracing?: boolean;
+  /** More environment besides TABLE_NAME (the statistics bucket, the snapshot function). */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** A fixed name, for a function that others find by name (the snapshot function). */
+  readonly functionName?: string;
 }
 
 // Inline code is saved as index.js, which Lambda loads as CommonJS.
@@ -66,9 +70,11 @@ export class KaikuFunction extends Construct {
       role,
       logGroup,
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
+      ...(props.functionName && { functionName: props.functionName }),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         TABLE_NAME: props.table.tableName,
+        ...props.environment,
       },
       ...(props.bundle
         ? {

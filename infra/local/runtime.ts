@@ -6,6 +6,7 @@ import { handler as countAgeGroups } from '../../functions/jobs/count-age-groups
 import { createAdminKey } from '../../shared/national-centre.ts';
 import { ensureTable, localDynamoClient, type RunningDynamo, StartupError, startDynamo } from './dynamodb.ts';
 import { type Gateway, startGateway } from './gateway.ts';
+import { type NightlySchedule, startNightlySchedule } from './nightly.ts';
 import { type RunningS3, startS3 } from './s3.ts';
 import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 
@@ -21,6 +22,8 @@ export interface LocalOptions {
   readonly host?: string;
   /** How often the table's stream is read (default every second); the bench reads it only on demand. */
   readonly streamPollMs?: number;
+  /** Run the nightly statistics snapshot at 02:30 Europe/Helsinki, as the schedule in AWS does (npm start). */
+  readonly nightlySnapshots?: boolean;
 }
 
 export interface LocalService {
@@ -31,6 +34,8 @@ export interface LocalService {
   readonly gateway: Gateway;
   /** The table's stream consumer (age-group counters); drain() catches up before reading them. */
   readonly streams: StreamPoller;
+  /** The nightly snapshot's schedule, when asked for. */
+  readonly nightly?: NightlySchedule;
   stop(): Promise<void>;
 }
 
@@ -114,6 +119,8 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
     started.push(streams);
     const gateway = await startGateway(options.port, options.host);
     started.push({ stop: gateway.close });
+    const nightly = options.nightlySnapshots ? startNightlySchedule() : undefined;
+    if (nightly) started.push(nightly);
     writeFileSync(
       join(options.dataDir, 'runtime.json'),
       `${JSON.stringify({ url: gateway.url, dynamoEndpoint: dynamo.endpoint, s3Endpoint: s3.endpoint, tableName, bucket }, null, 2)}\n`,
@@ -125,6 +132,7 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
       s3Endpoint: s3.endpoint,
       gateway,
       streams,
+      nightly,
       stop: stopAll,
     };
   } catch (error) {

@@ -4,11 +4,14 @@ import { optionsFromEnv, startLocalService } from './runtime.ts';
 
 const options = optionsFromEnv();
 try {
-  const service = await startLocalService(options);
+  const service = await startLocalService({ ...options, nightlySnapshots: true });
   console.log(
     `Kaikukortti is serving ${service.url}/v1 (data in ${options.dataDir}; admin key in ${options.dataDir}/admin-key)`,
   );
   console.log(`DynamoDB Local ${service.dynamoEndpoint}, S3 ${service.s3Endpoint}. Stop with Ctrl-C.`);
+  console.log(
+    `Next nightly statistics snapshot: ${service.nightly?.next().toISOString()} (02:30 Europe/Helsinki).`,
+  );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -44,11 +44,19 @@ export function sumPeriod(
   days: readonly DayCounters[],
   state: StateOnDay,
 ): Figures {
+  return sumRange(periodStart(date, period), date, days, state);
+}
+
+/**
+ * The figures of the days `from` to `to` (`from` '' for everything up to `to`): events summed over
+ * those days, states (cards active, municipalities) as given for `to`.
+ */
+export function sumRange(from: string, to: string, days: readonly DayCounters[], state: StateOnDay): Figures {
   const bySector = emptySectors();
   let cardsRegistered = 0;
   let cardsTakenIntoUse = 0;
   for (const counters of days) {
-    if (!inPeriod(date, period, counters.day)) continue;
+    if (counters.day < from || counters.day > to) continue;
     cardsRegistered += counters.cardsRegistered;
     cardsTakenIntoUse += counters.cardsTakenIntoUse;
     for (const sector of sectors) {

@@ -69,11 +69,14 @@ export interface Snapshot {
   };
 }
 
+/** Every object of the snapshots lives under this prefix of the statistics bucket. */
+export const snapshotsPrefix = 'snapshots/';
+
 export function snapshotPrefix(date: string): string {
-  return `snapshots/${date}/`;
+  return `${snapshotsPrefix}${date}/`;
 }
 
-export const latestKey = 'snapshots/latest.json';
+export const latestKey = `${snapshotsPrefix}latest.json`;
 
 /** Counts in CSV: a hidden one is `..`. */
 function csvCount(value: Count): string {

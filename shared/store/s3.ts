@@ -1,20 +1,16 @@
-// The statistics bucket. The one place that knows how to reach S3: in AWS the default endpoint, locally
-// s3rver at AWS_ENDPOINT_URL_S3, which understands only path-style addresses (http://host/bucket/key).
+// Reading and writing objects of the statistics bucket (the snapshot job). In AWS the default endpoint;
+// locally s3rver at AWS_ENDPOINT_URL_S3, which understands only path-style addresses (http://host/bucket/key).
+// Links for partners are made in s3-links.ts, without this client.
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { statsBucket } from './s3-links.ts';
+
+export { statsBucket };
 
 let client: S3Client | undefined;
 
 export function s3Client(): S3Client {
   client ??= new S3Client({ forcePathStyle: process.env.AWS_ENDPOINT_URL_S3 !== undefined });
   return client;
-}
-
-/** Read at call time, like the table name, so tests and the local runtime can point at their own. */
-export function statsBucket(): string {
-  const bucket = process.env.STATS_BUCKET;
-  if (!bucket) throw new Error('STATS_BUCKET is not set: the statistics bucket is unknown');
-  return bucket;
 }
 
 export async function putObject(key: string, body: Buffer, contentType: string): Promise<void> {
@@ -32,11 +28,4 @@ export async function getObject(key: string): Promise<Buffer | undefined> {
     if (error instanceof Error && error.name === 'NoSuchKey') return undefined;
     throw error;
   }
-}
-
-/** A GET link anyone holding it may use until it expires; signed with this function's credentials. */
-export function presignedGet(key: string, expiresInSeconds: number): Promise<string> {
-  return getSignedUrl(s3Client(), new GetObjectCommand({ Bucket: statsBucket(), Key: key }), {
-    expiresIn: expiresInSeconds,
-  });
 }

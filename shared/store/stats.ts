@@ -17,6 +17,9 @@ export interface ReadCount {
   requests: number;
 }
 
+/** How many areas are read at once: enough to hide latency, few enough not to spike the table. */
+export const areaConcurrency = 8;
+
 export const newReadCount = (): ReadCount => ({ items: 0, requests: 0 });
 
 /** `CARDS#<day>`: cards registered that day (in total and by the holder's birth year) and active delta. */
@@ -212,7 +215,12 @@ export interface SnapshotRecord {
   readonly manifestSha256: string;
 }
 
-export async function putSnapshotRecord(record: SnapshotRecord): Promise<void> {
+/** The index item also holds the manifest itself (a few KB), so the API reads one item, not S3. */
+export interface SnapshotRecordWithManifest extends SnapshotRecord {
+  readonly manifest: string;
+}
+
+export async function putSnapshotRecord(record: SnapshotRecordWithManifest): Promise<void> {
   await documentClient().send(
     new PutCommand({
       TableName: tableName(),
@@ -230,11 +238,11 @@ function recordOf(item: Record<string, unknown>): SnapshotRecord {
   };
 }
 
-export async function getSnapshotRecord(date: string): Promise<SnapshotRecord | undefined> {
+export async function getSnapshotRecord(date: string): Promise<SnapshotRecordWithManifest | undefined> {
   const { Item } = await documentClient().send(
     new GetCommand({ TableName: tableName(), Key: snapshotIndexKey(date) }),
   );
-  return Item ? recordOf(Item) : undefined;
+  return Item ? { ...recordOf(Item), manifest: String(Item.manifest) } : undefined;
 }
 
 /** Snapshots, newest day first. */

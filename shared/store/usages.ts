@@ -27,7 +27,8 @@ import { type TransactItem, transactWrite } from './transact.ts';
 
 const month = (day: string) => day.slice(0, 7);
 
-function usageItem(usage: Usage) {
+/** The stored use, with its three listing keys (venue, area, national month). */
+export function usageItem(usage: Usage) {
   const sort = usageTimeSort(usage.occurredAt, usage.usageId);
   return {
     ...usageKey(usage.usageId),

@@ -34,7 +34,7 @@ export interface TestService {
   url: string;
   tableName: string;
   adminKey: string;
-  call<T = any>(method: string, path: string, options?: CallOptions): Promise<Reply<T>>;
+  call: Caller;
   /** An area with a distributor and a venue (and any extra organisations asked for). */
   area(options?: { cardLimitPerDay?: number }): Promise<TestArea>;
   ticketAgent(): Promise<string>;
@@ -51,7 +51,63 @@ export interface TestService {
   issueCard(area: TestArea, body?: Record<string, unknown>): Promise<any>;
   /** POST /v1/usages with an Idempotency-Key (a fresh one unless given). */
   recordUse(key: string, body: Record<string, unknown>, idempotencyKey?: string): Promise<Reply>;
+  /** Another gateway on the same table, with fresh throttle buckets and an empty authorizer cache. */
+  gateway(): Promise<{ url: string; call: Caller; close(): Promise<void> }>;
+  /**
+   * POST /v1/applications through a gateway of its own (the route's low throttle is not the point);
+   * the fields not given are filled in (a Western Uusimaa municipality by default).
+   */
+  apply(body?: ApplicationBody): Promise<{ id: string; status: 'pending'; claimToken: string }>;
+  /** Apply, approve as admin and claim the area-admin key, all through the API. */
+  onboard(body?: ApplicationBody): Promise<OnboardedArea>;
   stop(): Promise<void>;
+}
+
+export type Caller = <T = any>(method: string, path: string, options?: CallOptions) => Promise<Reply<T>>;
+
+export interface ApplicationBody {
+  areaName?: string;
+  municipalityCodes?: string[];
+  welfareArea?: string;
+  contacts?: unknown;
+}
+
+export interface OnboardedArea {
+  applicationId: string;
+  claimToken: string;
+  areaId: string;
+  areaAdminKey: string;
+}
+
+/** A valid application: the codes and welfare area given, contacts made up. */
+export function applicationBody(body: ApplicationBody = {}, n = 1) {
+  return {
+    areaName: body.areaName ?? `Applicant ${n}`,
+    municipalityCodes: body.municipalityCodes ?? ['049'],
+    welfareArea: body.welfareArea ?? 'LU',
+    contacts: body.contacts ?? {
+      culture: { name: 'Kulttuuri Kontakti', email: 'culture@example.org', phone: '+358 40 123 4567' },
+      social: { name: 'Sosiaali Kontakti', email: 'social@example.org' },
+    },
+  };
+}
+
+/** Real HTTP to a gateway: JSON bodies in, JSON (or text) out. */
+export function callerFor(url: string): Caller {
+  return async (method, path, options = {}) => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.key) headers.authorization = `Bearer ${options.key}`;
+    let body: string | undefined = options.rawBody;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${url}${path}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    if ((response.headers.get('content-type') ?? '').includes('json')) parsed = JSON.parse(text);
+    return { status: response.status, headers: response.headers, body: parsed as any, text };
+  };
 }
 
 export interface TestArea {
@@ -75,26 +131,52 @@ export async function startTestService(): Promise<TestService> {
   const tableName = await useFreshTable();
   const { apiKey: adminKey } = await createAdminKey();
   const gateway: Gateway = await startGateway(0);
-  const call = async (method: string, path: string, options: CallOptions = {}) => {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.key) headers.authorization = `Bearer ${options.key}`;
-    let body: string | undefined = options.rawBody;
-    if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
-      headers['content-type'] ??= 'application/json';
-    }
-    const response = await fetch(`${gateway.url}${path}`, { method, headers, body });
-    const text = await response.text();
-    let parsed: unknown = text;
-    if ((response.headers.get('content-type') ?? '').includes('json')) parsed = JSON.parse(text);
-    return { status: response.status, headers: response.headers, body: parsed as any, text };
-  };
+  const call = callerFor(gateway.url);
   let areas = 0;
+  let applications = 0;
+  /** Another gateway on the same table: its own throttle buckets and authorizer cache. */
+  const secondGateway = async () => {
+    const extra = await startGateway(0);
+    return { url: extra.url, call: callerFor(extra.url), close: () => extra.close() };
+  };
+  const apply = async (body: ApplicationBody = {}) => {
+    applications++;
+    const extra = await secondGateway();
+    try {
+      const reply = await extra.call('POST', '/v1/applications', {
+        body: applicationBody(body, applications),
+      });
+      if (reply.status !== 201) throw new Error(`application refused: ${reply.status} ${reply.text}`);
+      return reply.body as { id: string; status: 'pending'; claimToken: string };
+    } finally {
+      await extra.close();
+    }
+  };
   return {
     url: gateway.url,
     tableName,
     adminKey,
     call,
+    gateway: secondGateway,
+    apply,
+    async onboard(body = {}) {
+      const { id, claimToken } = await apply(body);
+      const approved = await call('POST', `/v1/applications/${id}/approve`, { key: adminKey, body: {} });
+      if (approved.status !== 200) throw new Error(`not approved: ${approved.status} ${approved.text}`);
+      // Also a throttled route: a gateway of its own leaves the test's gateway's bucket alone.
+      const extra = await secondGateway();
+      const claimed = await extra
+        .call('GET', `/v1/applications/${id}`, { headers: { 'x-claim-token': claimToken } })
+        .finally(() => extra.close());
+      if (claimed.status !== 200 || typeof claimed.body.apiKey !== 'string')
+        throw new Error(`area-admin key not claimed: ${claimed.status} ${claimed.text}`);
+      return {
+        applicationId: id,
+        claimToken,
+        areaId: approved.body.areaId,
+        areaAdminKey: claimed.body.apiKey,
+      };
+    },
     async area(options = {}) {
       areas++;
       const area = await registerArea({
@@ -176,8 +258,12 @@ export async function useAggregate(areaId: string, sector: string, day = today()
 
 export const cardAggregate = (areaId: string, day = today()) => getItem(cardAggregateKey(areaId, day));
 
-/** Every item of the table, sorted by key: a before/after snapshot proves a refused request wrote nothing. */
-export async function scanTable(): Promise<Record<string, any>[]> {
+/**
+ * Every item of the table, sorted by key: a before/after snapshot proves a refused request wrote nothing.
+ * A key's lastUsedAt is left out unless asked for: the authorizer keeps it (at most once an hour) for
+ * every request that shows a valid key, refused or not, and that is bookkeeping, not the request's write.
+ */
+export async function scanTable(options: { keyUse?: boolean } = {}): Promise<Record<string, any>[]> {
   const items: Record<string, any>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -187,6 +273,7 @@ export async function scanTable(): Promise<Record<string, any>[]> {
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);
+  if (!options.keyUse) for (const item of items) if (item.entity === 'apiKey') delete item.lastUsedAt;
   const id = (item: Record<string, any>) => `${item.pk}\u0000${item.sk}`;
   return items.sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
 }

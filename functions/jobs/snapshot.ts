@@ -1,0 +1,28 @@
+// The nightly statistics snapshot, invoked by EventBridge Scheduler at 02:30 Europe/Helsinki with the
+// time it was scheduled for (so a retry after midnight still covers the same day), by
+// POST /v1/stats/snapshots with a date, and locally by npm start's schedule. A failure throws: Lambda
+// retries, then the event goes to the dead-letter queue, and the alarms fire.
+import { dayBefore } from '../../shared/stats/snapshot-date.ts';
+import { runSnapshot } from '../../shared/stats/snapshot-job.ts';
+
+export interface SnapshotEvent {
+  /** The day to compute; without it, the day before `scheduledTime` (or before now). */
+  readonly date?: string;
+  /** `<aws.scheduler.scheduled-time>`, an ISO instant. */
+  readonly scheduledTime?: string;
+}
+
+export function snapshotDate(event: SnapshotEvent, now: Date): string {
+  if (event.date !== undefined) return event.date;
+  const scheduled = event.scheduledTime === undefined ? now : new Date(event.scheduledTime);
+  if (Number.isNaN(scheduled.getTime()))
+    throw new Error(`scheduledTime ${event.scheduledTime} is not an instant`);
+  return dayBefore(scheduled);
+}
+
+export async function handler(event: SnapshotEvent | null | undefined) {
+  const now = new Date();
+  const run = await runSnapshot(snapshotDate(event ?? {}, now), { now });
+  console.log(JSON.stringify({ level: 'info', event: 'snapshot.written', ...run }));
+  return run;
+}

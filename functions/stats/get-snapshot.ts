@@ -1,0 +1,12 @@
+import { isRealDay } from '../../shared/dates.ts';
+import { invalid, notFound } from '../../shared/errors.ts';
+import { httpHandler, json } from '../../shared/http/handler.ts';
+import { manifestFor } from '../../shared/stats/published.ts';
+
+export const handler = httpHandler('GET /v1/stats/snapshots/{date}', async ({ principal, path, now }) => {
+  const date = path.date ?? '';
+  if (!isRealDay(date)) throw invalid([{ field: 'date', problem: 'must be a real day YYYY-MM-DD' }]);
+  const manifest = await manifestFor(date, principal.role, now);
+  if (!manifest) throw notFound(`The snapshot of ${date}`);
+  return json(200, manifest);
+});

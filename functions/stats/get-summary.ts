@@ -1,0 +1,13 @@
+import { httpHandler, json } from '../../shared/http/handler.ts';
+import type { Infer } from '../../shared/schema.ts';
+import type { statsSummaryQuery } from '../../shared/schemas.ts';
+import { areasInScope, liveSummary, summaryRange } from '../../shared/stats/summary.ts';
+
+export const handler = httpHandler<unknown, Infer<typeof statsSummaryQuery>>(
+  'GET /v1/stats/summary',
+  async ({ principal, query, now }) => {
+    const { from, to } = summaryRange(query, now);
+    const areas = await areasInScope(principal, query.areaId);
+    return json(200, await liveSummary(areas, from, to));
+  },
+);

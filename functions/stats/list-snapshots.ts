@@ -1,0 +1,17 @@
+import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
+import { httpHandler, json } from '../../shared/http/handler.ts';
+import type { Infer } from '../../shared/schema.ts';
+import type { pageQuery } from '../../shared/schemas.ts';
+import { listSnapshotRecords } from '../../shared/store/stats.ts';
+
+export const handler = httpHandler<unknown, Infer<typeof pageQuery>>(
+  'GET /v1/stats/snapshots',
+  async ({ query }) => {
+    const page = await listSnapshotRecords(query.limit ?? 50, decodeCursor(query.cursor)?.key);
+    const nextCursor = encodeCursor(page.next);
+    return json(200, {
+      items: page.items.map(({ date, createdAt }) => ({ date, createdAt })),
+      ...(nextCursor && { nextCursor }),
+    });
+  },
+);

@@ -1,0 +1,132 @@
+// The statistics snapshot of one day: read the counters, build the files (buildSnapshot), write them to
+// the statistics bucket in order, then record the snapshot in the table's index. The nightly schedule,
+// POST /v1/stats/snapshots and `npm run snapshot` all come here.
+import { createHash } from 'node:crypto';
+import { mapLimit } from '../concurrency.ts';
+import { addDays, today } from '../dates.ts';
+import type { Area } from '../domain/organisations.ts';
+import { getObject, putObject } from '../store/s3.ts';
+import {
+  allAreas,
+  areaConcurrency,
+  countTakenIntoUse,
+  newReadCount,
+  putSnapshotRecord,
+  type ReadCount,
+  readAggregates,
+  takenIntoUseByDay,
+} from '../store/stats.ts';
+import { tableName } from '../table.ts';
+import { type AreaSnapshotRows, snapshotInput } from './assemble.ts';
+import { periodStart } from './counters.ts';
+import { buildSnapshot, latestKey, type SnapshotObject } from './files.ts';
+import { checkSnapshotDate } from './snapshot-date.ts';
+
+export interface SnapshotRun {
+  readonly date: string;
+  /** The manifest's generatedAt, which the snapshot listing calls createdAt. */
+  readonly createdAt: string;
+  readonly files: number;
+  /** DynamoDB items the snapshot examined, and the requests that read them. */
+  readonly itemsRead: number;
+  readonly requests: number;
+  /** Whether snapshots/latest.json now points at this snapshot. */
+  readonly latest: boolean;
+  readonly disclosure: { readonly primary: number; readonly secondary: number; readonly exposed: number };
+}
+
+export type ObjectWriter = (object: SnapshotObject) => Promise<void>;
+
+const writeToBucket: ObjectWriter = (object) => putObject(object.key, object.body, object.contentType);
+
+/** Every counter of the area up to D, with consistent reads: a published figure must not lag. */
+async function readArea(area: Area, date: string, count: ReadCount): Promise<AreaSnapshotRows> {
+  const yearStart = periodStart(date, 'year');
+  const monthStart = periodStart(date, 'month');
+  const [rows, before, byDay] = await Promise.all([
+    readAggregates(area.areaId, { to: date, ages: true }, count, { consistent: true }),
+    countTakenIntoUse(area.areaId, '', addDays(yearStart, -1), count),
+    takenIntoUseByDay(area.areaId, yearStart, date, count),
+  ]);
+  let year = 0;
+  let month = 0;
+  for (const [day, taken] of byDay) {
+    year += taken;
+    if (day >= monthStart) month += taken;
+  }
+  return { area, rows, takenIntoUse: { day: byDay.get(date) ?? 0, month, year, all: before + year } };
+}
+
+async function currentLatest(): Promise<string | undefined> {
+  const body = await getObject(latestKey);
+  if (!body) return undefined;
+  const parsed = JSON.parse(body.toString('utf8')) as { date?: unknown };
+  return typeof parsed.date === 'string' ? parsed.date : undefined;
+}
+
+/**
+ * Writes the snapshot of `date`. The data files go first (in parallel), then manifest.json, then
+ * snapshots/latest.json, then the index item that lists it. latest.json only moves forward and only to a
+ * finished day: recomputing an old day, or taking today's figures so far, leaves it where it is.
+ */
+export async function runSnapshot(
+  date: string,
+  options: { readonly now?: Date; readonly write?: ObjectWriter } = {},
+): Promise<SnapshotRun> {
+  const now = options.now ?? new Date();
+  const problem = checkSnapshotDate(date, now);
+  if (problem) throw new Error(`snapshot date ${date} ${problem}`);
+  const write = options.write ?? writeToBucket;
+
+  const count = newReadCount();
+  const areas = await allAreas();
+  const rows = await mapLimit(areas, areaConcurrency, (area) => readArea(area, date, count));
+  const source = {
+    table: tableName(),
+    counters:
+      'daily aggregates per area (AGG#<area>: CARDS#, USES#, AGES# items of days up to the date) and the index of cards taken into use (gsi2 TAKEN#<area>)',
+    asOf: `${date} (days are Europe/Helsinki days; everything recorded for them when generatedAt says)`,
+    computedFrom: { areas: areas.length, itemsRead: count.items, requests: count.requests },
+  };
+  const snapshot = buildSnapshot(snapshotInput(date, rows, source), { generatedAt: now.toISOString() });
+
+  const objects = snapshot.objects;
+  const latest = objects[objects.length - 1]!;
+  const manifest = objects[objects.length - 2]!;
+  if (latest.key !== latestKey) throw new Error('buildSnapshot changed its write order');
+  await Promise.all(objects.slice(0, -2).map(write));
+  await write(manifest);
+  const previous = await currentLatest();
+  const movesLatest = date < today(now) && (previous === undefined || previous <= date);
+  if (movesLatest) await write(latest);
+  await putSnapshotRecord({
+    date,
+    createdAt: snapshot.manifest.generatedAt,
+    manifestKey: manifest.key,
+    manifestSha256: createHash('sha256').update(manifest.body).digest('hex'),
+    manifest: manifest.body.toString('utf8'),
+  });
+
+  if (snapshot.disclosure.exposed.length > 0)
+    console.warn(
+      JSON.stringify({
+        level: 'warn',
+        event: 'snapshot.disclosure.exposed',
+        date,
+        cells: snapshot.disclosure.exposed,
+      }),
+    );
+  return {
+    date,
+    createdAt: snapshot.manifest.generatedAt,
+    files: snapshot.manifest.files.length,
+    itemsRead: count.items,
+    requests: count.requests,
+    latest: movesLatest,
+    disclosure: {
+      primary: snapshot.disclosure.primary,
+      secondary: snapshot.disclosure.secondary,
+      exposed: snapshot.disclosure.exposed.length,
+    },
+  };
+}

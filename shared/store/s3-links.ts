@@ -1,0 +1,96 @@
+// Presigned links to objects of the statistics bucket, made without the S3 client: a link is a signed
+// URL, nothing is sent to S3, so the API's functions need only the SDK's presigner (a fraction of the
+// client's size and start-up time). Locally AWS_ENDPOINT_URL_S3 points at s3rver, which wants
+// path-style addresses (http://host/bucket/key); in AWS the bucket is the host name.
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
+
+/** Read at call time, like the table name, so tests and the local runtime can point at their own. */
+export function statsBucket(): string {
+  const bucket = process.env.STATS_BUCKET;
+  if (!bucket) throw new Error('STATS_BUCKET is not set: the statistics bucket is unknown');
+  return bucket;
+}
+
+const region = () => process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'eu-north-1';
+
+const bytes = (data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array =>
+  typeof data === 'string'
+    ? data
+    : data instanceof ArrayBuffer
+      ? new Uint8Array(data)
+      : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+
+/** SHA-256 (or its HMAC with a key) in the SDK's checksum shape, from node:crypto. */
+class Sha256 {
+  private readonly hash: Hash | Hmac;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
+  }
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.hash.update(bytes(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.hash.digest());
+  }
+}
+
+let presigner: S3RequestPresigner | undefined;
+
+function presignerOf(): S3RequestPresigner {
+  // Lambda gives a function its role's credentials in the environment; locally useLocalAws sets them.
+  presigner ??= new S3RequestPresigner({
+    region: region(),
+    sha256: Sha256,
+    credentials: async () => {
+      const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN } = process.env;
+      if (!AWS_ACCESS_KEY_ID || !AWS_SECRET_ACCESS_KEY)
+        throw new Error('no AWS credentials in the environment');
+      return {
+        accessKeyId: AWS_ACCESS_KEY_ID,
+        secretAccessKey: AWS_SECRET_ACCESS_KEY,
+        ...(AWS_SESSION_TOKEN && { sessionToken: AWS_SESSION_TOKEN }),
+      };
+    },
+  });
+  return presigner;
+}
+
+const encodePath = (key: string) => key.split('/').map(encodeURIComponent).join('/');
+const rfc3986 = (text: string) =>
+  encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** Where the object is: path-style at a configured endpoint, the bucket's own host name in AWS. */
+function address(key: string) {
+  const endpoint = process.env.AWS_ENDPOINT_URL_S3;
+  if (endpoint) {
+    const url = new URL(endpoint);
+    return {
+      protocol: url.protocol,
+      hostname: url.hostname,
+      ...(url.port && { port: Number(url.port) }),
+      path: `/${statsBucket()}/${encodePath(key)}`,
+    };
+  }
+  return {
+    protocol: 'https:',
+    hostname: `${statsBucket()}.s3.${region()}.amazonaws.com`,
+    path: `/${encodePath(key)}`,
+  };
+}
+
+/** A GET link anyone holding it may use until it expires; signed with this function's credentials. */
+export async function presignedGet(key: string, expiresInSeconds: number): Promise<string> {
+  const where = address(key);
+  const host = `${where.hostname}${where.port ? `:${where.port}` : ''}`;
+  const signed = await presignerOf().presign(
+    { method: 'GET', ...where, query: {}, headers: { host } },
+    { expiresIn: expiresInSeconds },
+  );
+  const query = Object.entries(signed.query ?? {})
+    .flatMap(([name, value]) => (Array.isArray(value) ? value.map((v) => [name, v]) : [[name, value]]))
+    .map(([name, value]) => `${rfc3986(String(name))}=${rfc3986(String(value ?? ''))}`)
+    .sort()
+    .join('&');
+  return `${where.protocol}//${host}${where.path}?${query}`;
+}
