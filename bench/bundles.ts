@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { esbuildOptions } from '../infra/constructs/lambda-bundle.ts';
 import { projectRoot } from '../infra/paths.ts';
-import { authorizerHandler, routes } from '../shared/routes.ts';
+import { allHandlers } from '../shared/routes.ts';
 
 export interface Bundle {
   readonly name: string;
@@ -36,7 +36,7 @@ export async function buildBundles(outDir: string): Promise<{ baseline: Bundle; 
   writeFileSync(baselineEntry, baselineSource);
   const baselineFile = join(outDir, 'baseline.mjs');
   await bundle(baselineEntry, baselineFile);
-  const handlers = [...new Set([...routes.map((route) => route.handler), authorizerHandler])];
+  const handlers = allHandlers();
   const functions: Bundle[] = [];
   for (const handler of handlers) {
     const name = handler.replace(/^functions\//, '').replace(/\.ts$/, '');

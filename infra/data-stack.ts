@@ -11,6 +11,7 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { jobHandlers } from '../shared/routes.ts';
 import { defaultTableName, tableDefinition } from '../shared/table.ts';
 import { KaikuFunction } from './constructs/kaiku-function.ts';
 
@@ -70,7 +71,7 @@ export class DataStack extends Stack {
       tableStreamArn: this.table.tableStreamArn,
     });
     const consumer = new KaikuFunction(this, 'CountAgeGroups', {
-      handlerFile: 'functions/jobs/count-age-groups.ts',
+      handlerFile: jobHandlers.countAgeGroups,
       description: 'Counts uses by the holder birth year from the table stream',
       table,
       tableAccess: 'readAndTouch',

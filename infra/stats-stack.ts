@@ -26,6 +26,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { jobHandlers } from '../shared/routes.ts';
 import { snapshotsPrefix } from '../shared/stats/files.ts';
 import { tableDefinition } from '../shared/table.ts';
 import { KaikuFunction } from './constructs/kaiku-function.ts';
@@ -112,7 +113,7 @@ export class StatsStack extends Stack {
     });
 
     const snapshot = new KaikuFunction(this, 'Snapshot', {
-      handlerFile: 'functions/jobs/snapshot.ts',
+      handlerFile: jobHandlers.snapshot,
       description: 'Nightly statistics snapshot',
       functionName: snapshotFunctionName,
       table,

@@ -1,10 +1,18 @@
 // RFC 4180 CSV: enough for the batch upload (spreadsheets saved as CSV) and the usage export.
 import { invalid } from './errors.ts';
 
-/** Spreadsheets with a Finnish locale save CSV with semicolons: the header line tells which. */
+/** Spreadsheets with a Finnish locale save CSV with semicolons: the header line (outside quotes) tells. */
 function delimiterOf(source: string): ',' | ';' {
-  const header = source.slice(0, source.search(/\r?\n|$/));
-  return header.includes(';') && !header.includes(',') ? ';' : ',';
+  let quoted = false;
+  let commas = 0;
+  let semicolons = 0;
+  for (const char of source) {
+    if (char === '"') quoted = !quoted;
+    else if (!quoted && (char === '\n' || char === '\r')) break;
+    else if (!quoted && char === ',') commas++;
+    else if (!quoted && char === ';') semicolons++;
+  }
+  return semicolons > commas ? ';' : ',';
 }
 
 export function parseCsv(text: string): string[][] {
@@ -29,7 +37,7 @@ export function parseCsv(text: string): string[][] {
       continue;
     }
     if (char === '"' && cell === '') quoted = true;
-    else if (char === ',' || char === ';') {
+    else if (char === delimiter) {
       row.push(cell);
       cell = '';
     } else if (char === '\n' || char === '\r') {

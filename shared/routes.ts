@@ -317,6 +317,21 @@ export function findRoute(key: RouteKey): Route {
 /** The authorizer is a function too; it is not a route, but CDK and the local gateway share its file. */
 export const authorizerHandler = 'functions/authorizer.ts';
 
+/** Functions that no route calls: the stream consumer and the nightly snapshot. */
+export const jobHandlers = {
+  countAgeGroups: 'functions/jobs/count-age-groups.ts',
+  snapshot: 'functions/jobs/snapshot.ts',
+} as const;
+
+/** Every function the service deploys, once each. */
+export const allHandlers = (): string[] => [
+  ...new Set<string>([
+    authorizerHandler,
+    ...routes.map((route) => route.handler),
+    ...Object.values(jobHandlers),
+  ]),
+];
+
 /** API-wide throttle (requests per second, burst) when a route sets none. */
 export const defaultThrottle = { rate: 200, burst: 400 } as const;
 

@@ -7,9 +7,9 @@ import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { esbuildOptions } from '../../infra/constructs/lambda-bundle.ts';
 import { projectRoot } from '../../infra/paths.ts';
-import { authorizerHandler, routes } from '../../shared/routes.ts';
+import { allHandlers } from '../../shared/routes.ts';
 
-const handlerFiles = [...new Set<string>([authorizerHandler, ...routes.map((route) => route.handler)])];
+const handlerFiles = allHandlers();
 const outdir = mkdtempSync(join(tmpdir(), 'kaiku-bundles-'));
 let metafile: Metafile;
 

@@ -12,7 +12,19 @@ describe('parseCsv', () => {
   });
 
   it('keeps commas, semicolons and line breaks inside quotes', () => {
-    expect(parseCsv('"a,b";"c;d","e\nf","g\r\nh"\n')).toEqual([['a,b', 'c;d', 'e\nf', 'g\r\nh']]);
+    expect(parseCsv('"a,b","c;d","e\nf","g\r\nh"\n')).toEqual([['a,b', 'c;d', 'e\nf', 'g\r\nh']]);
+    expect(parseCsv('"a,b";"c;d";"e\nf"\n')).toEqual([['a,b', 'c;d', 'e\nf']]);
+  });
+
+  it('splits on the delimiter the header line uses, and keeps the other one in cells', () => {
+    expect(parseCsv('a;b\n1,5;x,y\n')).toEqual([
+      ['a', 'b'],
+      ['1,5', 'x,y'],
+    ]);
+    expect(parseCsv('a,b\nx;y,z\n')).toEqual([
+      ['a', 'b'],
+      ['x;y', 'z'],
+    ]);
   });
 
   it('reads "" inside a quoted cell as one quote', () => {
