@@ -10,14 +10,18 @@ import { activeWhileValid, newCard } from '../shared/domain/cards.ts';
 import { registerArea, registerOrganisation } from '../shared/register-organisation.ts';
 import { putNewCard } from '../shared/store/cards.ts';
 import { dynamoRequests } from '../shared/store/client.ts';
+import { listUsages } from '../shared/store/usages.ts';
 import { freePort } from '../test/support/free-port.ts';
 import { buildBundles } from './bundles.ts';
+import { costOfMillionUses } from './cost.ts';
 import { median, medianLoadTimes } from './init-time.ts';
 import { measureSnapshotScale } from './snapshot-scale.ts';
 
 const run = promisify(execFile);
 const workDir = join(projectRoot, '.bench');
 const concurrency = 16;
+// Billed duration of record-usage in AWS (one TransactWriteItems round trip plus the handler), for the cost.
+const assumedLambdaMs = 30;
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
 async function measureInit() {
@@ -58,7 +62,19 @@ async function makeCards(count: number, distributor: { orgId: string; areaId: st
   const numbers: string[] = [];
   for (let i = 0; i < count; i += 25) {
     const batch = Array.from({ length: Math.min(25, count - i) }, () =>
-      newCard({ cardType: 'community' }, principal, now, day),
+      // Personal cards with holder data, so the measured card items have their real size.
+      newCard(
+        {
+          cardType: 'personal',
+          birthYear: 1960 + (i % 40),
+          postalCode: '02100',
+          minorChildren: 2,
+          lifeSituation: 'student',
+        },
+        principal,
+        now,
+        day,
+      ),
     );
     await Promise.all(batch.map((card) => putNewCard(card, activeWhileValid(day, card.validUntil))));
     numbers.push(...batch.map((card) => card.cardNumber));
@@ -109,6 +125,15 @@ async function measureUses() {
     const beforeStream = dynamoRequests.count;
     await service.streams.drain();
     const streamRequestsPerUse = (dynamoRequests.count - beforeStream) / 600;
+    const [sample] = (
+      await listUsages({ venueId: venue.organisation.orgId }, { from: today(), to: today() }, 1)
+    ).items;
+    if (!sample) throw new Error('no use recorded to measure');
+    const cost = await costOfMillionUses(sample, {
+      requestsPerUse: dynamoRequestsPerUse,
+      ageCounterRequestsPerUse: streamRequestsPerUse,
+      lambdaMs: assumedLambdaMs,
+    });
 
     // Throughput: the gateway path against raw TransactWriteItems of the same items, rounds interleaved.
     const cards = cardsFile('cards', await makeCards(1000, owner));
@@ -141,6 +166,7 @@ async function measureUses() {
     return {
       dynamoRequestsPerUse: round(dynamoRequestsPerUse),
       ageCounterRequestsPerUse: round(streamRequestsPerUse),
+      costPerMillionUses: cost,
       usageThroughputRatio: round(median(http) / median(raw)),
       httpUsesPerSecond: round(median(http), 1),
       rawTransactionsPerSecond: round(median(raw), 1),
@@ -183,6 +209,9 @@ console.log(
 );
 console.log(
   `snapshotScaleRatio   ${results.snapshotScaleRatio}  (target <= 1.5; snapshot ${results.snapshotMs.uses10k} ms after 10,000 uses, ${results.snapshotMs.uses100k} ms after 100,000; DynamoDB items read ${results.snapshotItemsRead.uses10k} and ${results.snapshotItemsRead.uses100k})`,
+);
+console.log(
+  `cost of 1M uses      $${results.costPerMillionUses.usdTotal} (${results.costPerMillionUses.writeUnitsPerUse} write and ${results.costPerMillionUses.readUnitsPerUse} read units per use; items ${JSON.stringify(results.costPerMillionUses.itemBytes)} bytes)`,
 );
 console.log('Written to bench-results.json');
 process.exit(0);

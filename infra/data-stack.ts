@@ -58,21 +58,21 @@ export class DataStack extends Stack {
       });
     }
 
-    this.countAgeGroupsFromStream(props);
+    this.countFromStream(props);
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
   }
 
   /** The stream consumer lives beside the table: the stream's ARN is known only inside this stack. */
-  private countAgeGroupsFromStream(props: DataStackProps): void {
+  private countFromStream(props: DataStackProps): void {
     // Referred to by its literal name, like the API's functions do, so grants and findings read the same.
     const table = Table.fromTableAttributes(this, 'TableByName', {
       tableName: this.tableName,
       globalIndexes: tableDefinition.indexes.map((index) => index.name),
       tableStreamArn: this.table.tableStreamArn,
     });
-    const consumer = new KaikuFunction(this, 'CountAgeGroups', {
-      handlerFile: jobHandlers.countAgeGroups,
-      description: 'Counts uses by the holder birth year from the table stream',
+    const consumer = new KaikuFunction(this, 'CountFromStream', {
+      handlerFile: jobHandlers.countFromStream,
+      description: 'Keeps the age-group and taken-into-use counters from the table stream',
       table,
       tableAccess: 'readAndTouch',
       timeoutSeconds: 60,
@@ -80,7 +80,7 @@ export class DataStack extends Stack {
       tracing: props.tracing,
     }).lambdaFunction;
     // Batches that keep failing land here instead of blocking the shard; verify-stats shows the gap.
-    const failed = new Queue(this, 'CountAgeGroupsFailures', {
+    const failed = new Queue(this, 'CountFromStreamFailures', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
@@ -98,9 +98,19 @@ export class DataStack extends Stack {
         retryAttempts: 10,
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(failed),
-        // Only uses matter: new ones and voided ones.
+        // Only uses (new and voided) and a card's first use matter; the rest never wakes the function.
         filters: [
           FilterCriteria.filter({ dynamodb: { NewImage: { entity: { S: FilterRule.isEqual('usage') } } } }),
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('MODIFY'),
+            dynamodb: {
+              NewImage: {
+                entity: { S: FilterRule.isEqual('card') },
+                firstUsedOn: { S: FilterRule.exists() },
+              },
+              OldImage: { firstUsedOn: { S: FilterRule.notExists() } },
+            },
+          }),
         ],
       }),
     );

@@ -319,7 +319,7 @@ export const authorizerHandler = 'functions/authorizer.ts';
 
 /** Functions that no route calls: the stream consumer and the nightly snapshot. */
 export const jobHandlers = {
-  countAgeGroups: 'functions/jobs/count-age-groups.ts',
+  countFromStream: 'functions/jobs/count-from-stream.ts',
   snapshot: 'functions/jobs/snapshot.ts',
 } as const;
 

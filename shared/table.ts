@@ -9,7 +9,7 @@ export const tableDefinition = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
-  // Changes feed the age-group counters (functions/jobs/count-age-groups.ts), off the request path.
+  // Changes feed the counters a request cannot keep in its one write (functions/jobs/count-from-stream.ts).
   stream: 'NEW_AND_OLD_IMAGES',
   indexes: [
     // Children of a parent: an organisation's keys, an area's organisations, a venue's uses by time.

@@ -2,7 +2,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { handler as countAgeGroups } from '../../functions/jobs/count-age-groups.ts';
+import { handler as countFromStream } from '../../functions/jobs/count-from-stream.ts';
 import { createAdminKey } from '../../shared/national-centre.ts';
 import { ensureTable, localDynamoClient, type RunningDynamo, StartupError, startDynamo } from './dynamodb.ts';
 import { type Gateway, startGateway } from './gateway.ts';
@@ -115,7 +115,12 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
     useLocalAws(dynamo.endpoint, s3.endpoint, tableName, bucket);
     await ensureTable(localDynamoClient(dynamo.endpoint), tableName);
     const adminKey = options.persist ? await adminKeyFor(options.dataDir) : (await createAdminKey()).apiKey;
-    const streams = await startStreamPoller(dynamo.endpoint, tableName, countAgeGroups, options.streamPollMs);
+    const streams = await startStreamPoller(
+      dynamo.endpoint,
+      tableName,
+      countFromStream,
+      options.streamPollMs,
+    );
     started.push(streams);
     const gateway = await startGateway(options.port, options.host);
     started.push({ stop: gateway.close });

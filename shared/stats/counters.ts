@@ -115,3 +115,12 @@ export function sumMonths(date: string, days: readonly DayCounters[]): MonthlyUs
       },
     }));
 }
+
+/** Cards taken into use on the days `from` ('' = ever) to `to`, from the card counters. */
+export function takenIntoUseIn(
+  cards: readonly { day: string; takenIntoUse: number }[],
+  from: string,
+  to: string,
+): number {
+  return cards.reduce((sum, card) => (card.day >= from && card.day <= to ? sum + card.takenIntoUse : sum), 0);
+}

@@ -2,22 +2,24 @@
 // of the table: an offline check, never a request path) and lists where the counters disagree.
 //
 // What is compared (docs/statistics.md, "Reconciliation"):
-// - USES#<day>#<sector>: adult uses, child uses and records of the uses not voided;
+// - USES#<day>: per sector, adult uses, child uses and records of the uses not voided (reported as
+//   `USES#<day>#<sector>`);
 // - CARDS#<day>: cards registered (a replacement card is not a new registration) in total and by birth
 //   year; and cards active, as the running sum of activeDelta, on every day from today to the last
 //   expiry. Earlier days are not recounted: a card keeps only its current validity, not the history of
 //   its renewals, so its past days cannot be rebuilt from it;
 // - AGES#<day>: persons admitted by the holder's birth year (kept from the table's stream);
-// - the index of cards taken into use: per area and day, the day of each card's first recorded use.
+// - CARDS#<day> takenIntoUse (kept from the table's stream): cards whose first recorded use was that day;
+//   and that every card with a recorded use has a first-use day.
 import { addDays, today as todayOf } from '../dates.ts';
 import type { Card } from '../domain/cards.ts';
 import type { Usage } from '../domain/usages.ts';
 import { sectors } from '../roles.ts';
 import { scanTable } from '../store/full-scan.ts';
-import { newReadCount, takenIntoUseByDay } from '../store/stats.ts';
+import { useCounters } from '../store/keys.ts';
 
 export interface Difference {
-  /** The counter item, e.g. `AGG#a1 USES#2026-03-01#culture`, or `TAKEN#a1 2026-03-01`. */
+  /** The counter item, e.g. `AGG#a1 USES#2026-03-01#culture` or `AGG#a1 CARDS#2026-03-01`. */
   readonly item: string;
   readonly field: string;
   readonly counter: number;
@@ -60,18 +62,7 @@ function compare(counters: Counts, recount: Counts, differences: Difference[]): 
 }
 
 const isCounterField = (name: string) =>
-  ['adultUses', 'childUses', 'records', 'registered'].includes(name) ||
-  name.startsWith('registered_') ||
-  name.startsWith('uses_');
-
-/** The day a card was taken into use: that of its first recorded use (recordedAt, then usageId). */
-function firstUseDay(card: Card | undefined, uses: readonly Usage[]): string {
-  const first = uses.reduce((a, b) => (b.recordedAt < a.recordedAt ? b : a));
-  // Uses recorded in the same millisecond (one batch) have no order: the card's own day decides if it
-  // is one of theirs.
-  const tied = uses.filter((use) => use.recordedAt === first.recordedAt).map((use) => use.day);
-  return card?.firstUsedOn && tied.includes(card.firstUsedOn) ? card.firstUsedOn : first.day;
-}
+  ['registered', 'takenIntoUse'].includes(name) || name.startsWith('registered_') || name.startsWith('uses_');
 
 export async function reconcile(options: { readonly today?: string } = {}): Promise<Reconciliation> {
   const today = options.today ?? todayOf();
@@ -90,8 +81,10 @@ export async function reconcile(options: { readonly today?: string } = {}): Prom
     else {
       counterItems++;
       const name = `${item.pk} ${item.sk}`;
-      for (const [field, value] of Object.entries(item))
-        if (isCounterField(field)) add(counters, name, field, Number(value));
+      if (String(item.sk).startsWith('USES#')) addUseCounters(counters, name, item);
+      else
+        for (const [field, value] of Object.entries(item))
+          if (isCounterField(field)) add(counters, name, field, Number(value));
       if (String(item.sk).startsWith('CARDS#')) {
         const areaId = String(item.pk).slice('AGG#'.length);
         const deltas = activeDeltas.get(areaId) ?? new Map<string, number>();
@@ -102,9 +95,9 @@ export async function reconcile(options: { readonly today?: string } = {}): Prom
   }
 
   const recount: Counts = new Map();
-  const usesByCard = new Map<string, Usage[]>();
+  const usedCards = new Set<string>();
   for (const use of uses) {
-    usesByCard.set(use.cardNumber, [...(usesByCard.get(use.cardNumber) ?? []), use]);
+    usedCards.add(use.cardNumber);
     if (use.voided) continue;
     const counter = `AGG#${use.areaId} USES#${use.day}#${use.sector}`;
     add(recount, counter, 'adultUses', use.adults);
@@ -119,6 +112,7 @@ export async function reconcile(options: { readonly today?: string } = {}): Prom
     );
   }
   for (const card of cards.values()) {
+    if (card.firstUsedOn) add(recount, `AGG#${card.areaId} CARDS#${card.firstUsedOn}`, 'takenIntoUse', 1);
     if (card.replaces) continue;
     const counter = `AGG#${card.areaId} CARDS#${card.issuedOn}`;
     add(recount, counter, 'registered', 1);
@@ -127,11 +121,6 @@ export async function reconcile(options: { readonly today?: string } = {}): Prom
   // A counter left at zero (a use and its void) is no difference; sectors outside the four would be.
   const differences: Difference[] = [];
   compare(counters, recount, differences);
-  for (const item of counters.keys()) {
-    const sector = item.split('#')[3];
-    if (item.includes(' USES#') && !sectors.includes(sector as never))
-      differences.push({ item, field: 'sector', counter: 1, recount: 0 });
-  }
 
   // Cards active, day by day from today to the day after the last expiry. A card is active from its
   // issue day through validUntil, and not from the day it is revoked.
@@ -173,18 +162,10 @@ export async function reconcile(options: { readonly today?: string } = {}): Prom
     }
   }
 
-  // Cards taken into use, from the index the statistics read.
-  const taken: Counts = new Map();
-  const takenRecount: Counts = new Map();
-  const readCount = newReadCount();
-  for (const areaId of [...areaIds].sort())
-    for (const [day, count] of await takenIntoUseByDay(areaId, '', '9999-12-31', readCount))
-      add(taken, `TAKEN#${areaId} ${day}`, 'cards', count);
-  for (const [cardNumber, cardUses] of usesByCard) {
-    const card = cards.get(cardNumber);
-    add(takenRecount, `TAKEN#${card?.areaId ?? '?'} ${firstUseDay(card, cardUses)}`, 'cards', 1);
-  }
-  compare(taken, takenRecount, differences);
+  // A card with a recorded use must have its first-use day (the counter above comes from it).
+  for (const cardNumber of usedCards)
+    if (!cards.get(cardNumber)?.firstUsedOn)
+      differences.push({ item: `CARD#${cardNumber}`, field: 'firstUsedOn', counter: 0, recount: 1 });
 
   return {
     differences,
@@ -194,4 +175,24 @@ export async function reconcile(options: { readonly today?: string } = {}): Prom
 
 export function describeDifference(difference: Difference): string {
   return `${difference.item} ${difference.field}: counter ${difference.counter}, recount ${difference.recount}`;
+}
+
+const useCounterField = /^(.+)(AdultUses|ChildUses|Records)$/;
+
+/** A day's use item holds every sector's counters: compared per sector, like the recount. */
+function addUseCounters(counters: Counts, name: string, item: Record<string, unknown>): void {
+  for (const [field, value] of Object.entries(item)) {
+    const match = useCounterField.exec(field);
+    if (!match) continue;
+    const [, sector, counter] = match as unknown as [string, string, 'AdultUses' | 'ChildUses' | 'Records'];
+    // A sector outside the four is itself a difference: it would never reach the statistics.
+    if (!sectors.includes(sector as never)) {
+      add(counters, `${name}#${sector}`, 'sector', 1);
+      continue;
+    }
+    const names = useCounters(sector);
+    const counterName =
+      counter === 'AdultUses' ? 'adultUses' : counter === 'ChildUses' ? 'childUses' : 'records';
+    if (names[counterName] === field) add(counters, `${name}#${sector}`, counterName, Number(value));
+  }
 }

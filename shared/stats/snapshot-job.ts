@@ -3,22 +3,20 @@
 // POST /v1/stats/snapshots and `npm run snapshot` all come here.
 import { createHash } from 'node:crypto';
 import { mapLimit } from '../concurrency.ts';
-import { addDays, today } from '../dates.ts';
+import { today } from '../dates.ts';
 import type { Area } from '../domain/organisations.ts';
 import { getObject, putObject } from '../store/s3.ts';
 import {
   allAreas,
   areaConcurrency,
-  countTakenIntoUse,
   newReadCount,
   putSnapshotRecord,
   type ReadCount,
   readAggregates,
-  takenIntoUseByDay,
 } from '../store/stats.ts';
 import { tableName } from '../table.ts';
 import { type AreaSnapshotRows, snapshotInput } from './assemble.ts';
-import { periodStart } from './counters.ts';
+import { periodStart, takenIntoUseIn } from './counters.ts';
 import { buildSnapshot, latestKey, type SnapshotObject } from './files.ts';
 import { checkSnapshotDate } from './snapshot-date.ts';
 
@@ -43,18 +41,17 @@ const writeToBucket: ObjectWriter = (object) => putObject(object.key, object.bod
 async function readArea(area: Area, date: string, count: ReadCount): Promise<AreaSnapshotRows> {
   const yearStart = periodStart(date, 'year');
   const monthStart = periodStart(date, 'month');
-  const [rows, before, byDay] = await Promise.all([
-    readAggregates(area.areaId, { to: date, ages: true }, count, { consistent: true }),
-    countTakenIntoUse(area.areaId, '', addDays(yearStart, -1), count),
-    takenIntoUseByDay(area.areaId, yearStart, date, count),
-  ]);
-  let year = 0;
-  let month = 0;
-  for (const [day, taken] of byDay) {
-    year += taken;
-    if (day >= monthStart) month += taken;
-  }
-  return { area, rows, takenIntoUse: { day: byDay.get(date) ?? 0, month, year, all: before + year } };
+  const rows = await readAggregates(area.areaId, { to: date, ages: true }, count, { consistent: true });
+  return {
+    area,
+    rows,
+    takenIntoUse: {
+      day: takenIntoUseIn(rows.cards, date, date),
+      month: takenIntoUseIn(rows.cards, monthStart, date),
+      year: takenIntoUseIn(rows.cards, yearStart, date),
+      all: takenIntoUseIn(rows.cards, '', date),
+    },
+  };
 }
 
 async function currentLatest(): Promise<string | undefined> {
@@ -83,8 +80,7 @@ export async function runSnapshot(
   const rows = await mapLimit(areas, areaConcurrency, (area) => readArea(area, date, count));
   const source = {
     table: tableName(),
-    counters:
-      'daily aggregates per area (AGG#<area>: CARDS#, USES#, AGES# items of days up to the date) and the index of cards taken into use (gsi2 TAKEN#<area>)',
+    counters: 'daily aggregates per area (AGG#<area>: CARDS#, USES#, AGES# items of days up to the date)',
     asOf: `${date} (days are Europe/Helsinki days; everything recorded for them when generatedAt says)`,
     computedFrom: { areas: areas.length, itemsRead: count.items, requests: count.requests },
   };

@@ -6,25 +6,17 @@ import { requireAreaScope } from '../domain/scope.ts';
 import { invalid, notFound } from '../errors.ts';
 import type { Principal } from '../roles.ts';
 import { getArea } from '../store/organisations.ts';
-import {
-  allAreas,
-  areaConcurrency,
-  countTakenIntoUse,
-  newReadCount,
-  readAggregates,
-} from '../store/stats.ts';
+import { allAreas, areaConcurrency, newReadCount, readAggregates } from '../store/stats.ts';
 import { type AreaRange, rangeFigures } from './assemble.ts';
+import { takenIntoUseIn } from './counters.ts';
 import type { Figures } from './figures.ts';
 
 /** Events of the days `from` to `to`, states (cards active, municipalities) on `to`, summed over `areas`. */
 export async function liveSummary(areas: readonly Area[], from: string, to: string): Promise<Figures> {
   const count = newReadCount();
   const ranges = await mapLimit(areas, areaConcurrency, async (area): Promise<AreaRange> => {
-    const [rows, takenIntoUse] = await Promise.all([
-      readAggregates(area.areaId, { usesFrom: from, to, ages: false }, count),
-      countTakenIntoUse(area.areaId, from, to, count),
-    ]);
-    return { area, rows, takenIntoUse };
+    const rows = await readAggregates(area.areaId, { usesFrom: from, to, ages: false }, count);
+    return { area, rows, takenIntoUse: takenIntoUseIn(rows.cards, from, to) };
   });
   return rangeFigures(from, to, ranges);
 }

@@ -12,9 +12,9 @@ import {
 import { mapLimit } from '../concurrency.ts';
 import type { Usage } from '../domain/usages.ts';
 import { tableName } from '../table.ts';
-import { ageAttribute } from './age-counters.ts';
 import { documentClient } from './client.ts';
-import { ageUsesKey, cardKey, takenIntoUseSort, useAggregateKey } from './keys.ts';
+import { ageUsesKey, cardAggregateKey, cardKey, useAggregateKey, useCounters } from './keys.ts';
+import { ageAttribute } from './stream-counters.ts';
 import { usageItem } from './usages.ts';
 
 const concurrency = 8;
@@ -74,10 +74,11 @@ export async function putUsagesInBulk(
   };
   const cards = new Map<string, { uses: number; first: Usage; last: string }>();
   for (const usage of usages) {
-    const uses = useAggregateKey(usage.areaId, usage.day, usage.sector);
-    addTo(uses, 'adultUses', usage.adults);
-    addTo(uses, 'childUses', usage.children);
-    addTo(uses, 'records', 1);
+    const uses = useAggregateKey(usage.areaId, usage.day);
+    const names = useCounters(usage.sector);
+    addTo(uses, names.adultUses, usage.adults);
+    addTo(uses, names.childUses, usage.children);
+    addTo(uses, names.records, 1);
     addTo(
       ageUsesKey(usage.areaId, usage.day),
       ageAttribute(birthYearOf(usage.cardNumber)),
@@ -89,21 +90,26 @@ export async function putUsagesInBulk(
     cards.set(usage.cardNumber, card);
   }
   await mapLimit([...counters.values()], concurrency, ({ key, values }) => add(key, values));
-  await mapLimit([...cards.entries()], concurrency, ([cardNumber, card]) =>
-    documentClient().send(
+  // The cards, and for each one taken into use now, its counter; takenCountedAt tells the stream
+  // consumer that this first use is already counted.
+  await mapLimit([...cards.entries()], concurrency, async ([cardNumber, card]) => {
+    const { Attributes: before } = await documentClient().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: cardKey(cardNumber),
         UpdateExpression:
-          'ADD useCount :uses SET lastUsedAt = :last, firstUsedOn = if_not_exists(firstUsedOn, :day), gsi2sk = if_not_exists(gsi2sk, :taken)',
+          'ADD useCount :uses SET lastUsedAt = :last, firstUsedOn = if_not_exists(firstUsedOn, :day), takenCountedAt = if_not_exists(takenCountedAt, :now)',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: {
           ':uses': card.uses,
           ':last': card.last,
           ':day': card.first.day,
-          ':taken': takenIntoUseSort(card.first.day, cardNumber),
+          ':now': countedAt.toISOString(),
         },
+        ReturnValues: 'ALL_OLD',
       }),
-    ),
-  );
+    );
+    if (before && !before.firstUsedOn)
+      await add(cardAggregateKey(String(before.areaId), card.first.day), { takenIntoUse: 1 });
+  });
 }

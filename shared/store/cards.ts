@@ -6,14 +6,13 @@ import { ApiError } from '../errors.ts';
 import { tableName } from '../table.ts';
 import { auditPut } from './audit.ts';
 import { documentClient } from './client.ts';
-import { cardAggregateKey, cardKey, takenIntoUsePartition } from './keys.ts';
+import { cardAggregateKey, cardKey } from './keys.ts';
 import { type TransactItem, transactWrite } from './transact.ts';
 import { setFields } from './update.ts';
 
 const cardItem = (card: Card) => ({
   ...cardKey(card.cardNumber),
   entity: 'card',
-  gsi2pk: takenIntoUsePartition(card.areaId),
   ...card,
 });
 

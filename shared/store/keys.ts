@@ -1,8 +1,5 @@
 // Every key of the single table is built here and only here (docs/data-model.md lists the access patterns).
 export const cardKey = (cardNumber: string) => ({ pk: `CARD#${cardNumber}`, sk: 'CARD' });
-/** Sparse index of first uses: the partition is set at issue, the sort key only at the card's first use. */
-export const takenIntoUsePartition = (areaId: string) => `TAKEN#${areaId}`;
-export const takenIntoUseSort = (day: string, cardNumber: string) => `${day}#${cardNumber}`;
 
 export const apiKeyKey = (keyId: string) => ({ pk: `KEY#${keyId}`, sk: 'KEY' });
 export const organisationKey = (orgId: string) => ({ pk: `ORG#${orgId}`, sk: 'ORG' });
@@ -22,9 +19,15 @@ export const usageTimeSort = (occurredAt: string, usageId: string) => `${occurre
 
 /** Daily aggregates of an area: one partition per area, so a snapshot reads days x sectors, never uses. */
 export const aggregatePartition = (areaId: string) => `AGG#${areaId}`;
-export const useAggregateKey = (areaId: string, day: string, sector: string) => ({
+export const useAggregateKey = (areaId: string, day: string) => ({
   pk: aggregatePartition(areaId),
-  sk: `USES#${day}#${sector}`,
+  sk: `USES#${day}`,
+});
+/** The counters of one sector inside a day's use aggregate item. */
+export const useCounters = (sector: string) => ({
+  adultUses: `${sector}AdultUses`,
+  childUses: `${sector}ChildUses`,
+  records: `${sector}Records`,
 });
 export const cardAggregateKey = (areaId: string, day: string) => ({
   pk: aggregatePartition(areaId),
@@ -37,10 +40,10 @@ export const ageUsesKey = (areaId: string, day: string) => ({
   sk: `AGES#${day}`,
 });
 
-/** Says a use's persons were added to (+1) or taken back from (-1) the age counters; kept a few days. */
-export const ageCountedKey = (usageId: string, sign: 1 | -1) => ({
-  pk: `AGECOUNTED#${usageId}`,
-  sk: sign > 0 ? 'ADDED' : 'TAKEN_BACK',
+/** Says a change from the stream was counted (a use, its void, a card's first use); kept a few days. */
+export const countedMarkerKey = (kind: 'USE' | 'VOID' | 'FIRSTUSE', id: string) => ({
+  pk: `COUNTED#${kind}#${id}`,
+  sk: 'COUNTED',
 });
 
 /** A venue's count of one card's uses on one day, kept only while the venue has a daily limit. */

@@ -1,5 +1,5 @@
 // Reading the statistics counters (docs/data-model.md): an area's daily aggregates in its AGG#
-// partition and the sparse index of cards taken into use. Never the uses or the cards themselves.
+// partition. Never the uses or the cards themselves.
 // Every request is counted, with the items DynamoDB examined, so that a snapshot can say what it was
 // computed from and the bench can report what a snapshot reads.
 import { GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
@@ -7,7 +7,7 @@ import type { Area } from '../domain/organisations.ts';
 import { type Sector, sectors } from '../roles.ts';
 import { tableName } from '../table.ts';
 import { documentClient } from './client.ts';
-import { aggregatePartition, snapshotIndexKey, snapshotsPartition, takenIntoUsePartition } from './keys.ts';
+import { aggregatePartition, snapshotIndexKey, snapshotsPartition, useCounters } from './keys.ts';
 import { listAreas } from './organisations.ts';
 import { type Page, queryPage } from './query.ts';
 
@@ -22,16 +22,20 @@ export const areaConcurrency = 8;
 
 export const newReadCount = (): ReadCount => ({ items: 0, requests: 0 });
 
-/** `CARDS#<day>`: cards registered that day (in total and by the holder's birth year) and active delta. */
+/**
+ * `CARDS#<day>`: cards registered that day (in total and by the holder's birth year), the active delta,
+ * and cards taken into use that day (kept from the table's stream).
+ */
 export interface CardDay {
   readonly day: string;
   readonly registered: number;
   /** `registered_<birthYear>`, `registered_unknown` (community cards), keyed by what follows `_`. */
   readonly registeredByBirthYear: Readonly<Record<string, number>>;
   readonly activeDelta: number;
+  readonly takenIntoUse: number;
 }
 
-/** `USES#<day>#<sector>`. */
+/** One sector's counters of a `USES#<day>` item. */
 export interface UseDay {
   readonly day: string;
   readonly sector: Sector;
@@ -107,7 +111,7 @@ export async function readAggregates(
   const from = range.usesFrom ?? beginning;
   const [cardItems, useItems, ageItems] = await Promise.all([
     queryAll(aggregateQuery(areaId, 'CARDS#', `CARDS#${range.to}`, consistent), count),
-    queryAll(aggregateQuery(areaId, `USES#${from}`, `USES#${range.to}#~`, consistent), count),
+    queryAll(aggregateQuery(areaId, `USES#${from}`, `USES#${range.to}`, consistent), count),
     range.ages
       ? queryAll(aggregateQuery(areaId, `AGES#${from}`, `AGES#${range.to}`, consistent), count)
       : Promise.resolve([]),
@@ -118,80 +122,24 @@ export async function readAggregates(
       registered: numberOf(item.registered),
       registeredByBirthYear: byPrefix(item, 'registered_'),
       activeDelta: numberOf(item.activeDelta),
+      takenIntoUse: numberOf(item.takenIntoUse),
     }),
   );
-  const uses = useItems.flatMap((item): UseDay[] => {
-    const sector = String(item.sk).split('#')[2] as Sector;
-    if (!sectors.includes(sector)) return [];
-    return [
-      {
+  const uses = useItems.flatMap((item): UseDay[] =>
+    sectors.map((sector) => {
+      const names = useCounters(sector);
+      return {
         day: dayOf(item.sk, 'USES#'),
         sector,
-        adultUses: numberOf(item.adultUses),
-        childUses: numberOf(item.childUses),
-      },
-    ];
-  });
+        adultUses: numberOf(item[names.adultUses]),
+        childUses: numberOf(item[names.childUses]),
+      };
+    }),
+  );
   const ages = ageItems.map(
     (item): AgeDay => ({ day: dayOf(item.sk, 'AGES#'), usesByBirthYear: byPrefix(item, 'uses_') }),
   );
   return { cards, uses, ages };
-}
-
-function takenQuery(areaId: string, from: string, to: string): QueryCommandInput {
-  return {
-    TableName: tableName(),
-    IndexName: 'gsi2',
-    KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :lower AND :upper',
-    ExpressionAttributeValues: {
-      ':pk': takenIntoUsePartition(areaId),
-      ':lower': `${from || beginning}#`,
-      ':upper': `${to}#~`,
-    },
-  };
-}
-
-/** Cards of the area taken into use (first recorded use) on the days `from` ('' = ever) to `to`. */
-export async function countTakenIntoUse(
-  areaId: string,
-  from: string,
-  to: string,
-  count: ReadCount,
-): Promise<number> {
-  let total = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient().send(
-      new QueryCommand({ ...takenQuery(areaId, from, to), Select: 'COUNT', ExclusiveStartKey: startKey }),
-    );
-    count.requests++;
-    count.items += page.ScannedCount ?? 0;
-    total += page.Count ?? 0;
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return total;
-}
-
-/** The same, by day: how many cards were taken into use on each day from `from` to `to`. */
-export async function takenIntoUseByDay(
-  areaId: string,
-  from: string,
-  to: string,
-  count: ReadCount,
-): Promise<Map<string, number>> {
-  const items = await queryAll(
-    {
-      ...takenQuery(areaId, from, to),
-      ProjectionExpression: 'gsi2sk',
-    },
-    count,
-  );
-  const byDay = new Map<string, number>();
-  for (const item of items) {
-    const day = String(item.gsi2sk).slice(0, 10);
-    byDay.set(day, (byDay.get(day) ?? 0) + 1);
-  }
-  return byDay;
 }
 
 /** Every area, active or not (a few hundred at most: one page each of up to 500). */

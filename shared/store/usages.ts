@@ -13,13 +13,13 @@ import { documentClient } from './client.ts';
 import {
   cardKey,
   organisationKey,
-  takenIntoUseSort,
   usageKey,
   usagesOfArea,
   usagesOfMonth,
   usagesOfVenue,
   usageTimeSort,
   useAggregateKey,
+  useCounters,
   venueCardDayKey,
 } from './keys.ts';
 import { type KeyCondition, monthByMonth, type Page, queryPage } from './query.ts';
@@ -49,11 +49,17 @@ function usageFromItem(item: Record<string, unknown>): Usage {
 }
 
 function aggregateUpdate(usage: Usage, sign: 1 | -1): TransactItem {
+  const counters = useCounters(usage.sector);
   return {
     Update: {
       TableName: tableName(),
-      Key: useAggregateKey(usage.areaId, usage.day, usage.sector),
-      UpdateExpression: 'ADD adultUses :adults, childUses :children, records :records',
+      Key: useAggregateKey(usage.areaId, usage.day),
+      UpdateExpression: 'ADD #adults :adults, #children :children, #records :records',
+      ExpressionAttributeNames: {
+        '#adults': counters.adultUses,
+        '#children': counters.childUses,
+        '#records': counters.records,
+      },
       ExpressionAttributeValues: {
         ':adults': sign * usage.adults,
         ':children': sign * usage.children,
@@ -79,14 +85,13 @@ export function usageTransactItems(usage: Usage, venue: VenueRef): TransactItem[
         TableName: tableName(),
         Key: cardKey(usage.cardNumber),
         UpdateExpression:
-          'ADD useCount :one SET lastUsedAt = :at, firstUsedOn = if_not_exists(firstUsedOn, :day), gsi2sk = if_not_exists(gsi2sk, :taken)',
+          'ADD useCount :one SET lastUsedAt = :at, firstUsedOn = if_not_exists(firstUsedOn, :day)',
         ConditionExpression:
           'attribute_exists(pk) AND attribute_not_exists(revokedAt) AND issuedOn <= :day AND validUntil >= :day AND adultAllowance >= :adults AND childAllowance >= :children',
         ExpressionAttributeValues: {
           ':one': 1,
           ':at': usage.occurredAt,
           ':day': usage.day,
-          ':taken': takenIntoUseSort(usage.day, usage.cardNumber),
           ':adults': usage.adults,
           ':children': usage.children,
         },

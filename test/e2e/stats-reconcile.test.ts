@@ -7,9 +7,9 @@ import type { StreamPoller } from '../../infra/local/stream-poller.ts';
 import { addDays, today as todayOf } from '../../shared/dates.ts';
 import { reconcile } from '../../shared/stats/reconcile.ts';
 import { documentClient } from '../../shared/store/client.ts';
-import { cardAggregateKey, useAggregateKey } from '../../shared/store/keys.ts';
+import { cardAggregateKey, useAggregateKey, useCounters } from '../../shared/store/keys.ts';
 import { putBackdatedCard, startTestService, type TestArea, type TestService } from '../support/service.ts';
-import { startAgeGroupCounting } from '../support/streams.ts';
+import { startStreamCounting } from '../support/streams.ts';
 import { prng, randomInt } from '../unit/stats/support.ts';
 
 interface CardState {
@@ -31,7 +31,7 @@ const statuses: number[] = [];
 
 beforeAll(async () => {
   service = await startTestService();
-  streams = await startAgeGroupCounting();
+  streams = await startStreamCounting();
   const areas = [await service.area(), await service.area()];
   const venues = areas.map((area) => ({ area, key: area.venueKey }));
   const cards: CardState[] = [];
@@ -181,8 +181,11 @@ describe('npm run verify-stats (reconcile)', () => {
       const { scanTable } = await import('../../shared/store/full-scan.ts');
       return scanTable((item) => String(item.sk).startsWith('USES#'));
     })();
-    const counter = items[0]!;
-    const [, day, sector] = String(counter.sk).split('#') as [string, string, string];
+    const counter = items.find((item) => Number(item.cultureAdultUses) > 0) ?? items[0]!;
+    const day = String(counter.sk).slice('USES#'.length);
+    const sector = Object.keys(counter)
+      .find((name) => name.endsWith('AdultUses'))!
+      .replace('AdultUses', '');
     const areaId = String(counter.pk).slice('AGG#'.length);
     const add = (key: { pk: string; sk: string }, field: string) =>
       documentClient().send(
@@ -194,14 +197,14 @@ describe('npm run verify-stats (reconcile)', () => {
           ExpressionAttributeValues: { ':one': 1 },
         }),
       );
-    await add(useAggregateKey(areaId, day, sector), 'adultUses');
+    await add(useAggregateKey(areaId, day), useCounters(sector).adultUses);
     await add(cardAggregateKey(areaId, addDays(today, 3)), 'activeDelta');
     const { differences } = await reconcile();
     expect(differences).toContainEqual({
       item: `AGG#${areaId} USES#${day}#${sector}`,
       field: 'adultUses',
-      counter: Number(counter.adultUses) + 1,
-      recount: Number(counter.adultUses),
+      counter: Number(counter[useCounters(sector).adultUses]) + 1,
+      recount: Number(counter[useCounters(sector).adultUses]),
     });
     expect(differences.filter((difference) => difference.field === 'cardsActive')[0]).toMatchObject({
       item: `AGG#${areaId} CARDS# up to ${addDays(today, 3)}`,

@@ -16,7 +16,7 @@ import {
   type TestService,
 } from '../support/service.ts';
 import { readObjects, useFreshBucket } from '../support/stats.ts';
-import { startAgeGroupCounting } from '../support/streams.ts';
+import { startStreamCounting } from '../support/streams.ts';
 
 let service: TestService;
 let streams: StreamPoller;
@@ -48,7 +48,7 @@ async function requestSnapshot(date?: string) {
 beforeAll(async () => {
   service = await startTestService();
   await useFreshBucket();
-  streams = await startAgeGroupCounting();
+  streams = await startStreamCounting();
   partnerKey = await service.partnerKey();
   areas = [await service.area(), await service.area(), await service.area()];
   // Yesterday's uses: a busy area, and two small ones whose counts the partner tier must hide.

@@ -9,6 +9,7 @@ import {
   type TestArea,
   type TestService,
 } from '../support/service.ts';
+import { startStreamCounting } from '../support/streams.ts';
 
 let service: TestService;
 let a: TestArea;
@@ -85,6 +86,10 @@ beforeAll(async () => {
   });
   // A card of area A used at a venue of area B: the use counts for B, the card for A.
   await use(b.venueKey, { cardNumber: card1.cardNumber, sector: 'sport', adults: 1, children: 0 });
+  // Cards taken into use are counted from the table's stream, as the deployed consumer does.
+  const streams = await startStreamCounting();
+  await streams.drain();
+  await streams.stop();
 });
 afterAll(() => service?.stop());
 

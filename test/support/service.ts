@@ -13,7 +13,13 @@ import { createAdminKey } from '../../shared/national-centre.ts';
 import { registerArea, registerOrganisation } from '../../shared/register-organisation.ts';
 import { putNewCard } from '../../shared/store/cards.ts';
 import { documentClient } from '../../shared/store/client.ts';
-import { cardAggregateKey, cardKey, organisationKey, useAggregateKey } from '../../shared/store/keys.ts';
+import {
+  cardAggregateKey,
+  cardKey,
+  organisationKey,
+  useAggregateKey,
+  useCounters,
+} from '../../shared/store/keys.ts';
 import { statsBucket } from './global-setup.ts';
 
 export interface Reply<T = any> {
@@ -252,8 +258,13 @@ export const cardItem = (cardNumber: string) => getItem(cardKey(cardNumber));
 
 /** The area's daily use counters for one sector (zeros when nothing was counted yet). */
 export async function useAggregate(areaId: string, sector: string, day = today()) {
-  const item = await getItem(useAggregateKey(areaId, day, sector));
-  return { adultUses: item?.adultUses ?? 0, childUses: item?.childUses ?? 0, records: item?.records ?? 0 };
+  const item = await getItem(useAggregateKey(areaId, day));
+  const names = useCounters(sector);
+  return {
+    adultUses: item?.[names.adultUses] ?? 0,
+    childUses: item?.[names.childUses] ?? 0,
+    records: item?.[names.records] ?? 0,
+  };
 }
 
 export const cardAggregate = (areaId: string, day = today()) => getItem(cardAggregateKey(areaId, day));

@@ -7,7 +7,7 @@ import { getObject, s3Client } from '../../shared/store/s3.ts';
 /** A fresh bucket on the shared S3 server; STATS_BUCKET points at it from now on in this process. */
 export async function useFreshBucket(): Promise<string> {
   const bucket = `kaiku-stats-${randomBytes(4).toString('hex')}`;
-  await s3Client().send(new CreateBucketCommand({ Bucket: bucket }));
+  await (await s3Client()).send(new CreateBucketCommand({ Bucket: bucket }));
   process.env.STATS_BUCKET = bucket;
   return bucket;
 }
@@ -17,7 +17,7 @@ export async function readObjects(prefix = 'snapshots/'): Promise<Map<string, Bu
   const objects = new Map<string, Buffer>();
   let token: string | undefined;
   do {
-    const page = await s3Client().send(
+    const page = await (await s3Client()).send(
       new ListObjectsV2Command({
         Bucket: process.env.STATS_BUCKET,
         Prefix: prefix,

@@ -45,9 +45,9 @@ describe('states on a day', () => {
 
   it('sums active deltas up to the day', () => {
     const cards = [
-      { day: '2026-01-01', registered: 2, registeredByBirthYear: {}, activeDelta: 2 },
-      { day: '2026-02-01', registered: 0, registeredByBirthYear: {}, activeDelta: -1 },
-      { day: '2027-01-01', registered: 0, registeredByBirthYear: {}, activeDelta: -1 },
+      { day: '2026-01-01', registered: 2, registeredByBirthYear: {}, activeDelta: 2, takenIntoUse: 0 },
+      { day: '2026-02-01', registered: 0, registeredByBirthYear: {}, activeDelta: -1, takenIntoUse: 0 },
+      { day: '2027-01-01', registered: 0, registeredByBirthYear: {}, activeDelta: -1, takenIntoUse: 0 },
     ];
     expect(activeOn(cards, '2025-12-31')).toBe(0);
     expect(activeOn(cards, '2026-01-31')).toBe(2);
@@ -58,8 +58,20 @@ describe('states on a day', () => {
 describe('figures from counters', () => {
   const rows: AggregateRows = {
     cards: [
-      { day: '2025-12-30', registered: 3, registeredByBirthYear: { '1980': 2, unknown: 1 }, activeDelta: 3 },
-      { day: '2026-01-02', registered: 1, registeredByBirthYear: { '2009': 1 }, activeDelta: 1 },
+      {
+        day: '2025-12-30',
+        registered: 3,
+        registeredByBirthYear: { '1980': 2, unknown: 1 },
+        activeDelta: 3,
+        takenIntoUse: 0,
+      },
+      {
+        day: '2026-01-02',
+        registered: 1,
+        registeredByBirthYear: { '2009': 1 },
+        activeDelta: 1,
+        takenIntoUse: 0,
+      },
     ],
     uses: [
       { day: '2025-12-31', sector: 'culture' as const, adultUses: 2, childUses: 1 },

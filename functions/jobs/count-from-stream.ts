@@ -1,0 +1,55 @@
+// Consumes the table's stream for the counters a request cannot keep in its one write: a new use adds
+// its persons to the age-group counters of its day and area, a voided use takes them back, and a card's
+// first use counts it as taken into use. Other records are ignored (in AWS the event source mapping
+// filters them out; the local poller passes everything).
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Card } from '../../shared/domain/cards.ts';
+import type { Usage } from '../../shared/domain/usages.ts';
+import { birthYears, countAgeUses, countTakenIntoUse } from '../../shared/store/stream-counters.ts';
+
+type Image = Record<string, AttributeValue> | undefined;
+const read = (image: Image) => (image ? (unmarshall(image as never) as Record<string, unknown>) : undefined);
+
+export type Change =
+  | { kind: 'use'; sign: 1 | -1; usage: Usage }
+  | { kind: 'firstUse'; card: Card }
+  | { kind: 'none' };
+
+/** What a stream record means for the counters. Bulk loads (the bench's) count as they write and say so. */
+export function change(eventName: string | undefined, oldImage: Image, newImage: Image): Change {
+  const before = read(oldImage);
+  const after = read(newImage);
+  if (after?.entity === 'usage') {
+    const usage = after as unknown as Usage;
+    if (eventName === 'INSERT' && !usage.voided && after.ageCountedAt === undefined)
+      return { kind: 'use', sign: 1, usage };
+    if (eventName === 'MODIFY' && before?.voided === false && usage.voided === true)
+      return { kind: 'use', sign: -1, usage };
+  }
+  if (after?.entity === 'card' && eventName === 'MODIFY' && !before?.firstUsedOn && after.firstUsedOn)
+    if (after.takenCountedAt === undefined) return { kind: 'firstUse', card: after as unknown as Card };
+  return { kind: 'none' };
+}
+
+export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+  const changes = event.Records.map((record) => ({
+    id: record.dynamodb?.SequenceNumber ?? '',
+    change: change(record.eventName, record.dynamodb?.OldImage, record.dynamodb?.NewImage),
+  })).filter((entry) => entry.change.kind !== 'none');
+  if (changes.length === 0) return { batchItemFailures: [] };
+  const uses = changes.flatMap(({ change }) => (change.kind === 'use' ? [change.usage.cardNumber] : []));
+  const years = uses.length > 0 ? await birthYears(uses) : new Map<string, number | undefined>();
+  // In order: a use's voiding never overtakes its recording; the first failure and all after it come again.
+  for (const { id, change } of changes) {
+    try {
+      if (change.kind === 'use')
+        await countAgeUses(change.usage, years.get(change.usage.cardNumber), change.sign);
+      else if (change.kind === 'firstUse') await countTakenIntoUse(change.card);
+    } catch (error) {
+      console.error(JSON.stringify({ level: 'error', record: id, error: String(error) }));
+      return { batchItemFailures: [{ itemIdentifier: id }] };
+    }
+  }
+  return { batchItemFailures: [] };
+}
