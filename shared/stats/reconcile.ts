@@ -8,7 +8,7 @@
 //   year; and cards active, as the running sum of activeDelta, on every day from today to the last
 //   expiry. Earlier days are not recounted: a card keeps only its current validity, not the history of
 //   its renewals, so its past days cannot be rebuilt from it;
-// - AGES#<day>: persons admitted by the holder's birth year (kept from the table's stream);
+// - AGES#<day> and AGEMONTH#<month>: persons admitted by the holder's birth year (from the stream);
 // - CARDS#<day> takenIntoUse (kept from the table's stream): cards whose first recorded use was that day;
 //   and that every card with a recorded use has a first-use day.
 import { addDays, today as todayOf } from '../dates.ts';
@@ -104,12 +104,8 @@ export async function reconcile(options: { readonly today?: string } = {}): Prom
     add(recount, counter, 'childUses', use.children);
     add(recount, counter, 'records', 1);
     const birthYear = cards.get(use.cardNumber)?.birthYear;
-    add(
-      recount,
-      `AGG#${use.areaId} AGES#${use.day}`,
-      `uses_${birthYear ?? 'unknown'}`,
-      use.adults + use.children,
-    );
+    for (const item of [`AGES#${use.day}`, `AGEMONTH#${use.day.slice(0, 7)}`])
+      add(recount, `AGG#${use.areaId} ${item}`, `uses_${birthYear ?? 'unknown'}`, use.adults + use.children);
   }
   for (const card of cards.values()) {
     if (card.firstUsedOn) add(recount, `AGG#${card.areaId} CARDS#${card.firstUsedOn}`, 'takenIntoUse', 1);

@@ -13,7 +13,14 @@ import { mapLimit } from '../concurrency.ts';
 import type { Usage } from '../domain/usages.ts';
 import { tableName } from '../table.ts';
 import { documentClient } from './client.ts';
-import { ageUsesKey, cardAggregateKey, cardKey, useAggregateKey, useCounters } from './keys.ts';
+import {
+  ageMonthUsesKey,
+  ageUsesKey,
+  cardAggregateKey,
+  cardKey,
+  useAggregateKey,
+  useCounters,
+} from './keys.ts';
 import { ageAttribute } from './stream-counters.ts';
 import { usageItem } from './usages.ts';
 
@@ -79,11 +86,11 @@ export async function putUsagesInBulk(
     addTo(uses, names.adultUses, usage.adults);
     addTo(uses, names.childUses, usage.children);
     addTo(uses, names.records, 1);
-    addTo(
+    for (const key of [
       ageUsesKey(usage.areaId, usage.day),
-      ageAttribute(birthYearOf(usage.cardNumber)),
-      usage.adults + usage.children,
-    );
+      ageMonthUsesKey(usage.areaId, usage.day.slice(0, 7)),
+    ])
+      addTo(key, ageAttribute(birthYearOf(usage.cardNumber)), usage.adults + usage.children);
     const card = cards.get(usage.cardNumber) ?? { uses: 0, first: usage, last: usage.occurredAt };
     card.uses++;
     if (usage.occurredAt > card.last) card.last = usage.occurredAt;

@@ -39,6 +39,11 @@ export const ageUsesKey = (areaId: string, day: string) => ({
   pk: aggregatePartition(areaId),
   sk: `AGES#${day}`,
 });
+/** The same for a whole month (YYYY-MM), so that a snapshot reads months, not every day, of the past. */
+export const ageMonthUsesKey = (areaId: string, month: string) => ({
+  pk: aggregatePartition(areaId),
+  sk: `AGEMONTH#${month}`,
+});
 
 /** Says a change from the stream was counted (a use, its void, a card's first use); kept a few days. */
 export const countedMarkerKey = (kind: 'USE' | 'VOID' | 'FIRSTUSE', id: string) => ({

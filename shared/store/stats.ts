@@ -98,8 +98,10 @@ const dayOf = (sortKey: unknown, prefix: string) => String(sortKey).slice(prefix
 
 /**
  * An area's daily counters up to and including `to`: card counters from the very first day (cards
- * active on `to` is the sum of every delta before it), use counters from `usesFrom`, and the age
- * counters from `usesFrom` if asked for. Counters of later days (future expiries) are not read.
+ * active on `to` is the sum of every delta before it), use counters from `usesFrom`, and, if asked for,
+ * the age counters: day by day in `to`'s month, and as month totals before it (each dated the 1st of
+ * its month), so their cost does not grow with the birth years seen each day. Counters of later days
+ * (future expiries) are not read.
  */
 export async function readAggregates(
   areaId: string,
@@ -109,11 +111,31 @@ export async function readAggregates(
 ): Promise<AggregateRows> {
   const consistent = options.consistent ?? false;
   const from = range.usesFrom ?? beginning;
-  const [cardItems, useItems, ageItems] = await Promise.all([
+  const monthStart = `${range.to.slice(0, 7)}-01`;
+  const [cardItems, useItems, ageItems, ageMonthItems] = await Promise.all([
     queryAll(aggregateQuery(areaId, 'CARDS#', `CARDS#${range.to}`, consistent), count),
     queryAll(aggregateQuery(areaId, `USES#${from}`, `USES#${range.to}`, consistent), count),
     range.ages
-      ? queryAll(aggregateQuery(areaId, `AGES#${from}`, `AGES#${range.to}`, consistent), count)
+      ? queryAll(
+          aggregateQuery(
+            areaId,
+            `AGES#${from > monthStart ? from : monthStart}`,
+            `AGES#${range.to}`,
+            consistent,
+          ),
+          count,
+        )
+      : Promise.resolve([]),
+    range.ages && from < monthStart
+      ? queryAll(
+          aggregateQuery(
+            areaId,
+            `AGEMONTH#${from.slice(0, 7)}`,
+            `AGEMONTH#${previousMonth(monthStart)}`,
+            consistent,
+          ),
+          count,
+        )
       : Promise.resolve([]),
   ]);
   const cards = cardItems.map(
@@ -136,9 +158,17 @@ export async function readAggregates(
       };
     }),
   );
-  const ages = ageItems.map(
-    (item): AgeDay => ({ day: dayOf(item.sk, 'AGES#'), usesByBirthYear: byPrefix(item, 'uses_') }),
-  );
+  const ages = [
+    ...ageMonthItems.map(
+      (item): AgeDay => ({
+        day: `${String(item.sk).slice('AGEMONTH#'.length)}-01`,
+        usesByBirthYear: byPrefix(item, 'uses_'),
+      }),
+    ),
+    ...ageItems.map(
+      (item): AgeDay => ({ day: dayOf(item.sk, 'AGES#'), usesByBirthYear: byPrefix(item, 'uses_') }),
+    ),
+  ];
   return { cards, uses, ages };
 }
 
@@ -204,4 +234,10 @@ export async function listSnapshotRecords(
     startKey,
   );
   return { items: page.items.map(recordOf), ...(page.next && { next: page.next }) };
+}
+
+/** The month before the one that starts on `monthStart` (YYYY-MM-01), as YYYY-MM. */
+function previousMonth(monthStart: string): string {
+  const [year, month] = monthStart.split('-').map(Number) as [number, number];
+  return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
 }

@@ -7,7 +7,7 @@ import type { Card } from '../domain/cards.ts';
 import type { Usage } from '../domain/usages.ts';
 import { tableName } from '../table.ts';
 import { documentClient } from './client.ts';
-import { ageUsesKey, cardAggregateKey, cardKey, countedMarkerKey } from './keys.ts';
+import { ageMonthUsesKey, ageUsesKey, cardAggregateKey, cardKey, countedMarkerKey } from './keys.ts';
 import { type TransactItem, transactWrite } from './transact.ts';
 
 export const ageAttribute = (birthYear: number | undefined) => `uses_${birthYear ?? 'unknown'}`;
@@ -36,7 +36,7 @@ export async function birthYears(cardNumbers: readonly string[]): Promise<Map<st
 const markerLifetimeSeconds = 3 * 86_400;
 
 /** The counter change and its marker, together; false when this change was already counted. */
-async function countOnce(marker: { pk: string; sk: string }, counter: TransactItem): Promise<boolean> {
+async function countOnce(marker: { pk: string; sk: string }, counters: TransactItem[]): Promise<boolean> {
   const cancelled = await transactWrite([
     {
       Put: {
@@ -45,7 +45,7 @@ async function countOnce(marker: { pk: string; sk: string }, counter: TransactIt
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
-    counter,
+    ...counters,
   ]);
   return cancelled === undefined;
 }
@@ -62,10 +62,11 @@ const add = (key: { pk: string; sk: string }, attribute: string, amount: number)
 
 /** Adds (1, a new use) or takes back (-1, a voided use) the use's persons under the holder's birth year. */
 export function countAgeUses(usage: Usage, birthYear: number | undefined, sign: 1 | -1): Promise<boolean> {
-  return countOnce(
-    countedMarkerKey(sign > 0 ? 'USE' : 'VOID', usage.usageId),
-    add(ageUsesKey(usage.areaId, usage.day), ageAttribute(birthYear), sign * (usage.adults + usage.children)),
-  );
+  const persons = sign * (usage.adults + usage.children);
+  return countOnce(countedMarkerKey(sign > 0 ? 'USE' : 'VOID', usage.usageId), [
+    add(ageUsesKey(usage.areaId, usage.day), ageAttribute(birthYear), persons),
+    add(ageMonthUsesKey(usage.areaId, usage.day.slice(0, 7)), ageAttribute(birthYear), persons),
+  ]);
 }
 
 /** A card's first use: one more card taken into use on that day, in the card's own area. */
@@ -73,8 +74,7 @@ export function countTakenIntoUse(
   card: Pick<Card, 'cardNumber' | 'areaId' | 'firstUsedOn'>,
 ): Promise<boolean> {
   if (!card.firstUsedOn) throw new Error(`card ${card.cardNumber} has no first use`);
-  return countOnce(
-    countedMarkerKey('FIRSTUSE', card.cardNumber),
+  return countOnce(countedMarkerKey('FIRSTUSE', card.cardNumber), [
     add(cardAggregateKey(card.areaId, card.firstUsedOn), 'takenIntoUse', 1),
-  );
+  ]);
 }
