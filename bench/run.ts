@@ -202,7 +202,7 @@ console.log(
   `bundleKbMax          ${results.bundleKbMax} KB (${results.bundleKbMaxFunction}; baseline ${results.baselineBundleKb} KB)`,
 );
 console.log(
-  `dynamoRequestsPerUse ${results.dynamoRequestsPerUse}  (target <= 1.05; off the request path, the stream's age counters add ${results.ageCounterRequestsPerUse})`,
+  `dynamoRequestsPerUse ${results.dynamoRequestsPerUse}  (target <= 1.05; off the request path, the stream's counters add ${results.ageCounterRequestsPerUse})`,
 );
 console.log(
   `usageThroughputRatio ${results.usageThroughputRatio}  (target >= 0.75; ${results.httpUsesPerSecond} uses/s via gateway, ${results.rawTransactionsPerSecond} raw transactions/s)`,
