@@ -3,6 +3,7 @@
 // daily counters (days x areas x sectors), so the ratio stays near 1 however many uses there are. The
 // uses are written straight into the table in batches (store/bulk-usages.ts), not through HTTP.
 // It runs in a process of its own: the SDK clients of a process keep the endpoints they were made with.
+
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,6 +16,7 @@ import { activeWhileValid, allowances, type Card } from '../shared/domain/cards.
 import type { Usage } from '../shared/domain/usages.ts';
 import { registerArea } from '../shared/register-organisation.ts';
 import type { Sector } from '../shared/roles.ts';
+import { mulberry32 } from '../shared/seeded-random.ts';
 import { runSnapshot } from '../shared/stats/snapshot-job.ts';
 import { putUsagesInBulk } from '../shared/store/bulk-usages.ts';
 import { putNewCard } from '../shared/store/cards.ts';
@@ -35,14 +37,7 @@ const sectorWeights: [Sector, number][] = [
 
 /** mulberry32: the same uses on every run of the bench. */
 function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 function sectorOf(value: number): Sector {

@@ -20,14 +20,16 @@
 // card was issued only on ..."), as it should be. There is no endpoint to register a card in the past,
 // so an honest front-door seed can only record today's uses; they are spread over the hours of today
 // that have passed (Europe/Helsinki). Backdated demo history would need an import path the contract
-// does not have (the tests write backdated cards straight into the table; this script does not).
-//
-// Running it again against a seeded service changes nothing: it finds the demo areas, says so and exits 0.
-// A run that was interrupted halfway leaves a partly seeded service: start over with an empty data dir.
+
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withCheckCharacter } from '../shared/card-number.ts';
 import { today } from '../shared/dates.ts';
+// does not have (the tests write backdated cards straight into the table; this script does not).
+//
+// Running it again against a seeded service changes nothing: it finds the demo areas, says so and exits 0.
+// A run that was interrupted halfway leaves a partly seeded service: start over with an empty data dir.
+import { mulberry32 } from '../shared/seeded-random.ts';
 
 type Sector = 'culture' | 'education' | 'science' | 'sport';
 
@@ -149,14 +151,7 @@ const lifeSituations = [
 
 /** mulberry32: small, fast, and the same sequence everywhere for the same seed. */
 function prng(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const next = mulberry32(seed);
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   return { next, int, pick };

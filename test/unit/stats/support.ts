@@ -1,6 +1,8 @@
 // Consistent snapshot inputs made from random per-day counters: the same seed always gives the same
 // input, so a failing case can be replayed from its seed.
+
 import { addDays } from '../../../shared/dates.ts';
+import { mulberry32 } from '../../../shared/seeded-random.ts';
 import { type DayCounters, inPeriod, sumMonths, sumPeriods } from '../../../shared/stats/counters.ts';
 import {
   type AgeGroup,
@@ -14,14 +16,7 @@ import {
 
 /** mulberry32: small, seedable, good enough to spread test cases. */
 export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 export function randomInt(random: () => number, max: number): number {
