@@ -35,6 +35,9 @@ const statusOf: Record<ErrorCode, number> = {
   INTERNAL: 500,
 };
 
+/** Every code the service answers with, as the OpenAPI document lists them. */
+export const errorCodes = Object.keys(statusOf) as ErrorCode[];
+
 export interface ErrorDetail {
   readonly field: string;
   readonly problem: string;

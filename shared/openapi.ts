@@ -1,25 +1,7 @@
 // openapi.json, generated from the route table and the schemas that validate requests.
+import { errorCodes } from './errors.ts';
 import { type Route, routes } from './routes.ts';
 import type { JsonSchema } from './schema.ts';
-
-const errorCodes = [
-  'VALIDATION_FAILED',
-  'PERSONAL_DATA_NOT_ALLOWED',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'CARD_NUMBER_TAKEN',
-  'MUNICIPALITY_ALREADY_IN_AREA',
-  'CONFLICT',
-  'CARD_EXPIRED',
-  'CARD_REVOKED',
-  'TOO_MANY_CHILDREN',
-  'VENUE_LIMIT_REACHED',
-  'IDEMPOTENCY_KEY_REUSED',
-  'ORGANISATION_INACTIVE',
-  'THROTTLED',
-  'INTERNAL',
-];
 
 const errorSchema: JsonSchema = {
   type: 'object',

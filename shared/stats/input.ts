@@ -1,6 +1,6 @@
 // Checks a SnapshotInput and puts it in the one canonical order the files are written in, so that the
 // output never depends on the order the counters happened to be read in.
-import { isRealDay } from '../dates.ts';
+import { isRealDay, nextMonth } from '../dates.ts';
 import {
   type AgeGroupFigures,
   ageGroups,
@@ -67,11 +67,6 @@ function checkMonth(row: MonthlyUses, lastMonth: string, problems: string[]): vo
   if (!counts.every(isCount)) problems.push(`${where}: counts must be whole numbers from 0`);
   else if (sectors.reduce((sum, sector) => sum + row.bySector[sector], 0) !== row.adultUses + row.childUses)
     problems.push(`${where}: sector uses do not add up to adultUses + childUses`);
-}
-
-function nextMonth(month: string): string {
-  const [year, number] = month.split('-').map(Number) as [number, number];
-  return number === 12 ? `${year + 1}-01` : `${year}-${String(number + 1).padStart(2, '0')}`;
 }
 
 /** Every month from the first one given to D's month: the contract's "from the first recorded use". */

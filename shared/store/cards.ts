@@ -17,7 +17,7 @@ const cardItem = (card: Card) => ({
 });
 
 function stripKeys(item: Record<string, unknown>): Card {
-  const { pk, sk, entity, gsi2pk, gsi2sk, ...card } = item;
+  const { pk, sk, entity, ...card } = item;
   return card as unknown as Card;
 }
 

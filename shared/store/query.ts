@@ -2,7 +2,7 @@
 // reported as the client's mistake.
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { badCursor, type Position } from '../cursor.ts';
-import { addDays } from '../dates.ts';
+import { addDays, nextMonth } from '../dates.ts';
 import { tableName } from '../table.ts';
 import { documentClient } from './client.ts';
 
@@ -87,9 +87,4 @@ export async function monthByMonth<T>(
     if (items.length >= limit) return month <= last ? { items, next: { month } } : { items };
   }
   return { items };
-}
-
-function nextMonth(yyyyMm: string): string {
-  const [year, month] = yyyyMm.split('-').map(Number) as [number, number];
-  return month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`;
 }

@@ -3,6 +3,7 @@
 // Every request is counted, with the items DynamoDB examined, so that a snapshot can say what it was
 // computed from and the bench can report what a snapshot reads.
 import { GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { previousMonth } from '../dates.ts';
 import type { Area } from '../domain/organisations.ts';
 import { type Sector, sectors } from '../roles.ts';
 import { tableName } from '../table.ts';
@@ -131,7 +132,7 @@ export async function readAggregates(
           aggregateQuery(
             areaId,
             `AGEMONTH#${from.slice(0, 7)}`,
-            `AGEMONTH#${previousMonth(monthStart)}`,
+            `AGEMONTH#${previousMonth(range.to.slice(0, 7))}`,
             consistent,
           ),
           count,
@@ -234,10 +235,4 @@ export async function listSnapshotRecords(
     startKey,
   );
   return { items: page.items.map(recordOf), ...(page.next && { next: page.next }) };
-}
-
-/** The month before the one that starts on `monthStart` (YYYY-MM-01), as YYYY-MM. */
-function previousMonth(monthStart: string): string {
-  const [year, month] = monthStart.split('-').map(Number) as [number, number];
-  return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
 }
