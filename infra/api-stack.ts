@@ -21,8 +21,10 @@ import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { TableGrant } from '../shared/access.ts';
 import {
   authCacheSeconds,
+  authorizerAccess,
   authorizerHandler,
   defaultThrottle,
   type Route,
@@ -31,7 +33,7 @@ import {
 } from '../shared/routes.ts';
 import { tableDefinition } from '../shared/table.ts';
 import { jsonAccessLogFormat } from './constructs/access-log-format.ts';
-import { KaikuFunction, type TableAccess } from './constructs/kaiku-function.ts';
+import { KaikuFunction } from './constructs/kaiku-function.ts';
 import {
   acknowledgeSnapshotObjects,
   snapshotFunctionName,
@@ -57,9 +59,6 @@ export const functionId = (handlerFile: string): string =>
     .split(/[/-]/)
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
     .join('');
-
-// The simple rule: reading routes only read. Anything else may write.
-const tableAccessOf = (route: Route): TableAccess => (route.method === 'GET' ? 'read' : 'readWrite');
 
 const throttleSettings = (throttle: { readonly rate: number; readonly burst: number }) => ({
   rateLimit: throttle.rate,
@@ -88,13 +87,13 @@ export class ApiStack extends Stack {
       },
       this,
     );
-    const addFunction = (handlerFile: string, description: string, access: TableAccess, route?: Route) => {
+    const addFunction = (handlerFile: string, description: string, grant: TableGrant, route?: Route) => {
       const resources = route?.resources ?? [];
       const fn = new KaikuFunction(this, functionId(handlerFile), {
         handlerFile,
         description,
         table,
-        tableAccess: access,
+        tableGrant: grant,
         memoryMb: route?.memoryMb,
         timeoutSeconds: route?.timeoutSeconds,
         bundle: props.bundle,
@@ -123,7 +122,7 @@ export class ApiStack extends Stack {
 
     const authorizer = new HttpLambdaAuthorizer(
       'ApiKeyAuthorizer',
-      addFunction(authorizerHandler, 'API key authorizer', 'readAndTouch'),
+      addFunction(authorizerHandler, 'API key authorizer', authorizerAccess),
       {
         responseTypes: [HttpLambdaResponseType.SIMPLE],
         identitySource: ['$request.header.Authorization'],
@@ -147,7 +146,7 @@ export class ApiStack extends Stack {
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const route of routes as readonly Route[]) {
       const key = routeKey(route);
-      const handler = addFunction(route.handler, key, tableAccessOf(route), route);
+      const handler = addFunction(route.handler, key, route.table, route);
       const [httpRoute] = this.httpApi.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],

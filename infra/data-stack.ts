@@ -11,7 +11,7 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { jobHandlers } from '../shared/routes.ts';
+import { jobAccess, jobHandlers } from '../shared/routes.ts';
 import { defaultTableName, tableDefinition } from '../shared/table.ts';
 import { KaikuFunction } from './constructs/kaiku-function.ts';
 
@@ -74,7 +74,7 @@ export class DataStack extends Stack {
       handlerFile: jobHandlers.countFromStream,
       description: 'Keeps the age-group and taken-into-use counters from the table stream',
       table,
-      tableAccess: 'readAndTouch',
+      tableGrant: jobAccess.countFromStream,
       timeoutSeconds: 60,
       bundle: props.bundle,
       tracing: props.tracing,

@@ -2,6 +2,7 @@ import { type App, Validations } from 'aws-cdk-lib';
 import cdkNag from 'cdk-nag';
 import { ApiStack } from './api-stack.ts';
 import { DataStack } from './data-stack.ts';
+import { applyCdkJsonContext } from './feature-flags.ts';
 import { StatsStack } from './stats-stack.ts';
 
 const { AwsSolutionsChecks } = cdkNag;
@@ -22,9 +23,12 @@ const env = {
 
 /**
  * Every stack of the service, checked by cdk-nag's AWS Solutions pack. A finding that is not acknowledged
- * (docs/decisions/0004-cdk-nag-acknowledgements.md) fails the synth. New stacks are added here.
+ * (docs/decisions/0004-cdk-nag-acknowledgements.md) fails the synth. New stacks are added here. The app
+ * must have no constructs yet: cdk.json's context (the feature flags) is applied to it first.
  */
 export function addKaikuStacks(app: App, options: KaikuAppOptions) {
+  // cdk.json's feature flags, also when the app was not made by the CDK CLI (tests): one set of templates.
+  applyCdkJsonContext(app);
   const data = new DataStack(app, 'KaikuData', { env, bundle: options.bundle, tracing: options.tracing });
   const stats = new StatsStack(app, 'KaikuStats', {
     env,

@@ -8,9 +8,11 @@ const literalOr = (value: string, pseudoParameter: string) =>
 
 /** The `index/*` resource of a grant on a table that is found by its (literal) name. */
 export function tableIndexesFinding(stack: Stack, tableName: string): string {
+  // `aws` itself once the region is known (CDK's flag @aws-cdk/core:enablePartitionLiterals).
+  const partition = literalOr(stack.partition, 'AWS::Partition');
   const region = literalOr(stack.region, 'AWS::Region');
   const account = literalOr(stack.account, 'AWS::AccountId');
-  return `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:dynamodb:${region}:${account}:table/${tableName}/index/*]`;
+  return `AwsSolutions-IAM5[Resource::arn:${partition}:dynamodb:${region}:${account}:table/${tableName}/index/*]`;
 }
 
 /** The `snapshots/*` resource of a grant on the statistics bucket, whose name holds account and region. */

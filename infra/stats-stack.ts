@@ -26,7 +26,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { jobHandlers } from '../shared/routes.ts';
+import { jobAccess, jobHandlers } from '../shared/routes.ts';
 import { snapshotsPrefix } from '../shared/stats/files.ts';
 import { tableDefinition } from '../shared/table.ts';
 import { KaikuFunction } from './constructs/kaiku-function.ts';
@@ -117,7 +117,7 @@ export class StatsStack extends Stack {
       description: 'Nightly statistics snapshot',
       functionName: snapshotFunctionName,
       table,
-      tableAccess: 'read',
+      tableGrant: jobAccess.snapshot,
       memoryMb: 1024,
       timeoutSeconds: 900,
       bundle: props.bundle,
@@ -125,8 +125,6 @@ export class StatsStack extends Stack {
       environment: { STATS_BUCKET: this.bucket.bucketName },
     });
     const fn = snapshot.lambdaFunction;
-    // The index item that lists a finished snapshot; nothing else is written to the table.
-    table.grant(fn, 'dynamodb:PutItem');
     // Snapshot files only (latest.json is read to move it forward, never back).
     fn.addToRolePolicy(
       new PolicyStatement({

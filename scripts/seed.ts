@@ -1,7 +1,8 @@
-// npm run seed: demo data in the running service at $KAIKU_URL (default http://localhost:3000), through
-// the front door only: the HTTP API, as a municipality, the national centre and their organisations would
-// use it. The national admin key is read from $KAIKU_DATA_DIR/admin-key (default .kaiku); every demo
-// role's key is written to $KAIKU_DATA_DIR/seed-keys.json (mode 600).
+// npm run seed: demo data in the running local service, through the front door only: the HTTP API, as a
+// municipality, the national centre and their organisations would use it. The service is the one
+// $KAIKU_URL names, else the one $KAIKU_DATA_DIR/runtime.json (default .kaiku) names (scripts/local-service.ts).
+// The national admin key is read from $KAIKU_DATA_DIR/admin-key; every demo role's key is written to
+// $KAIKU_DATA_DIR/seed-keys.json (mode 600).
 //
 // What it does, in order:
 //  1. Two municipalities' applications (Espoo + Kauniainen in Western Uusimaa, Lappeenranta in South
@@ -20,16 +21,18 @@
 // card was issued only on ..."), as it should be. There is no endpoint to register a card in the past,
 // so an honest front-door seed can only record today's uses; they are spread over the hours of today
 // that have passed (Europe/Helsinki). Backdated demo history would need an import path the contract
+// does not have (the tests write backdated cards straight into the table; this script does not).
+//
+// Running it again against a seeded service changes nothing: it finds the demo areas, says so and exits 0.
+// A run that was interrupted halfway leaves a partly seeded service: start over with an empty data dir.
 
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withCheckCharacter } from '../shared/card-number.ts';
 import { today } from '../shared/dates.ts';
-// does not have (the tests write backdated cards straight into the table; this script does not).
-//
-// Running it again against a seeded service changes nothing: it finds the demo areas, says so and exits 0.
-// A run that was interrupted halfway leaves a partly seeded service: start over with an empty data dir.
 import { mulberry32 } from '../shared/seeded-random.ts';
+import { debugHelp, describeError, parseCommandLine, runScript, ScriptError } from './cli.ts';
+import { findLocalService, shown } from './local-service.ts';
 
 type Sector = 'culture' | 'education' | 'science' | 'sport';
 
@@ -290,13 +293,34 @@ export function seedPlan(year: number, cardCount = 300, useCount = 3000): SeedPl
 
 // ---- Running it -------------------------------------------------------------------------------------
 
-const url = (process.env.KAIKU_URL ?? 'http://localhost:3000').replace(/\/$/, '');
-const dataDir = process.env.KAIKU_DATA_DIR ?? '.kaiku';
-const keysFile = join(dataDir, 'seed-keys.json');
+const script = 'seed';
+const usage = `Usage: npm run seed
+
+Fills the running local service with demo data through its HTTP API: two demo areas (applied for,
+approved, area-admin key claimed), distributors, venues, a ticket agent and a partner, 300 cards and
+3000 uses; every role's key is written to $KAIKU_DATA_DIR/seed-keys.json. Running it again on a seeded
+service changes nothing.
+
+Options:
+  -h, --help        show this text
+
+Environment:
+  KAIKU_URL         the service to seed (default: the url in $KAIKU_DATA_DIR/runtime.json)
+  KAIKU_DATA_DIR    the data folder of npm start (default .kaiku): runtime.json, admin-key, seed-keys.json
+  PORT              the port the local service runs on (npm start default 3000); checked against runtime.json
+  KAIKU_SEED_CARDS  how many cards (default 300); KAIKU_SEED_USES: how many uses (default 3000)
+${debugHelp}
+
+Example:
+  npm start          # in one terminal
+  npm run seed       # in another
+`;
+
+/** The service being seeded, without a trailing slash; set by main. */
+let url = '';
 
 function fail(message: string): never {
-  console.error(`Cannot seed: ${message}`);
-  process.exit(1);
+  throw new ScriptError(message);
 }
 
 interface RequestOptions {
@@ -321,7 +345,7 @@ async function api<T = unknown>(method: string, path: string, options: RequestOp
       method,
       headers,
       ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
-    }).catch((error: unknown) => fail(`${method} ${path}: ${String(error)}`));
+    }).catch((error: unknown) => fail(`${method} ${path}: ${describeError(error)}`));
     const text = await response.text();
     if (response.status === 429 && attempt < 20) {
       const seconds = Number(response.headers.get('retry-after') ?? 1);
@@ -382,13 +406,30 @@ function sinceMidnight(now: Date): number {
   return ((Number(parts.hour) * 60 + Number(parts.minute)) * 60 + Number(parts.second)) * 1000;
 }
 
+/** A count from the environment: a whole number, at least 1. */
+function countFrom(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const count = Number(text);
+  if (!Number.isInteger(count) || count < 1)
+    throw new ScriptError(`${name} must be a whole number of at least 1, not '${text}'`, 2);
+  return count;
+}
+
 async function main() {
+  parseCommandLine(script, usage, {});
+  const cardCount = countFrom('KAIKU_SEED_CARDS', 300);
+  const useCount = countFrom('KAIKU_SEED_USES', 3000);
   const started = Date.now();
-  const health = await fetch(`${url}/v1/health`).catch(() => undefined);
-  if (!health?.ok) fail(`no service answers at ${url}; start it with npm start (or set KAIKU_URL).`);
-  const adminKeyFile = join(dataDir, 'admin-key');
+  const service = await findLocalService('api', { alternative: 'or set KAIKU_URL' });
+  url = service.url;
+  const keysFile = join(service.dataDir, 'seed-keys.json');
+  const adminKeyFile = join(service.dataDir, 'admin-key');
   if (!existsSync(adminKeyFile))
-    fail(`${adminKeyFile} is missing; is KAIKU_DATA_DIR the one npm start uses?`);
+    throw new ScriptError(
+      `${shown(adminKeyFile)} is missing: set KAIKU_DATA_DIR to the data folder npm start uses for ${url}`,
+      2,
+    );
   const adminKey = readFileSync(adminKeyFile, 'utf8').trim();
   const admin = { key: adminKey };
 
@@ -401,8 +442,8 @@ async function main() {
     );
     console.log(
       existsSync(keysFile)
-        ? `The demo keys are in ${keysFile}.`
-        : `${keysFile} is missing: make new keys as admin with POST /v1/organisations/{orgId}/keys.`,
+        ? `The demo keys are in ${shown(keysFile)}.`
+        : `${shown(keysFile)} is missing: make new keys as admin with POST /v1/organisations/{orgId}/keys.`,
     );
     return;
   }
@@ -497,11 +538,7 @@ async function main() {
   // 3. Cards, uses, and a few administrative actions on them.
   const now = new Date();
   // Smaller sets on request (the end-to-end test of this script uses one); the demo is 300 and 3,000.
-  const plan = seedPlan(
-    Number(today(now).slice(0, 4)),
-    Number(process.env.KAIKU_SEED_CARDS ?? 300),
-    Number(process.env.KAIKU_SEED_USES ?? 3000),
-  );
+  const plan = seedPlan(Number(today(now).slice(0, 4)), cardCount, useCount);
   await inParallel(plan.cards, 8, async (card) => {
     await api('POST', '/v1/cards', { key: keys.get(card.distributor), body: card.body });
   });
@@ -545,7 +582,7 @@ async function main() {
     }
   });
   if (failures.length > 0)
-    fail(`${failures.length} uses were refused, e.g.\n  ${failures.slice(0, 5).join('\n  ')}`);
+    fail(`${failures.length} uses were refused, e.g. ${failures.slice(0, 5).join('; ')}`);
   for (const index of plan.voided) {
     const use = plan.uses[index]!;
     await api('DELETE', `/v1/usages/${usageIds.get(use.clientRef)}`, { key: keys.get(use.caller) });
@@ -570,8 +607,8 @@ async function main() {
       `Uses: ${plan.uses.length} recorded today (${persons} persons, all four sectors), ${plan.voided.length} voided.`,
   );
   const seconds = Math.round((Date.now() - started) / 1000);
-  console.log(`Seeded ${url} in ${seconds} s; the demo keys are in ${keysFile}.`);
+  console.log(`Seeded ${url} in ${seconds} s; the demo keys are in ${shown(keysFile)}.`);
 }
 
 // Run as a script (node scripts/seed.ts); imported (the tests read seedPlan), it does nothing.
-if (import.meta.main) await main();
+if (import.meta.main) await runScript(script, main);

@@ -1,24 +1,40 @@
 // npm run snapshot -- [--date YYYY-MM-DD] [--table NAME --bucket NAME --region REGION]
 // Computes one day's statistics snapshot by hand: the same job the nightly schedule runs (default: the
 // day before today, Europe/Helsinki), against the running local service or a deployed table and bucket.
-import { parseArgs } from 'node:util';
-import { snapshotDate } from '../functions/jobs/snapshot.ts';
-import { checkSnapshotDate } from '../shared/stats/snapshot-date.ts';
-import { runSnapshot } from '../shared/stats/snapshot-job.ts';
-import { targetOptions, useTarget } from './target.ts';
+import { debugHelp, parseCommandLine, runScript, UsageError } from './cli.ts';
+import { targetHelp, targetOptions, useTarget } from './target.ts';
 
-const { values } = parseArgs({ options: { date: { type: 'string' }, ...targetOptions } });
-const now = new Date();
-const date = snapshotDate({ date: values.date }, now);
-const problem = checkSnapshotDate(date, now);
-if (problem) {
-  console.error(`--date ${date} ${problem}`);
-  process.exit(2);
-}
-const target = useTarget(values);
-const run = await runSnapshot(date, { now });
-console.log(
-  `Snapshot of ${run.date} written from ${target}: ${run.files} files, ${run.itemsRead} DynamoDB items read in ${run.requests} requests; ` +
-    `${run.disclosure.primary} counts hidden, ${run.disclosure.secondary} more by secondary suppression` +
-    `${run.latest ? '; snapshots/latest.json points at it' : ''}.`,
-);
+const script = 'snapshot';
+const usage = `Usage: npm run snapshot [-- [--date YYYY-MM-DD] [--table NAME --bucket NAME [--region REGION]]]
+
+Computes one day's statistics snapshot by hand and writes its files to the statistics bucket: the same
+job the nightly schedule runs at 02:30 Europe/Helsinki (see docs/statistics.md).
+
+Options:
+  --date YYYY-MM-DD the day to compute (default: yesterday, Europe/Helsinki); not after today
+  -h, --help        show this text
+${targetHelp({ bucket: true })}
+${debugHelp}
+
+Examples:
+  npm run snapshot                                   # yesterday, in the service npm start runs
+  npm run snapshot -- --date 2025-03-31
+  npm run snapshot -- --table kaiku --bucket <StatsBucket> --region eu-north-1
+`;
+
+await runScript(script, async () => {
+  const { values } = parseCommandLine(script, usage, { date: { type: 'string' }, ...targetOptions });
+  const { checkSnapshotDate, dayBefore } = await import('../shared/stats/snapshot-date.ts');
+  const now = new Date();
+  const date = values.date ?? dayBefore(now);
+  const problem = checkSnapshotDate(date, now);
+  if (problem) throw new UsageError(script, `--date ${date} ${problem}`);
+  const target = await useTarget(script, values, { bucket: true });
+  const { runSnapshot } = await import('../shared/stats/snapshot-job.ts');
+  const run = await runSnapshot(date, { now });
+  console.log(
+    `Snapshot of ${run.date} written from ${target}: ${run.files} files, ${run.itemsRead} DynamoDB items read in ${run.requests} requests; ` +
+      `${run.disclosure.primary} counts hidden, ${run.disclosure.secondary} more by secondary suppression` +
+      `${run.latest ? '; snapshots/latest.json points at it' : ''}.`,
+  );
+});

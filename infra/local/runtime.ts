@@ -1,13 +1,19 @@
-// The whole service on one machine: DynamoDB Local, s3rver, the table, the admin key and the gateway.
+// The whole service on one machine: the local AWS account (DynamoDB Local and S3 behind endpoints that
+// enforce each function's IAM role), the table, the admin key, the functions and the gateway.
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { handler as countFromStream } from '../../functions/jobs/count-from-stream.ts';
+import { join, resolve } from 'node:path';
 import { createAdminKey } from '../../shared/national-centre.ts';
-import { ensureTable, localDynamoClient, type RunningDynamo, StartupError, startDynamo } from './dynamodb.ts';
+import { jobHandlers } from '../../shared/routes.ts';
+import { type Credentials, LocalIam } from './aws/account.ts';
+import { type LocalAws, startLocalAws } from './aws/local-aws.ts';
+import { functionTemplates } from './aws/roles.ts';
+import { operatorClient, useLocalAws } from './aws/use-local-aws.ts';
+import { type Deployment, startDeployment } from './deployment.ts';
+import { ensureTable, StartupError } from './dynamodb.ts';
 import { type Gateway, startGateway } from './gateway.ts';
 import { type NightlySchedule, startNightlySchedule } from './nightly.ts';
-import { type RunningS3, startS3 } from './s3.ts';
 import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 
 export interface LocalOptions {
@@ -19,6 +25,7 @@ export interface LocalOptions {
   readonly s3Port: number;
   readonly tableName?: string;
   readonly statsBucket?: string;
+  /** Where the API listens (127.0.0.1 unless KAIKU_HOST opens it); DynamoDB and S3 stay on loopback. */
   readonly host?: string;
   /** How often the table's stream is read (default every second); the bench reads it only on demand. */
   readonly streamPollMs?: number;
@@ -32,6 +39,10 @@ export interface LocalService {
   readonly dynamoEndpoint: string;
   readonly s3Endpoint: string;
   readonly gateway: Gateway;
+  readonly aws: LocalAws;
+  readonly deployment: Deployment;
+  /** Credentials with every right, for scripts and tests that look into the table or the bucket. */
+  readonly operator: Credentials;
   /** The table's stream consumer (age-group counters); drain() catches up before reading them. */
   readonly streams: StreamPoller;
   /** The nightly snapshot's schedule, when asked for. */
@@ -39,14 +50,18 @@ export interface LocalService {
   stop(): Promise<void>;
 }
 
+export const localBucket = 'kaiku-statistics';
+
 export function optionsFromEnv(env = process.env): LocalOptions {
   const port = Number(env.PORT ?? 3000);
   return {
     port,
-    dataDir: env.KAIKU_DATA_DIR ?? '.kaiku',
+    // Absolute: DynamoDB Local runs in a working directory of its own.
+    dataDir: resolve(env.KAIKU_DATA_DIR ?? '.kaiku'),
     persist: env.KAIKU_PERSIST !== 'false',
     dynamoPort: Number(env.KAIKU_DYNAMODB_PORT ?? port + 1),
     s3Port: Number(env.KAIKU_S3_PORT ?? port + 2),
+    ...(env.KAIKU_HOST && { host: env.KAIKU_HOST }),
   };
 }
 
@@ -66,76 +81,104 @@ export async function assertPortFree(port: number, what: string, host = '127.0.0
   });
 }
 
-/** Points this process's AWS SDK clients (and so every handler) at the local servers. */
-export function useLocalAws(
-  dynamoEndpoint: string,
-  s3Endpoint: string,
-  tableName: string,
-  bucket: string,
-): void {
-  process.env.AWS_REGION ??= 'eu-north-1';
-  process.env.AWS_ACCESS_KEY_ID = 'local';
-  process.env.AWS_SECRET_ACCESS_KEY = 'local';
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamoEndpoint;
-  process.env.AWS_ENDPOINT_URL_S3 = s3Endpoint;
-  process.env.TABLE_NAME = tableName;
-  process.env.STATS_BUCKET = bucket;
+/** A file only this user may read (the data folder is 700 too). */
+export function writePrivate(file: string, text: string): void {
+  writeFileSync(file, text, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
+/** The local account's secret, kept in the data folder so links and keys outlive a restart. */
+function accountSecret(dataDir: string, persist: boolean): string {
+  const file = join(dataDir, 'account-secret');
+  if (persist && existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  if (persist) writePrivate(file, `${secret}\n`);
+  return secret;
 }
 
 async function adminKeyFor(dataDir: string): Promise<string> {
   const file = join(dataDir, 'admin-key');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const { apiKey } = await createAdminKey();
-  writeFileSync(file, `${apiKey}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
+  writePrivate(file, `${apiKey}\n`);
   return apiKey;
 }
 
 export async function startLocalService(options: LocalOptions): Promise<LocalService> {
   const tableName = options.tableName ?? 'kaiku';
-  const bucket = options.statsBucket ?? 'kaiku-statistics';
-  mkdirSync(options.dataDir, { recursive: true });
+  const bucket = options.statsBucket ?? localBucket;
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
   await assertPortFree(options.port, 'the API', options.host);
-  await assertPortFree(options.dynamoPort, 'DynamoDB Local');
+  await assertPortFree(options.dynamoPort, 'DynamoDB');
   await assertPortFree(options.s3Port, 'the S3 server');
   const started: Array<{ stop(): Promise<void> }> = [];
   const stopAll = async () => {
     for (const part of started.reverse()) await part.stop().catch(() => undefined);
   };
   try {
-    const dynamo: RunningDynamo = await startDynamo(
-      options.dynamoPort,
-      options.persist ? join(options.dataDir, 'dynamodb') : undefined,
+    const iam = new LocalIam(functionTemplates(), accountSecret(dataDir, options.persist), bucket);
+    const aws = await startLocalAws({
+      iam,
+      dynamoPort: options.dynamoPort,
+      s3Port: options.s3Port,
+      ...(options.persist && { dynamoDataDir: join(dataDir, 'dynamodb') }),
+      s3DataDir: join(dataDir, 's3'),
+    });
+    started.push(aws);
+    const operator = iam.operator;
+    useLocalAws(aws.dynamoEndpoint, aws.s3Endpoint, tableName, bucket, operator);
+    await ensureTable(operatorClient(aws.dynamoEndpoint, operator), tableName);
+    const adminKey = options.persist ? await adminKeyFor(dataDir) : (await createAdminKey()).apiKey;
+    const deployment = await startDeployment(
+      iam,
+      { tableName, bucket },
+      { dynamodb: aws.dynamoEndpoint, s3: aws.s3Endpoint },
     );
-    started.push(dynamo);
-    const s3: RunningS3 = await startS3(options.s3Port, join(options.dataDir, 's3'), [bucket]);
-    started.push(s3);
-    useLocalAws(dynamo.endpoint, s3.endpoint, tableName, bucket);
-    await ensureTable(localDynamoClient(dynamo.endpoint), tableName);
-    const adminKey = options.persist ? await adminKeyFor(options.dataDir) : (await createAdminKey()).apiKey;
+    started.push(deployment);
     const streams = await startStreamPoller(
-      dynamo.endpoint,
+      aws.dynamoEndpoint,
       tableName,
-      countFromStream,
+      (event) => deployment.functions.invoke(jobHandlers.countFromStream, event),
+      { consumer: iam.credentialsFor(jobHandlers.countFromStream, { tableName, bucket }), operator },
       options.streamPollMs,
     );
     started.push(streams);
-    const gateway = await startGateway(options.port, options.host);
+    const gateway = await startGateway(deployment.functions, options.port, options.host);
     started.push({ stop: gateway.close });
-    const nightly = options.nightlySnapshots ? startNightlySchedule() : undefined;
+    const nightly = options.nightlySnapshots
+      ? startNightlySchedule((event) =>
+          deployment.functions.invoke(jobHandlers.snapshot, event, { timeoutMs: 900_000 }),
+        )
+      : undefined;
     if (nightly) started.push(nightly);
-    writeFileSync(
-      join(options.dataDir, 'runtime.json'),
-      `${JSON.stringify({ url: gateway.url, dynamoEndpoint: dynamo.endpoint, s3Endpoint: s3.endpoint, tableName, bucket }, null, 2)}\n`,
+    writePrivate(
+      join(dataDir, 'runtime.json'),
+      `${JSON.stringify(
+        {
+          url: gateway.url,
+          pid: process.pid,
+          region: 'eu-north-1',
+          tableName,
+          bucket,
+          dynamoEndpoint: aws.dynamoEndpoint,
+          s3Endpoint: aws.s3Endpoint,
+          operator,
+        },
+        null,
+        2,
+      )}\n`,
     );
     return {
       url: gateway.url,
       adminKey,
-      dynamoEndpoint: dynamo.endpoint,
-      s3Endpoint: s3.endpoint,
+      dynamoEndpoint: aws.dynamoEndpoint,
+      s3Endpoint: aws.s3Endpoint,
       gateway,
+      aws,
+      deployment,
+      operator,
       streams,
       nightly,
       stop: stopAll,
@@ -145,3 +188,5 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
     throw error;
   }
 }
+
+export { operatorClient, useLocalAws };

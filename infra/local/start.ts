@@ -1,14 +1,23 @@
 // npm start: the whole service on this machine (api.md, "Local service conventions").
+import { mkdirSync } from 'node:fs';
 import { StartupError } from './dynamodb.ts';
+import { lockDataDir } from './lock.ts';
 import { optionsFromEnv, startLocalService } from './runtime.ts';
 
+// Everything written under the data folder (DynamoDB's files, S3's, keys) is for this user only.
+process.umask(0o077);
 const options = optionsFromEnv();
+let lock: { release(): void } | undefined;
 try {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  lock = lockDataDir(options.dataDir);
   const service = await startLocalService({ ...options, nightlySnapshots: true });
   console.log(
     `Kaikukortti is serving ${service.url}/v1 (data in ${options.dataDir}; admin key in ${options.dataDir}/admin-key)`,
   );
-  console.log(`DynamoDB Local ${service.dynamoEndpoint}, S3 ${service.s3Endpoint}. Stop with Ctrl-C.`);
+  console.log(
+    `DynamoDB ${service.dynamoEndpoint}, S3 ${service.s3Endpoint} (IAM enforced). Stop with Ctrl-C.`,
+  );
   console.log(
     `Next nightly statistics snapshot: ${service.nightly?.next().toISOString()} (02:30 Europe/Helsinki).`,
   );
@@ -17,15 +26,24 @@ try {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: stopping`);
+    // Whatever hangs, the process is gone within 10 s; DynamoDB Local dies with it (SIGKILL at worst).
+    setTimeout(() => {
+      console.error('Stopping took too long: exiting now.');
+      lock?.release();
+      process.exit(1);
+    }, 9_000).unref();
     await service.stop();
+    lock?.release();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 } catch (error) {
+  lock?.release();
   if (error instanceof StartupError) {
     console.error(`Cannot start: ${error.message}`);
     process.exit(1);
   }
-  throw error;
+  console.error(`Cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
 }

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 
+type Credentials = { readonly accessKeyId: string; readonly secretAccessKey: string };
 type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
 
 export interface StreamPoller {
@@ -22,11 +23,20 @@ export async function startStreamPoller(
   endpoint: string,
   tableName: string,
   handler: StreamHandler,
+  credentials: {
+    /** The consumer's role: in AWS the event source mapping reads the stream with the function's own. */
+    readonly consumer: Credentials;
+    /** Who finds the stream: CloudFormation names it in the mapping, the operator looks it up here. */
+    readonly operator: Credentials;
+  },
   intervalMs = 1000,
 ): Promise<StreamPoller> {
-  const options = { endpoint, region: process.env.AWS_REGION ?? 'eu-north-1' };
-  const dynamo = new DynamoDBClient(options);
-  const streams = new DynamoDBStreamsClient(options);
+  const dynamo = new DynamoDBClient({ endpoint, region: 'eu-north-1', credentials: credentials.operator });
+  const streams = new DynamoDBStreamsClient({
+    endpoint,
+    region: 'eu-north-1',
+    credentials: credentials.consumer,
+  });
   const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
   const streamArn = Table?.LatestStreamArn;
   if (!streamArn) throw new Error(`table ${tableName} has no stream`);
@@ -68,7 +78,9 @@ export async function startStreamPoller(
 
   const poll = () => {
     running = running.then(pollOnce).catch((error: unknown) => {
-      console.error(JSON.stringify({ level: 'error', where: 'stream poller', error: String(error) }));
+      // A poll cut short by the service stopping is no error: the records wait for the next start.
+      if (!stopped)
+        console.error(JSON.stringify({ level: 'error', where: 'stream poller', error: String(error) }));
     });
     return running;
   };

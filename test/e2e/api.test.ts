@@ -1,7 +1,17 @@
 // Public routes, authentication, the role check of every route, and the gateway's own answers.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { startDeployment } from '../../infra/local/deployment.ts';
+import { startGateway } from '../../infra/local/gateway.ts';
 import { type Route, routes } from '../../shared/routes.ts';
-import { expectError, newCardNumber, startTestService, type TestService } from '../support/service.ts';
+import { statsBucket } from '../support/global-setup.ts';
+import {
+  callerFor,
+  expectError,
+  localIam,
+  newCardNumber,
+  startTestService,
+  type TestService,
+} from '../support/service.ts';
 
 let service: TestService;
 let keys: Record<string, string>;
@@ -37,20 +47,27 @@ describe('public routes', () => {
   });
 
   it('GET /v1/health is not ok when the table cannot be reached', async () => {
-    // The handlers run in this process and read the table name per call: point them at a missing table.
-    const table = process.env.TABLE_NAME;
-    process.env.TABLE_NAME = 'no-such-table';
-    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    // The same functions deployed on a table that does not exist.
+    const missing = await startDeployment(
+      localIam(),
+      { tableName: 'no-such-table', bucket: statsBucket },
+      { dynamodb: inject('dynamoEndpoint'), s3: inject('s3Endpoint') },
+    );
+    const gateway = await startGateway(missing.functions, 0);
+    const logged = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      const reply = await service.call('GET', '/v1/health');
+      const reply = await callerFor(gateway.url)('GET', '/v1/health');
       expect(reply.status).toBeGreaterThanOrEqual(500);
       expect(reply.body.status).toBeUndefined();
       expect(typeof reply.body.error.code).toBe('string');
       // An internal error is logged with its request id, for the operator.
-      expect(logged.mock.calls.some(([line]) => String(line).includes(reply.body.requestId))).toBe(true);
+      await vi.waitFor(() =>
+        expect(logged.mock.calls.some(([line]) => String(line).includes(reply.body.requestId))).toBe(true),
+      );
     } finally {
-      process.env.TABLE_NAME = table;
       logged.mockRestore();
+      await gateway.close();
+      await missing.stop();
     }
     expect((await service.call('GET', '/v1/health')).status).toBe(200);
   });

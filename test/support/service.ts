@@ -1,11 +1,14 @@
-// An in-process copy of the local service for one test file: its own table on the shared DynamoDB
-// Local, the real gateway on a free port, real HTTP.
+// The local service for one test file: its own table on the shared local account, the service's
+// functions deployed on it (each in its own runtime, with its own IAM role enforced), the real gateway on
+// a free port, real HTTP. The test itself looks into the table as the operator.
 import { randomBytes } from 'node:crypto';
 import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { ensureTable, localDynamoClient } from '../../infra/local/dynamodb.ts';
+import { LocalIam } from '../../infra/local/aws/account.ts';
+import { type Deployment, startDeployment } from '../../infra/local/deployment.ts';
+import { ensureTable } from '../../infra/local/dynamodb.ts';
 import { type Gateway, startGateway } from '../../infra/local/gateway.ts';
-import { useLocalAws } from '../../infra/local/runtime.ts';
+import { operatorClient, useLocalAws } from '../../infra/local/runtime.ts';
 import { generateCardNumber } from '../../shared/card-number.ts';
 import { today } from '../../shared/dates.ts';
 import { activeWhileValid, allowances, type Card } from '../../shared/domain/cards.ts';
@@ -39,6 +42,8 @@ export interface CallOptions {
 export interface TestService {
   url: string;
   tableName: string;
+  /** The functions of this file's deployment: invoke one as its event source would. */
+  deployment: Deployment;
   adminKey: string;
   call: Caller;
   /** An area with a distributor and a venue (and any extra organisations asked for). */
@@ -125,24 +130,54 @@ export interface TestArea {
   areaAdminKey: string;
 }
 
-/** Points this test process at the shared local servers with a fresh table. */
+let iam: LocalIam | undefined;
+
+/** The local account's IAM, as the global setup made it (same roles, same secret). */
+export function localIam(): LocalIam {
+  const account = inject('account');
+  iam ??= new LocalIam(account.templates, account.secret, statsBucket);
+  return iam;
+}
+
+/** Points this test process at the shared local account, as the operator, with a fresh table. */
 export async function useFreshTable(): Promise<string> {
   const tableName = `t${randomBytes(6).toString('hex')}`;
-  useLocalAws(inject('dynamoEndpoint'), inject('s3Endpoint'), tableName, statsBucket);
-  await ensureTable(localDynamoClient(inject('dynamoEndpoint')), tableName);
+  const operator = localIam().operator;
+  useLocalAws(inject('dynamoEndpoint'), inject('s3Endpoint'), tableName, statsBucket, operator);
+  await ensureTable(operatorClient(inject('dynamoEndpoint'), operator), tableName);
   return tableName;
 }
 
-export async function startTestService(): Promise<TestService> {
+let current: Deployment | undefined;
+
+/** The deployment of the service this test file started last. */
+export function currentDeployment(): Deployment {
+  if (!current) throw new Error('start the test service first');
+  return current;
+}
+
+/** The service on a fresh table; with `bucket`, its statistics go to that bucket instead of the shared one. */
+export async function startTestService(options: { bucket?: string } = {}): Promise<TestService> {
   const tableName = await useFreshTable();
+  const bucket = options.bucket ?? statsBucket;
+  process.env.STATS_BUCKET = bucket;
   const { apiKey: adminKey } = await createAdminKey();
-  const gateway: Gateway = await startGateway(0);
+  const deployment = await startDeployment(
+    localIam(),
+    { tableName, bucket },
+    {
+      dynamodb: inject('dynamoEndpoint'),
+      s3: inject('s3Endpoint'),
+    },
+  );
+  current = deployment;
+  const gateway: Gateway = await startGateway(deployment.functions, 0);
   const call = callerFor(gateway.url);
   let areas = 0;
   let applications = 0;
   /** Another gateway on the same table: its own throttle buckets and authorizer cache. */
   const secondGateway = async () => {
-    const extra = await startGateway(0);
+    const extra = await startGateway(deployment.functions, 0);
     return { url: extra.url, call: callerFor(extra.url), close: () => extra.close() };
   };
   const apply = async (body: ApplicationBody = {}) => {
@@ -161,6 +196,7 @@ export async function startTestService(): Promise<TestService> {
   return {
     url: gateway.url,
     tableName,
+    deployment,
     adminKey,
     call,
     gateway: secondGateway,
@@ -241,7 +277,10 @@ export async function startTestService(): Promise<TestService> {
     recordUse(key, body, idempotencyKey = randomBytes(8).toString('hex')) {
       return call('POST', '/v1/usages', { key, body, headers: { 'idempotency-key': idempotencyKey } });
     },
-    stop: () => gateway.close(),
+    async stop() {
+      await gateway.close();
+      await deployment.stop();
+    },
   };
 }
 

@@ -2,11 +2,24 @@
 // too), and direct reads of it.
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { inject } from 'vitest';
+import { useLocalAws } from '../../infra/local/aws/use-local-aws.ts';
 import { getObject, s3Client } from '../../shared/store/s3.ts';
+import { localIam } from './service.ts';
 
-/** A fresh bucket on the shared S3 server; STATS_BUCKET points at it from now on in this process. */
+/**
+ * A fresh bucket on the shared S3 server, made by the operator; STATS_BUCKET points at it from now on in
+ * this process. Give it to startTestService for a deployment that writes its statistics there.
+ */
 export async function useFreshBucket(): Promise<string> {
   const bucket = `kaiku-stats-${randomBytes(4).toString('hex')}`;
+  useLocalAws(
+    inject('dynamoEndpoint'),
+    inject('s3Endpoint'),
+    process.env.TABLE_NAME ?? 'none',
+    bucket,
+    localIam().operator,
+  );
   await (await s3Client()).send(new CreateBucketCommand({ Bucket: bucket }));
   process.env.STATS_BUCKET = bucket;
   return bucket;

@@ -1,0 +1,233 @@
+// The local AWS account: one identity per function of each local deployment, with the role CDK gives that
+// function in AWS, and the operator (the developer at the keyboard, like an administrator's credentials).
+// Identities are derived, not registered: the access key id names the function and the table it was
+// deployed with, the secret is an HMAC of that id, so every process that knows the account's secret can
+// hand out credentials and every edge can check them.
+import { createHmac } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { defaultTableName } from '../../../shared/table.ts';
+import { functionId } from '../../api-stack.ts';
+import { type FunctionTemplate, type PolicyDocument, resolveIntrinsics } from './roles.ts';
+
+export const localAccount = { accountId: '000000000000', region: 'eu-north-1' } as const;
+
+/** The bucket name CDK gives the statistics bucket, resolved for the local account. */
+const synthesisedBucket = `kaiku-statistics-${localAccount.accountId}-${localAccount.region}`;
+
+export interface Credentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+export type Identity =
+  | { readonly kind: 'operator'; readonly principalArn: string }
+  | {
+      readonly kind: 'function';
+      readonly principalArn: string;
+      readonly handlerFile: string;
+      readonly tableName: string;
+      readonly bucket: string;
+      readonly policies: readonly PolicyDocument[];
+    };
+
+export interface Decision {
+  readonly allowed: boolean;
+  readonly message: string;
+}
+
+export interface Call {
+  readonly accessKeyId: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly context: Readonly<Record<string, string | string[]>>;
+}
+
+// DynamoDB Local takes only letters and digits in an access key id: names are carried in hex.
+const operatorKeyId = 'LOCALOPERATOR';
+const hex = (text: string) => Buffer.from(text, 'utf8').toString('hex');
+const unhex = (text: string) => Buffer.from(text, 'hex').toString('utf8');
+const functionKeyId = (fn: string, at: LocalDeploymentNames) =>
+  `LOCALZ${hex(fn)}Z${hex(at.tableName)}Z${hex(at.bucket)}`;
+
+/** What a local deployment is deployed on: its table and its statistics bucket. */
+export interface LocalDeploymentNames {
+  readonly tableName: string;
+  readonly bucket: string;
+}
+
+export class LocalIam {
+  private readonly byKey = new Map<string, FunctionTemplate>();
+  private readonly identities = new Map<string, Identity | undefined>();
+  private readonly decisions = new Map<string, Promise<Decision>>();
+  /** Every call decided, when a test or the matrix generator asks to see them. */
+  readonly log: (Call & { allowed: boolean; handlerFile?: string })[] | undefined;
+
+  readonly templates: readonly FunctionTemplate[];
+  private readonly secret: string;
+  /** The statistics bucket the account starts with (a deployment may use another). */
+  readonly bucket: string;
+
+  constructor(
+    templates: readonly FunctionTemplate[],
+    secret: string,
+    bucket: string,
+    options: { record?: boolean } = {},
+  ) {
+    this.templates = templates;
+    this.secret = secret;
+    this.bucket = bucket;
+    for (const template of templates) this.byKey.set(functionId(template.handlerFile), template);
+    if (options.record) this.log = [];
+  }
+
+  private secretFor(accessKeyId: string): string {
+    return createHmac('sha256', this.secret).update(accessKeyId).digest('base64url');
+  }
+
+  get operator(): Credentials {
+    return { accessKeyId: operatorKeyId, secretAccessKey: this.secretFor(operatorKeyId) };
+  }
+
+  /** The credentials Lambda would give this function's role, in a deployment on `at`. */
+  credentialsFor(handlerFile: string, at: LocalDeploymentNames): Credentials {
+    const fn = functionId(handlerFile);
+    if (!this.byKey.has(fn)) throw new Error(`${handlerFile} is no function of the CDK app`);
+    const accessKeyId = functionKeyId(fn, at);
+    return { accessKeyId, secretAccessKey: this.secretFor(accessKeyId) };
+  }
+
+  secretOf = (accessKeyId: string): string | undefined =>
+    this.identify(accessKeyId) ? this.secretFor(accessKeyId) : undefined;
+
+  identify(accessKeyId: string): Identity | undefined {
+    if (this.identities.has(accessKeyId)) return this.identities.get(accessKeyId);
+    const identity = this.identityOf(accessKeyId);
+    this.identities.set(accessKeyId, identity);
+    return identity;
+  }
+
+  private identityOf(accessKeyId: string): Identity | undefined {
+    if (accessKeyId === operatorKeyId)
+      return { kind: 'operator', principalArn: `arn:aws:iam::${localAccount.accountId}:user/operator` };
+    const parts = /^LOCALZ([0-9a-f]+)Z([0-9a-f]+)Z([0-9a-f]+)$/.exec(accessKeyId);
+    if (!parts) return undefined;
+    const fn = unhex(parts[1]!);
+    const at = { tableName: unhex(parts[2]!), bucket: unhex(parts[3]!) };
+    const template = this.byKey.get(fn);
+    if (!template || !at.tableName || !at.bucket || functionKeyId(fn, at) !== accessKeyId) return undefined;
+    return {
+      kind: 'function',
+      principalArn: `arn:aws:sts::${localAccount.accountId}:assumed-role/${template.roleName}/${fn}`,
+      handlerFile: template.handlerFile,
+      ...at,
+      policies: template.policies.map((policy) => this.forDeployment(template, policy, at) as PolicyDocument),
+    };
+  }
+
+  /** The environment CloudFormation gives the function, in a deployment on `at`. */
+  environmentFor(handlerFile: string, at: LocalDeploymentNames): Record<string, string> {
+    const template = this.byKey.get(functionId(handlerFile));
+    if (!template) throw new Error(`${handlerFile} is no function of the CDK app`);
+    const variables = this.forDeployment(template, template.environment, at) as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, String(value)]));
+  }
+
+  /** The function's physical name, for a function CDK names (the snapshot function). */
+  functionNameOf(handlerFile: string): string | undefined {
+    const template = this.byKey.get(functionId(handlerFile));
+    return typeof template?.functionName === 'string' ? template.functionName : undefined;
+  }
+
+  /**
+   * Resolves the template's intrinsics and moves the deployment onto its own table and bucket: the CDK app
+   * names the table `kaiku` and the bucket after the account; a local deployment may use other names.
+   */
+  private forDeployment(template: FunctionTemplate, value: unknown, at: LocalDeploymentNames): unknown {
+    const nameOf = (id: string): string | undefined => {
+      const resource = template.named[id];
+      if (!resource) return undefined;
+      return String(
+        resolveIntrinsics(resource.name, localAccount, { ref: () => undefined, getAtt: () => undefined }),
+      );
+    };
+    const lookup = {
+      ref: nameOf,
+      getAtt: (id: string, attribute: string) => {
+        const name = nameOf(id);
+        if (name === undefined) return undefined;
+        if (template.named[id]?.type === 'bucket')
+          return attribute === 'Arn' ? `arn:aws:s3:::${name}` : undefined;
+        const arn = `arn:aws:dynamodb:${localAccount.region}:${localAccount.accountId}:table/${name}`;
+        if (attribute === 'Arn') return arn;
+        // The stream's label is known only once the table exists; any stream of this table is the one.
+        if (attribute === 'StreamArn') return `${arn}/stream/*`;
+        return undefined;
+      },
+    };
+    const resolved = JSON.stringify(resolveIntrinsics(value, localAccount, lookup));
+    const renamed = resolved
+      .replace(new RegExp(`(:table/)${defaultTableName}(?=["/])`, 'g'), `$1${at.tableName}`)
+      .replace(new RegExp(`"${defaultTableName}"`, 'g'), JSON.stringify(at.tableName))
+      .replaceAll(synthesisedBucket, at.bucket);
+    return JSON.parse(renamed);
+  }
+
+  /** AWS's policy evaluation (identity policies of one account, no boundaries) for one call. */
+  decide(call: Call): Promise<Decision> {
+    const cacheKey = JSON.stringify([call.accessKeyId, call.action, call.resource, call.context]);
+    let decision = this.decisions.get(cacheKey);
+    if (!decision) {
+      decision = this.evaluate(call);
+      this.decisions.set(cacheKey, decision);
+    }
+    if (this.log)
+      void decision.then((result) => {
+        const identity = this.identify(call.accessKeyId);
+        this.log?.push({
+          ...call,
+          allowed: result.allowed,
+          ...(identity?.kind === 'function' && { handlerFile: identity.handlerFile }),
+        });
+      });
+    return decision;
+  }
+
+  private async evaluate(call: Call): Promise<Decision> {
+    const identity = this.identify(call.accessKeyId);
+    if (!identity)
+      return { allowed: false, message: 'The security token included in the request is invalid.' };
+    if (identity.kind === 'operator') return { allowed: true, message: 'operator' };
+    const recording = process.env.KAIKU_IAM_RECORD;
+    if (recording) {
+      // A developer's tool for finding what a function really calls: everything is allowed and written down.
+      appendFileSync(recording, `${JSON.stringify({ handlerFile: identity.handlerFile, ...call })}\n`);
+      return { allowed: true, message: 'recorded' };
+    }
+    const result = await runSimulation(
+      {
+        identityPolicies: identity.policies.map((policy, i) => ({ name: `policy${i}`, policy })),
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        request: {
+          action: call.action,
+          principal: identity.principalArn,
+          resource: { accountId: localAccount.accountId, resource: call.resource },
+          contextVariables: { ...call.context },
+        },
+      } as Parameters<typeof runSimulation>[0],
+      {},
+    );
+    if (result.resultType === 'error')
+      throw new Error(
+        `IAM simulation of ${call.action} failed: ${JSON.stringify(result.errors).slice(0, 500)}`,
+      );
+    const allowed = result.overallResult === 'Allowed';
+    return {
+      allowed,
+      message: allowed
+        ? 'allowed'
+        : `User: ${identity.principalArn} is not authorized to perform: ${call.action} on resource: ${call.resource} because no identity-based policy allows the ${call.action} action`,
+    };
+  }
+}

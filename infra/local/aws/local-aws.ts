@@ -1,0 +1,62 @@
+// The local stand-in for one AWS account: DynamoDB Local behind an endpoint that enforces IAM, and S3
+// the same way. Functions reach them with their own role's credentials, the operator with full rights.
+
+import { startDynamo } from '../dynamodb.ts';
+import type { LocalIam } from './account.ts';
+import { type DynamoEdge, startDynamoEdge } from './dynamodb-edge.ts';
+import { freePortOnLoopback } from './ports.ts';
+import { startS3Edge } from './s3-edge.ts';
+
+export interface LocalAwsOptions {
+  readonly iam: LocalIam;
+  /** The DynamoDB endpoint the service and scripts use (DynamoDB Local itself gets a port of its own). */
+  readonly dynamoPort: number;
+  readonly s3Port: number;
+  /** DynamoDB's files (undefined: in memory) and the S3 server's. */
+  readonly dynamoDataDir?: string;
+  readonly s3DataDir: string;
+}
+
+export interface LocalAws {
+  readonly iam: LocalIam;
+  readonly dynamoEndpoint: string;
+  readonly s3Endpoint: string;
+  readonly dynamoEdge: DynamoEdge;
+  stop(): Promise<void>;
+}
+
+export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const part of stops.reverse()) await part().catch(() => undefined);
+  };
+  try {
+    const dynamo = await startDynamo(await freePortOnLoopback(), options.dynamoDataDir);
+    stops.push(() => dynamo.stop());
+    const dynamoEdge = await startDynamoEdge({
+      port: options.dynamoPort,
+      backend: dynamo.endpoint,
+      iam: options.iam,
+    });
+    stops.push(() => dynamoEdge.stop());
+    const s3 = await startS3Edge({
+      port: options.s3Port,
+      dataDir: options.s3DataDir,
+      buckets: [options.iam.bucket],
+      region: 'eu-north-1',
+      secretOf: options.iam.secretOf,
+      decide: (call) => options.iam.decide(call),
+    });
+    stops.push(() => s3.stop());
+    return {
+      iam: options.iam,
+      dynamoEndpoint: dynamoEdge.endpoint,
+      s3Endpoint: s3.endpoint,
+      dynamoEdge,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,132 @@
+// The functions of one local deployment, each in a worker thread of its own (started on first use, like a
+// cold start), with the environment its CloudFormation template gives it and its own role's credentials,
+// so every call it makes to DynamoDB, S3 or Lambda is authorised for that role alone.
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { LocalDeploymentNames, LocalIam } from '../aws/account.ts';
+
+export interface Endpoints {
+  readonly dynamodb: string;
+  readonly s3: string;
+  readonly lambda: string;
+}
+
+export class FunctionError extends Error {}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+interface Running {
+  readonly worker: Worker;
+  readonly pending: Map<number, Pending>;
+}
+
+/** Local-only settings the functions may read (the authorizer's cache time); never credentials. */
+const passedThrough = (env: NodeJS.ProcessEnv) =>
+  Object.fromEntries(
+    Object.entries(env).filter(
+      ([name, value]) =>
+        value !== undefined && (name.startsWith('KAIKU_') || ['PATH', 'TZ', 'HOME'].includes(name)),
+    ),
+  ) as Record<string, string>;
+
+export class LocalFunctions {
+  private readonly running = new Map<string, Running>();
+  private next = 0;
+  private stopped = false;
+  private readonly iam: LocalIam;
+  private readonly names: LocalDeploymentNames;
+  private readonly endpoints: Endpoints;
+
+  constructor(iam: LocalIam, names: LocalDeploymentNames, endpoints: Endpoints) {
+    this.iam = iam;
+    this.names = names;
+    this.endpoints = endpoints;
+  }
+
+  /** The environment Lambda would give the function, pointed at the local endpoints. */
+  environmentOf(handlerFile: string): Record<string, string> {
+    const credentials = this.iam.credentialsFor(handlerFile, this.names);
+    const { NODE_OPTIONS: _nodeOptions, ...variables } = this.iam.environmentFor(handlerFile, this.names);
+    return {
+      ...passedThrough(process.env),
+      ...variables,
+      AWS_REGION: 'eu-north-1',
+      AWS_DEFAULT_REGION: 'eu-north-1',
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: this.endpoints.dynamodb,
+      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: this.endpoints.dynamodb,
+      AWS_ENDPOINT_URL_S3: this.endpoints.s3,
+      AWS_ENDPOINT_URL_LAMBDA: this.endpoints.lambda,
+      AWS_LAMBDA_FUNCTION_NAME: this.iam.functionNameOf(handlerFile) ?? handlerFile,
+    };
+  }
+
+  private start(handlerFile: string): Running {
+    const worker = new Worker(join(import.meta.dirname, 'worker.ts'), {
+      env: this.environmentOf(handlerFile),
+      workerData: { handlerFile, functionName: this.iam.functionNameOf(handlerFile) ?? handlerFile },
+      stdout: true,
+      stderr: true,
+    });
+    // Through this process's own streams, so that what a function logs can be read (and captured) here.
+    worker.stdout.on('data', (chunk: Buffer) => process.stdout.write(chunk));
+    worker.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    const running: Running = { worker, pending: new Map() };
+    worker.on('message', ({ id, result, error }: { id: number; result?: unknown; error?: Error }) => {
+      const waiting = running.pending.get(id);
+      running.pending.delete(id);
+      if (!waiting) return;
+      if (error) {
+        const failure = new FunctionError(`${handlerFile}: ${error.name}: ${error.message}`);
+        failure.stack = error.stack;
+        waiting.reject(failure);
+      } else waiting.resolve(result);
+    });
+    const failAll = (error: Error) => {
+      this.running.delete(handlerFile);
+      for (const waiting of running.pending.values()) waiting.reject(error);
+      running.pending.clear();
+    };
+    worker.on('error', (error) => failAll(new FunctionError(`${handlerFile} crashed: ${error.message}`)));
+    worker.on('exit', (code) => failAll(new FunctionError(`${handlerFile} exited (${code})`)));
+    worker.unref();
+    this.running.set(handlerFile, running);
+    return running;
+  }
+
+  invoke<T = unknown>(
+    handlerFile: string,
+    event: unknown,
+    options: { requestId?: string; timeoutMs?: number } = {},
+  ): Promise<T> {
+    if (this.stopped) return Promise.reject(new FunctionError('the local service is stopping'));
+    const running = this.running.get(handlerFile) ?? this.start(handlerFile);
+    const id = this.next++;
+    return new Promise<T>((resolve, reject) => {
+      running.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      running.worker.postMessage({
+        id,
+        event,
+        requestId: options.requestId ?? randomUUID(),
+        timeoutMs: options.timeoutMs ?? 10_000,
+      });
+    });
+  }
+
+  /** Starts the functions ahead of their first request (npm start does it in the background). */
+  warm(handlerFiles: readonly string[]): void {
+    for (const file of handlerFiles) if (!this.running.has(file)) this.start(file);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const workers = [...this.running.values()];
+    this.running.clear();
+    await Promise.all(workers.map(({ worker }) => worker.terminate()));
+  }
+}

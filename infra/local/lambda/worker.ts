@@ -1,0 +1,39 @@
+// One function's runtime, as Lambda gives it: its own module instances and its own environment (the
+// variables and the role credentials of this function only). Invocations arrive as messages.
+
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+interface Invocation {
+  readonly id: number;
+  readonly event: unknown;
+  readonly requestId: string;
+  readonly timeoutMs: number;
+}
+
+const { handlerFile, functionName } = workerData as { handlerFile: string; functionName: string };
+const projectRoot = join(import.meta.dirname, '..', '..', '..');
+const loaded = import(pathToFileURL(join(projectRoot, handlerFile)).href).then(
+  (module: { handler: Handler }) => module.handler,
+);
+
+parentPort!.on('message', async ({ id, event, requestId, timeoutMs }: Invocation) => {
+  const deadline = Date.now() + timeoutMs;
+  const context = {
+    awsRequestId: requestId,
+    functionName,
+    functionVersion: '$LATEST',
+    memoryLimitInMB: '256',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    callbackWaitsForEmptyEventLoop: false,
+  };
+  try {
+    const handler = await loaded;
+    parentPort!.postMessage({ id, result: await handler(event, context) });
+  } catch (error) {
+    const { name, message, stack } = error instanceof Error ? error : new Error(String(error));
+    parentPort!.postMessage({ id, error: { name, message, stack } });
+  }
+});
