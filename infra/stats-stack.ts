@@ -132,6 +132,14 @@ export class StatsStack extends Stack {
         resources: [snapshotObjectsArn(statsBucketName())],
       }),
     );
+    // Without s3:ListBucket, S3 answers a GET of a missing object with 403 instead of NoSuchKey, and the
+    // very first snapshot (no latest.json yet) would fail. The bucket holds nothing but snapshots.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [`arn:${Aws.PARTITION}:s3:::${statsBucketName()}`],
+      }),
+    );
     acknowledgeSnapshotObjects(fn.role!.node.tryFindChild('DefaultPolicy')!);
     // Asynchronous invocations (the schedule, POST /v1/stats/snapshots) are tried three times in all.
     fn.configureAsyncInvoke({

@@ -1,7 +1,10 @@
-// What each function may do to the table, declared once: CDK grants exactly this (infra/constructs/
-// table-grant.ts), the local runtime enforces the role CDK synthesises from it, and
-// docs/decisions/0007-least-privilege.md shows the matrix. Key patterns are partition key values as
-// IAM's dynamodb:LeadingKeys sees them (a Query on an index: the index's partition key value).
+// What each function may do to the table, declared once: shared/routes.ts names, per function, the
+// actions and the partitions below; CDK grants exactly that (infra/constructs/table-grant.ts) with
+// dynamodb:LeadingKeys conditions; the local runtime enforces the role CDK synthesises; and
+// docs/decisions/0007-least-privilege.md shows the matrix. A pattern is a partition key value as IAM's
+// dynamodb:LeadingKeys sees it (for a Query on an index, the index's partition key value), built by the
+// key builders themselves so that a renamed prefix renames its grant.
+import * as keys from './store/keys.ts';
 
 export type TableAction =
   | 'GetItem'
@@ -14,10 +17,38 @@ export type TableAction =
   | 'ConditionCheckItem'
   | 'BatchWriteItem';
 
-/** Per action, the partition keys the function may name (StringLike patterns: `CARD#*`). */
+/** Per action, the partition keys the function may name (IAM StringLike patterns). */
 export type TableGrant = Readonly<Partial<Record<TableAction, readonly string[]>>>;
 
-export const readActions: readonly TableAction[] = ['GetItem', 'BatchGetItem', 'Query', 'Scan'];
+const any = '*';
 
-/** Patterns from the key builders themselves, so a renamed prefix renames its grant. */
-export const anyId = '*';
+/** Every partition of the table, by what lives in it. */
+export const partitions = {
+  health: keys.healthKey.pk,
+  card: keys.cardKey(any).pk,
+  apiKey: keys.apiKeyKey(any).pk,
+  organisation: keys.organisationKey(any).pk,
+  area: keys.areaKey(any).pk,
+  /** gsi1: an area's organisations (and a national organisation's, below). */
+  organisationsOfArea: keys.organisationsOfArea(any),
+  /** gsi1: every area. */
+  allAreas: keys.allAreas,
+  usage: keys.usageKey(any).pk,
+  /** gsi1, gsi2, gsi3: uses by venue, by area, by month. */
+  usagesOfVenue: keys.usagesOfVenue(any),
+  usagesOfArea: keys.usagesOfArea(any),
+  usagesOfMonth: keys.usagesOfMonth(any),
+  aggregates: keys.aggregatePartition(any),
+  countedUse: keys.countedMarkerKey('USE', any).pk,
+  countedVoid: keys.countedMarkerKey('VOID', any).pk,
+  countedFirstUse: keys.countedMarkerKey('FIRSTUSE', any).pk,
+  venueCardDay: keys.venueCardDayKey(any, any, any).pk,
+  application: keys.applicationKey(any).pk,
+  /** gsi1: applications by status. */
+  applicationsWithStatus: keys.applicationsWithStatus(any),
+  municipality: keys.municipalityPendingKey(any).pk,
+  audit: keys.auditOfMonth(any),
+  /** gsi1: an area's audit entries. */
+  auditOfArea: keys.auditOfArea(any),
+  snapshots: keys.snapshotsPartition,
+} as const;

@@ -1,9 +1,10 @@
 // The route table, declared once: API Gateway routes and functions (infra/api-stack.ts), the local
 // gateway (infra/local/gateway.ts), the role check in every handler and openapi.json all read it.
-import type { TableGrant } from './access.ts';
+import { partitions, type TableGrant } from './access.ts';
 import type { Role } from './roles.ts';
 import type { AnySchema } from './schemas.ts';
 import * as schemas from './schemas.ts';
+import { keysOfOrganisation } from './store/keys.ts';
 
 export interface Route {
   readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -35,25 +36,18 @@ export interface Route {
   readonly table: TableGrant;
 }
 
-// The grants the stacks had so far, before least privilege: reads, or reads and writes.
-const read: TableGrant = {
-  GetItem: ['*'],
-  BatchGetItem: ['*'],
-  Query: ['*'],
-  Scan: ['*'],
-  ConditionCheckItem: ['*'],
-};
-const readWrite: TableGrant = {
-  ...read,
-  PutItem: ['*'],
-  UpdateItem: ['*'],
-  DeleteItem: ['*'],
-  BatchWriteItem: ['*'],
-};
-export const authorizerAccess: TableGrant = { ...read, UpdateItem: ['*'] };
-export const jobAccess = {
-  countFromStream: { ...read, UpdateItem: ['*'] },
-  snapshot: { ...read, PutItem: ['*'] },
+const p = partitions;
+/** gsi1 lists an organisation's keys under the organisation's own partition key value. */
+const keysOfOrganisationIndex = keysOfOrganisation('*');
+/**
+ * Recording a use is one transaction: the use (its own idempotency record), the card's count, the day's
+ * counters, the venue's daily limit per card, and a check that the venue is active.
+ */
+const recordingUses: TableGrant = {
+  GetItem: [p.organisation],
+  PutItem: [p.usage],
+  UpdateItem: [p.card, p.aggregates, p.venueCardDay],
+  ConditionCheckItem: [p.organisation],
 };
 
 export const routes = [
@@ -61,7 +55,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/health',
     handler: 'functions/health.ts',
-    table: read,
+    table: { GetItem: [p.health] },
     roles: 'public',
     summary: 'The service can reach its table.',
   },
@@ -69,7 +63,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/openapi.json',
     handler: 'functions/openapi.ts',
-    table: read,
+    table: {},
     roles: 'public',
     summary: 'This OpenAPI 3.1 document.',
   },
@@ -77,7 +71,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/cards',
     handler: 'functions/cards/issue-card.ts',
-    table: readWrite,
+    table: { PutItem: [p.card], UpdateItem: [p.aggregates] },
     success: 201,
     roles: ['distributor'],
     summary: 'Register a card for a client.',
@@ -87,7 +81,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/cards/{cardNumber}',
     handler: 'functions/cards/get-card.ts',
-    table: read,
+    table: { GetItem: [p.card] },
     roles: ['distributor', 'venue', 'ticket-agent'],
     summary: "A card: the whole card for its area's distributors, a short form for venues and agents.",
   },
@@ -95,7 +89,7 @@ export const routes = [
     method: 'PATCH',
     path: '/v1/cards/{cardNumber}',
     handler: 'functions/cards/update-card.ts',
-    table: readWrite,
+    table: { GetItem: [p.card], UpdateItem: [p.card] },
     roles: ['distributor'],
     summary: "Correct a card's holder data.",
     body: schemas.updateCard,
@@ -104,7 +98,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/cards/{cardNumber}/renew',
     handler: 'functions/cards/renew-card.ts',
-    table: readWrite,
+    table: { GetItem: [p.card], UpdateItem: [p.card, p.aggregates] },
     roles: ['distributor'],
     summary: 'Renew a card for 12 months from today.',
     body: schemas.emptyBody,
@@ -113,7 +107,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/cards/{cardNumber}/revoke',
     handler: 'functions/cards/revoke-card.ts',
-    table: readWrite,
+    table: { GetItem: [p.card], UpdateItem: [p.card, p.aggregates], PutItem: [p.audit] },
     roles: ['distributor'],
     summary: 'Revoke a card.',
     body: schemas.revokeCard,
@@ -122,7 +116,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/cards/{cardNumber}/replace',
     handler: 'functions/cards/replace-card.ts',
-    table: readWrite,
+    table: { GetItem: [p.card], PutItem: [p.card, p.audit], UpdateItem: [p.card, p.aggregates] },
     success: 201,
     roles: ['distributor'],
     summary: 'Replace a lost card: a new card with the same data; the old one is revoked.',
@@ -132,7 +126,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/usages',
     handler: 'functions/usages/record-usage.ts',
-    table: readWrite,
+    table: recordingUses,
     success: 201,
     roles: ['venue', 'ticket-agent'],
     summary: 'Record one use of a card (header Idempotency-Key required).',
@@ -143,7 +137,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/usages/batch',
     handler: 'functions/usages/record-usage-batch.ts',
-    table: readWrite,
+    table: recordingUses,
     roles: ['venue', 'ticket-agent'],
     summary: 'Record up to 500 uses at once, as JSON or text/csv; each row succeeds or fails alone.',
     body: schemas.batchUsages,
@@ -155,7 +149,7 @@ export const routes = [
     method: 'DELETE',
     path: '/v1/usages/{usageId}',
     handler: 'functions/usages/void-usage.ts',
-    table: readWrite,
+    table: { GetItem: [p.usage], UpdateItem: [p.usage, p.card, p.aggregates], PutItem: [p.audit] },
     roles: ['venue'],
     summary: 'Void a use recorded by this venue within the last 14 days.',
   },
@@ -163,7 +157,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/usages',
     handler: 'functions/usages/list-usages.ts',
-    table: read,
+    table: { Query: [p.usagesOfVenue, p.usagesOfArea, p.usagesOfMonth] },
     roles: ['venue', 'area-admin', 'admin'],
     summary: 'Recorded uses, as JSON or CSV.',
     query: schemas.listUsagesQuery,
@@ -172,7 +166,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/applications',
     handler: 'functions/onboarding/submit-application.ts',
-    table: readWrite,
+    table: { PutItem: [p.application], UpdateItem: [p.municipality], ConditionCheckItem: [p.municipality] },
     success: 201,
     roles: 'public',
     summary: 'A municipality (or several, with their welfare area) applies to join; answers a claim token.',
@@ -183,7 +177,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/applications/{id}',
     handler: 'functions/onboarding/get-application.ts',
-    table: read,
+    table: { GetItem: [p.application], UpdateItem: [p.application, p.apiKey] },
     roles: 'public',
     summary:
       "The application's status for the holder of its X-Claim-Token; the area-admin key once, after approval.",
@@ -193,7 +187,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/applications',
     handler: 'functions/onboarding/list-applications.ts',
-    table: read,
+    table: { Query: [p.applicationsWithStatus] },
     roles: ['admin'],
     summary: 'Applications by status (default pending).',
     query: schemas.listApplicationsQuery,
@@ -202,7 +196,11 @@ export const routes = [
     method: 'POST',
     path: '/v1/applications/{id}/approve',
     handler: 'functions/onboarding/approve-application.ts',
-    table: readWrite,
+    table: {
+      GetItem: [p.application],
+      UpdateItem: [p.application, p.municipality],
+      PutItem: [p.area, p.municipality, p.organisation, p.apiKey, p.audit],
+    },
     roles: ['admin'],
     summary: 'Approve: creates the area, claims its municipalities, and makes its first area-admin key.',
     body: schemas.emptyBody,
@@ -211,7 +209,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/applications/{id}/reject',
     handler: 'functions/onboarding/reject-application.ts',
-    table: readWrite,
+    table: { GetItem: [p.application], UpdateItem: [p.application, p.municipality], PutItem: [p.audit] },
     roles: ['admin'],
     summary: 'Reject with a reason the applicant sees.',
     body: schemas.rejectApplication,
@@ -220,7 +218,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/areas',
     handler: 'functions/areas/list-areas.ts',
-    table: read,
+    table: { GetItem: [p.area], Query: [p.allAreas] },
     roles: ['admin', 'area-admin'],
     summary: 'Areas: all for the national centre, its own for an area-admin.',
     query: schemas.pageQuery,
@@ -229,7 +227,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/areas/{areaId}',
     handler: 'functions/areas/get-area.ts',
-    table: read,
+    table: { GetItem: [p.area] },
     roles: ['admin', 'area-admin'],
     summary: 'One area.',
   },
@@ -237,7 +235,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/areas/{areaId}/organisations',
     handler: 'functions/organisations/create-organisation.ts',
-    table: readWrite,
+    table: { GetItem: [p.area], PutItem: [p.organisation, p.audit] },
     success: 201,
     roles: ['admin', 'area-admin'],
     summary: 'Add a distributor or a venue to an area.',
@@ -247,7 +245,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/areas/{areaId}/organisations',
     handler: 'functions/organisations/list-organisations.ts',
-    table: read,
+    table: { Query: [p.organisationsOfArea] },
     roles: ['admin', 'area-admin'],
     summary: "An area's organisations.",
     query: schemas.pageQuery,
@@ -256,7 +254,7 @@ export const routes = [
     method: 'PATCH',
     path: '/v1/organisations/{orgId}',
     handler: 'functions/organisations/update-organisation.ts',
-    table: readWrite,
+    table: { GetItem: [p.organisation], UpdateItem: [p.organisation], PutItem: [p.audit] },
     roles: ['admin', 'area-admin'],
     summary: "Rename, deactivate or reactivate an organisation, or change a venue's daily limit per card.",
     body: schemas.updateOrganisation,
@@ -265,7 +263,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/ticket-agents',
     handler: 'functions/organisations/create-ticket-agent.ts',
-    table: readWrite,
+    table: { PutItem: [p.organisation, p.audit] },
     success: 201,
     roles: ['admin'],
     summary: 'Add a national ticket agent (records uses for any venue).',
@@ -275,7 +273,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/partners',
     handler: 'functions/organisations/create-partner.ts',
-    table: readWrite,
+    table: { PutItem: [p.organisation, p.audit] },
     success: 201,
     roles: ['admin'],
     summary: 'Add a national statistics partner.',
@@ -285,7 +283,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/organisations/{orgId}/keys',
     handler: 'functions/keys/create-key.ts',
-    table: readWrite,
+    table: { GetItem: [p.organisation], PutItem: [p.apiKey, p.audit] },
     success: 201,
     roles: ['admin', 'area-admin'],
     summary:
@@ -296,7 +294,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/organisations/{orgId}/keys',
     handler: 'functions/keys/list-keys.ts',
-    table: read,
+    table: { GetItem: [p.organisation], Query: [keysOfOrganisationIndex] },
     roles: ['admin', 'area-admin'],
     summary: "The organisation's keys, never a secret.",
     query: schemas.pageQuery,
@@ -305,7 +303,7 @@ export const routes = [
     method: 'DELETE',
     path: '/v1/keys/{keyId}',
     handler: 'functions/keys/revoke-key.ts',
-    table: readWrite,
+    table: { GetItem: [p.apiKey], UpdateItem: [p.apiKey], PutItem: [p.audit] },
     roles: ['admin', 'area-admin'],
     summary: 'Revoke a key; it stops working within the authorizer cache time (at most 5 minutes).',
   },
@@ -313,7 +311,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/audit',
     handler: 'functions/audit/list-audit.ts',
-    table: read,
+    table: { Query: [p.audit, p.auditOfArea] },
     roles: ['admin', 'area-admin'],
     summary: 'Administrative actions: approvals, organisations, keys, card revocations, voided uses.',
     query: schemas.auditQuery,
@@ -322,7 +320,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/stats/summary',
     handler: 'functions/stats/get-summary.ts',
-    table: read,
+    table: { GetItem: [p.area], Query: [p.aggregates, p.allAreas] },
     roles: ['admin', 'area-admin'],
     summary:
       'Live figures from the counters: events from `from` (default 1 January of `to`) to `to` (default today), cards active and municipalities on `to`. Admin: national, or one area with areaId; area-admin: own area.',
@@ -334,7 +332,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/stats/snapshots',
     handler: 'functions/stats/list-snapshots.ts',
-    table: read,
+    table: { Query: [p.snapshots] },
     roles: ['admin', 'partner'],
     summary: 'The statistics snapshots written so far, newest day first: {items: [{date, createdAt}]}.',
     query: schemas.pageQuery,
@@ -343,7 +341,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/stats/snapshots/{date}',
     handler: 'functions/stats/get-snapshot.ts',
-    table: read,
+    table: { GetItem: [p.snapshots] },
     roles: ['admin', 'partner'],
     summary:
       "A snapshot's manifest with a presigned link (valid 15 minutes) to each file; partners see the partner/ tier only.",
@@ -353,7 +351,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/stats/snapshots',
     handler: 'functions/stats/request-snapshot.ts',
-    table: readWrite,
+    table: {},
     success: 202,
     roles: ['admin'],
     summary:
@@ -375,6 +373,24 @@ export function findRoute(key: RouteKey): Route {
 
 /** The authorizer is a function too; it is not a route, but CDK and the local gateway share its file. */
 export const authorizerHandler = 'functions/authorizer.ts';
+
+/** The authorizer reads the key and its organisation, and notes when the key was last used. */
+export const authorizerAccess: TableGrant = {
+  GetItem: [p.apiKey, p.organisation],
+  UpdateItem: [p.apiKey],
+};
+
+/** What the jobs may do to the table (their S3 and stream access is in the stacks that own those). */
+export const jobAccess = {
+  /** Reads the holders' birth years; writes a marker and the counters, once per change. */
+  countFromStream: {
+    BatchGetItem: [p.card],
+    PutItem: [p.countedUse, p.countedVoid, p.countedFirstUse],
+    UpdateItem: [p.aggregates],
+  },
+  /** Reads the areas and their counters; lists the finished snapshot. */
+  snapshot: { Query: [p.aggregates, p.allAreas], PutItem: [p.snapshots] },
+} as const satisfies Record<string, TableGrant>;
 
 /** Functions that no route calls: the stream consumer and the nightly snapshot. */
 export const jobHandlers = {

@@ -16,6 +16,8 @@ export function auditPut(entry: AuditEntry): TransactItem {
         ...(entry.areaId && { gsi1pk: auditOfArea(entry.areaId), gsi1sk: `${entry.at}#${entry.auditId}` }),
         ...entry,
       },
+      // An entry is written once and never replaced; IAM cannot say so (PutItem also overwrites).
+      ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
 }

@@ -1,4 +1,7 @@
 // Every key of the single table is built here and only here (docs/data-model.md lists the access patterns).
+/** The item GET /v1/health reads: it never exists, the read proves the table answers. */
+export const healthKey = { pk: 'HEALTH', sk: 'HEALTH' } as const;
+
 export const cardKey = (cardNumber: string) => ({ pk: `CARD#${cardNumber}`, sk: 'CARD' });
 
 export const apiKeyKey = (keyId: string) => ({ pk: `KEY#${keyId}`, sk: 'KEY' });
