@@ -7,9 +7,11 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ensureTable, localDynamoClient, startDynamo } from '../infra/local/dynamodb.ts';
-import { useLocalAws } from '../infra/local/runtime.ts';
-import { startS3 } from '../infra/local/s3.ts';
+import { LocalIam } from '../infra/local/aws/account.ts';
+import { startLocalAws } from '../infra/local/aws/local-aws.ts';
+import { functionTemplates } from '../infra/local/aws/roles.ts';
+import { operatorClient, useLocalAws } from '../infra/local/aws/use-local-aws.ts';
+import { ensureTable } from '../infra/local/dynamodb.ts';
 import { mapLimit } from '../shared/concurrency.ts';
 import { addDays, oneYearValidity, today } from '../shared/dates.ts';
 import { activeWhileValid, allowances, type Card } from '../shared/domain/cards.ts';
@@ -20,7 +22,6 @@ import { mulberry32 } from '../shared/seeded-random.ts';
 import { runSnapshot } from '../shared/stats/snapshot-job.ts';
 import { putUsagesInBulk } from '../shared/store/bulk-usages.ts';
 import { putNewCard } from '../shared/store/cards.ts';
-import { freePort } from '../test/support/free-port.ts';
 import { median } from './init-time.ts';
 
 const areaCount = 6;
@@ -74,14 +75,14 @@ async function timeSnapshots(
 async function measure(workDir: string) {
   const tableName = 'bench-snapshots';
   const bucket = 'bench-statistics';
-  const dynamo = await startDynamo(await freePort());
-  const s3 = await startS3(await freePort(), join(workDir, 'snapshot-s3'), [bucket]);
+  const iam = new LocalIam(functionTemplates(), 'bench', bucket);
+  const aws = await startLocalAws({ iam, dynamoPort: 0, s3Port: 0, s3DataDir: join(workDir, 'snapshot-s3') });
   const warn = console.warn;
   // Disclosure warnings of every run would drown the bench's output.
   console.warn = () => undefined;
   try {
-    useLocalAws(dynamo.endpoint, s3.endpoint, tableName, bucket);
-    await ensureTable(localDynamoClient(dynamo.endpoint), tableName);
+    useLocalAws(aws.dynamoEndpoint, aws.s3Endpoint, tableName, bucket, iam.operator);
+    await ensureTable(operatorClient(aws.dynamoEndpoint, iam.operator), tableName);
     const date = addDays(today(), -1);
     const first = addDays(date, -364);
     const random = prng(2026);
@@ -154,8 +155,7 @@ async function measure(workDir: string) {
     };
   } finally {
     console.warn = warn;
-    await s3.stop();
-    await dynamo.stop();
+    await aws.stop();
   }
 }
 

@@ -148,9 +148,7 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
     const gateway = await startGateway(deployment.functions, options.port, options.host);
     started.push({ stop: gateway.close });
     const nightly = options.nightlySnapshots
-      ? startNightlySchedule((event) =>
-          deployment.functions.invoke(jobHandlers.snapshot, event, { timeoutMs: 900_000 }),
-        )
+      ? startNightlySchedule((event) => deployment.functions.invoke(jobHandlers.snapshot, event))
       : undefined;
     if (nightly) started.push(nightly);
     writePrivate(

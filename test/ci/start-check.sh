@@ -193,4 +193,6 @@ while left=$(strays) && [ -n "$left" ]; do
   sleep 0.2
 done
 port_open 3000 && fail 'port 3000 still answers after the stop'
-step 'stopped within the limit, no process left; OK'
+# A clean stop says nothing alarming: no error lines (the stream poller's included), no stack trace.
+if grep -nE '"level":"error"|^\s+at |Error:' "$first_log" >&2; then fail 'the service printed errors while it ran or stopped'; fi
+step 'stopped within the limit, no process left, no error printed; OK'

@@ -133,6 +133,11 @@ export class LocalIam {
     return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, String(value)]));
   }
 
+  /** How long Lambda lets the function run. */
+  timeoutOf(handlerFile: string): number {
+    return (this.byKey.get(functionId(handlerFile))?.timeoutSeconds ?? 3) * 1000;
+  }
+
   /** The function's physical name, for a function CDK names (the snapshot function). */
   functionNameOf(handlerFile: string): string | undefined {
     const template = this.byKey.get(functionId(handlerFile));

@@ -19,6 +19,8 @@ export interface FunctionTemplate {
   readonly named: Readonly<Record<string, { readonly type: 'table' | 'bucket'; readonly name: unknown }>>;
   readonly roleName: string;
   readonly functionName?: unknown;
+  /** Lambda's timeout for the function, in seconds. */
+  readonly timeoutSeconds: number;
   readonly environment: Readonly<Record<string, unknown>>;
   readonly policies: readonly unknown[];
 }
@@ -78,6 +80,7 @@ function templatesOf(template: Template): FunctionTemplate[] {
       named,
       roleName: roleId,
       functionName: properties.FunctionName,
+      timeoutSeconds: Number(properties.Timeout ?? 3),
       environment: ((properties.Environment as { Variables?: Record<string, unknown> })?.Variables ??
         {}) as Record<string, unknown>,
       policies: policiesOfRole(roleId),

@@ -113,7 +113,7 @@ export class LocalFunctions {
         id,
         event,
         requestId: options.requestId ?? randomUUID(),
-        timeoutMs: options.timeoutMs ?? 10_000,
+        timeoutMs: options.timeoutMs ?? this.iam.timeoutOf(handlerFile),
       });
     });
   }

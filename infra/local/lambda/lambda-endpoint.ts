@@ -58,7 +58,7 @@ export async function startLambdaEndpoint(
         // An asynchronous invocation is answered once the run is over (AWS answers at once): a script or
         // a test that asks for a snapshot can then read it without polling. Lambda's retries are not
         // copied; a failed run is logged.
-        const result = await functions().invoke(target.handlerFile, payload, { timeoutMs: 900_000 });
+        const result = await functions().invoke(target.handlerFile, payload);
         if (asynchronous) return answer(response, 202, '');
         return answer(response, 200, JSON.stringify(result ?? null), { 'content-type': 'application/json' });
       } catch (error) {
