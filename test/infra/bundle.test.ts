@@ -52,6 +52,15 @@ describe('Lambda bundles', () => {
     expect(sdkInputs('functions/health.ts').length).toBeGreaterThan(0);
   });
 
+  it('never contain the local runtime, its AGPL policy evaluator or CDK (decision 0007)', () => {
+    for (const handlerFile of handlerFiles) {
+      const inputs = Object.keys(metafile.outputs[relative(projectRoot, bundleOf(handlerFile))]!.inputs);
+      expect(
+        inputs.filter((input) => /iam-simulate|@cloud-copilot|infra\/local|aws-cdk-lib/.test(input)),
+      ).toEqual([]);
+    }
+  });
+
   it('load in Node as ES modules and give a handler function', () => {
     // A fresh process: the bundles must stand alone, CommonJS dependencies and the require shim included.
     const script = `for (const file of process.argv.slice(1)) {

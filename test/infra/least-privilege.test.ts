@@ -1,8 +1,11 @@
 // The synthesised roles, evaluated as IAM would evaluate them: each function may do what the route table
 // declares for it and nothing more. The expectations are written out here, not derived from the table.
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { accessMatrix } from '../../infra/local/aws/access-matrix.ts';
 import { type Credentials, LocalIam, localAccount } from '../../infra/local/aws/account.ts';
 import { functionTemplates } from '../../infra/local/aws/roles.ts';
+import { matrixDocument, withMatrix } from '../../scripts/access-matrix.ts';
 import { authorizerHandler, jobHandlers, type Route, routes } from '../../shared/routes.ts';
 
 const deployment = { tableName: 'kaiku', bucket: 'kaiku-statistics' };
@@ -188,5 +191,18 @@ describe('least privilege, evaluated on the synthesised roles', () => {
       false,
     );
     expect(await allowed(links, 's3:ListBucket', 'arn:aws:s3:::kaiku-statistics')).toBe(false);
+  });
+});
+
+describe('the matrix in docs/decisions/0008-least-privilege.md', () => {
+  // Cell by cell: the formatter may pad the table's columns.
+  const cells = (text: string) =>
+    text
+      .split('\n')
+      .filter((line) => line.startsWith('|') && !/^\|[\s|-]+\|$/.test(line))
+      .map((line) => line.split('|').map((cell) => cell.trim()));
+  it('is the one the synthesised roles give', () => {
+    const document = readFileSync(matrixDocument, 'utf8');
+    expect(cells(document)).toEqual(cells(withMatrix(document, accessMatrix(iam.templates))));
   });
 });
