@@ -38,6 +38,12 @@ try {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // npm and its shell do not pass every signal on: a SIGTERM to `npm start` ends npm and would leave the
+  // service (and DynamoDB Local) running, orphaned. Whoever started us is gone: stop too.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void stop('parent process gone');
+  }, 500).unref();
 } catch (error) {
   lock?.release();
   if (error instanceof StartupError) {
