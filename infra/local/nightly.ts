@@ -46,13 +46,18 @@ export function startNightlySchedule(
     }
   }
 
+  let last: Date | undefined;
+
   function arm(): void {
     if (stopped) return;
-    due = nextNightlyRun(clock());
+    // A timer may fire a little before the clock reaches the due time: never arm for a run already made.
+    const now = clock();
+    due = nextNightlyRun(last && now.getTime() <= last.getTime() ? new Date(last.getTime() + 1000) : now);
     // A timer fires at most ~24.8 days ahead; the next run is always within a day.
     timer = setTimeout(
       () => {
         const scheduled = due;
+        last = scheduled;
         running = fire(scheduled).finally(arm);
       },
       Math.max(0, due.getTime() - clock().getTime()),
