@@ -9,6 +9,8 @@ import { allHandlers } from '../shared/routes.ts';
 
 export interface Bundle {
   readonly name: string;
+  /** The handler file it was built from (the baseline: its generated entry). */
+  readonly handlerFile: string;
   readonly file: string;
   readonly bytes: number;
 }
@@ -42,10 +44,15 @@ export async function buildBundles(outDir: string): Promise<{ baseline: Bundle; 
     const name = handler.replace(/^functions\//, '').replace(/\.ts$/, '');
     const file = join(outDir, `${name.replace(/\//g, '__')}.mjs`);
     await bundle(join(projectRoot, handler), file);
-    functions.push({ name, file, bytes: statSync(file).size });
+    functions.push({ name, handlerFile: handler, file, bytes: statSync(file).size });
   }
   return {
-    baseline: { name: 'baseline', file: baselineFile, bytes: statSync(baselineFile).size },
+    baseline: {
+      name: 'baseline',
+      handlerFile: baselineEntry,
+      file: baselineFile,
+      bytes: statSync(baselineFile).size,
+    },
     functions,
   };
 }

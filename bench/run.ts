@@ -13,7 +13,7 @@ import { listUsages } from '../shared/store/usages.ts';
 import { freePort } from '../test/support/free-port.ts';
 import { buildBundles } from './bundles.ts';
 import { costOfMillionUses } from './cost.ts';
-import { median, medianLoadTimes } from './init-time.ts';
+import { deployedEnvironments, median, medianLoadTimes } from './init-time.ts';
 import { measureSnapshotScale } from './snapshot-scale.ts';
 
 const run = promisify(execFile);
@@ -25,7 +25,24 @@ const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
 async function measureInit() {
   const { baseline, functions } = await buildBundles(join(workDir, 'bundles'));
-  const times = medianLoadTimes([baseline.file, ...functions.map((fn) => fn.file)], 11);
+  // Each function with the environment its template gives it in AWS (NODE_OPTIONS=--enable-source-maps
+  // among it); the baseline with the NODE_OPTIONS every function gets, so the ratio compares code alone.
+  const environments = deployedEnvironments();
+  const environmentOf = (handlerFile: string) => {
+    const environment = environments.get(handlerFile);
+    if (!environment) throw new Error(`${handlerFile}: no function of the CDK app runs it`);
+    return environment;
+  };
+  const nodeOptions = new Set(functions.map((fn) => environmentOf(fn.handlerFile).NODE_OPTIONS));
+  if (nodeOptions.size !== 1) throw new Error(`the functions differ in NODE_OPTIONS: ${[...nodeOptions]}`);
+  const [sharedNodeOptions] = nodeOptions;
+  const times = medianLoadTimes(
+    [
+      { file: baseline.file, environment: sharedNodeOptions ? { NODE_OPTIONS: sharedNodeOptions } : {} },
+      ...functions.map((fn) => ({ file: fn.file, environment: environmentOf(fn.handlerFile) })),
+    ],
+    11,
+  );
   const [baselineMs, ...functionMs] = times as [number, ...number[]];
   const initRatios = Object.fromEntries(
     functions.map((fn, i) => [fn.name, round(functionMs[i]! / baselineMs)]),
@@ -35,6 +52,7 @@ async function measureInit() {
     initRatioMax: Math.max(...Object.values(initRatios)),
     initRatios,
     baselineInitMs: round(baselineMs, 1),
+    initNodeOptions: sharedNodeOptions ?? '',
     bundleKbMax: round(largest.bytes / 1024, 1),
     bundleKbMaxFunction: largest.name,
     baselineBundleKb: round(baseline.bytes / 1024, 1),
@@ -194,6 +212,8 @@ async function measureUses() {
 
 rmSync(workDir, { recursive: true, force: true });
 mkdirSync(workDir, { recursive: true });
+// The functions' request and metrics lines go to a file, not between the figures (functions.ts).
+process.env.KAIKU_LOG_CAPTURE ??= join(workDir, 'functions.log');
 const init = await measureInit();
 const uses = await measureUses();
 const snapshots = await measureSnapshotScale(workDir);

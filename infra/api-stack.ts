@@ -34,21 +34,21 @@ import {
 import { tableDefinition } from '../shared/table.ts';
 import { jsonAccessLogFormat } from './constructs/access-log-format.ts';
 import { KaikuFunction } from './constructs/kaiku-function.ts';
-import {
-  acknowledgeSnapshotObjects,
-  snapshotFunctionName,
-  snapshotObjectsArn,
-  statsBucketName,
-} from './stats-stack.ts';
+import { kaikuMonitoring, monitorFunction } from './constructs/monitoring.ts';
+import { EdgeDistribution, reservedConcurrency } from './edge.ts';
+import { monitorAccountConcurrency, monitorRouteGroups } from './route-groups.ts';
+import { type KaikuStage, namesOf } from './stage.ts';
+import { acknowledgeSnapshotObjects, snapshotObjectsArn } from './stats-stack.ts';
 
 export interface ApiStackProps extends StackProps {
+  readonly stage: KaikuStage;
+  /** The CloudFront-scope web ACL of the edge stack (us-east-1); without it, no CloudFront in front. */
+  readonly webAclArn?: string;
   /** The table of the data stack, found by name (see DataStack.tableName). */
   readonly tableName: string;
   /** False skips esbuild: every function gets a stub, for template tests. */
   readonly bundle: boolean;
   readonly tracing?: boolean;
-  /** The statistics bucket of the stats stack, found by name. @default statsBucketName() */
-  readonly statsBucketName?: string;
 }
 
 /** 'functions/cards/issue-card.ts' → 'CardsIssueCard': stable logical ids that name the handler. */
@@ -72,12 +72,16 @@ export class ApiStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
+    const { stage } = props;
+    const names = namesOf(stage);
+    const monitoring = kaikuMonitoring(this, stage, 'Api');
 
     const table = Table.fromTableAttributes(this, 'Table', {
       tableName: props.tableName,
       globalIndexes: tableDefinition.indexes.map((index) => index.name),
     });
-    const bucketName = props.statsBucketName ?? statsBucketName();
+    const bucketName = names.statsBucket;
+    const snapshotFunctionName = names.snapshotFunction;
     const snapshotFunctionArn = Arn.format(
       {
         service: 'lambda',
@@ -96,6 +100,7 @@ export class ApiStack extends Stack {
         tableGrant: grant,
         memoryMb: route?.memoryMb,
         timeoutSeconds: route?.timeoutSeconds,
+        ...(stage.production && { reservedConcurrency: reservedConcurrency[handlerFile] }),
         bundle: props.bundle,
         tracing: props.tracing,
         environment: {
@@ -111,12 +116,14 @@ export class ApiStack extends Stack {
             resources: [snapshotObjectsArn(bucketName)],
           }),
         );
-        acknowledgeSnapshotObjects(fn.role!.node.tryFindChild('DefaultPolicy')!);
+        acknowledgeSnapshotObjects(fn.role!.node.tryFindChild('DefaultPolicy')!, bucketName);
       }
       if (resources.includes('snapshotFunction'))
         fn.addToRolePolicy(
           new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [snapshotFunctionArn] }),
         );
+      // Errors and throttles of every function (the authorizer's errors among them).
+      monitorFunction(monitoring, fn, functionId(handlerFile));
       return fn;
     };
 
@@ -131,10 +138,11 @@ export class ApiStack extends Stack {
     );
 
     // The $default stage is made here rather than by HttpApi, which offers no logging or throttling for it.
-    this.httpApi = new HttpApi(this, 'HttpApi', { apiName: 'kaiku', createDefaultStage: false });
+    this.httpApi = new HttpApi(this, 'HttpApi', { apiName: names.apiName, createDefaultStage: false });
+    // Every request: kept a year in prod (and kept when the stack goes), a month in a dev stage.
     const accessLogs = new LogGroup(this, 'AccessLogs', {
-      retention: RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
+      retention: stage.production ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
+      removalPolicy: stage.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     this.stage = this.httpApi.addStage('DefaultStage', {
       stageName: '$default',
@@ -143,7 +151,10 @@ export class ApiStack extends Stack {
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: jsonAccessLogFormat },
     });
 
-    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    const routeSettings: Record<
+      string,
+      { ThrottlingRateLimit: number; ThrottlingBurstLimit: number; DetailedMetricsEnabled: boolean }
+    > = {};
     for (const route of routes as readonly Route[]) {
       const key = routeKey(route);
       const handler = addFunction(route.handler, key, route.table, route);
@@ -164,14 +175,34 @@ export class ApiStack extends Stack {
         routeSettings[key] = {
           ThrottlingRateLimit: route.throttle.rate,
           ThrottlingBurstLimit: route.throttle.burst,
+          DetailedMetricsEnabled: true,
         };
         // Route settings name routes by key; CloudFormation rejects them until those routes exist.
         this.stage.node.addDependency(httpRoute);
       }
     }
-    // The L2 stage has throttling for the whole stage only.
-    (this.stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
+    // The L2 stage has throttling for the whole stage only. Detailed (per-route) metrics feed the alarms
+    // of each route group.
+    const cfnStage = this.stage.node.defaultChild as CfnStage;
+    cfnStage.routeSettings = routeSettings;
+    cfnStage.defaultRouteSettings = {
+      throttlingRateLimit: defaultThrottle.rate,
+      throttlingBurstLimit: defaultThrottle.burst,
+      detailedMetricsEnabled: true,
+    };
+    monitorRouteGroups(monitoring, this.httpApi.apiId, stage);
+    monitorAccountConcurrency(monitoring, stage);
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
+    if (props.webAclArn) {
+      const edge = new EdgeDistribution(this, 'Edge', {
+        stage,
+        api: this.httpApi,
+        webAclArn: props.webAclArn,
+        removalPolicy: stage.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      });
+      new CfnOutput(this, 'PublicUrl', { value: edge.url });
+      new CfnOutput(this, 'DistributionDomainName', { value: edge.distribution.distributionDomainName });
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { BackupPlan, BackupPlanRule, BackupResource, BackupVault } from 'aws-cdk-lib/aws-backup';
 import {
   AttributeType,
   BillingMode,
@@ -7,25 +8,45 @@ import {
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
+import { Schedule } from 'aws-cdk-lib/aws-events';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { jobAccess, jobHandlers } from '../shared/routes.ts';
-import { defaultTableName, tableDefinition } from '../shared/table.ts';
+import { tableDefinition } from '../shared/table.ts';
 import { KaikuFunction } from './constructs/kaiku-function.ts';
+import {
+  type KaikuMonitoring,
+  kaikuMonitoring,
+  monitorFailureQueue,
+  monitorFunction,
+} from './constructs/monitoring.ts';
+import { reservedConcurrency } from './edge.ts';
+import { type KaikuStage, namesOf } from './stage.ts';
+
+/** Daily backups kept this long (prod; the copy in the second region too). */
+export const backupRetentionDays = 35;
 
 export interface DataStackProps extends StackProps {
-  /** @default defaultTableName, the name the local runtime and the scripts use too */
-  readonly tableName?: string;
+  readonly stage: KaikuStage;
   /** False puts stubs in place of function bundles (template tests). */
   readonly bundle: boolean;
   readonly tracing?: boolean;
 }
 
-/** The stateful half of the service: kept apart so that the API can be replaced freely. */
+/**
+ * The stateful half of the service, kept apart so that the API can be replaced freely: the table, its
+ * stream consumer, its backups, and the stage's alarm topic (deployed first, so every stack can publish).
+ */
 export class DataStack extends Stack {
   readonly table: Table;
+  readonly alarmTopic: Topic;
+  readonly monitoring: KaikuMonitoring;
   /**
    * A plain name, not a token: other stacks find the table by it instead of by a CloudFormation export,
    * which would forbid ever changing or replacing the table while an importer exists.
@@ -34,7 +55,11 @@ export class DataStack extends Stack {
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
-    this.tableName = props.tableName ?? defaultTableName;
+    const { stage } = props;
+    const names = namesOf(stage);
+    this.tableName = names.table;
+    // Prod keeps its data when a stack goes; a dev stage is removed whole by `cdk destroy --all`.
+    const removalPolicy = stage.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
     this.table = new Table(this, 'Table', {
@@ -46,8 +71,8 @@ export class DataStack extends Stack {
       billingMode: BillingMode.PAY_PER_REQUEST,
       encryption: TableEncryption.AWS_MANAGED,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: stage.production,
+      removalPolicy,
     });
     for (const index of tableDefinition.indexes) {
       this.table.addGlobalSecondaryIndex({
@@ -58,8 +83,81 @@ export class DataStack extends Stack {
       });
     }
 
+    this.alarmTopic = this.makeAlarmTopic(stage);
+    this.monitoring = kaikuMonitoring(this, stage, 'Data', this.alarmTopic);
+    this.monitoring.facade.monitorDynamoTable({
+      table: this.table,
+      alarmFriendlyName: 'Table',
+      addReadThrottledEventsCountAlarm: { Throttled: { maxThrottledEventsThreshold: 0 } },
+      addWriteThrottledEventsCountAlarm: { Throttled: { maxThrottledEventsThreshold: 0 } },
+      addSystemErrorCountAlarm: { SystemErrors: { maxErrorCount: 0 } },
+    });
     this.countFromStream(props);
+    if (stage.production) this.backUp(stage);
+
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'AlarmTopic', { value: this.alarmTopic.topicArn });
+  }
+
+  /** One topic per stage; CloudWatch may publish to an encrypted topic only with a key that lets it. */
+  private makeAlarmTopic(stage: KaikuStage): Topic {
+    const topicKey = new Key(this, 'AlarmTopicKey', {
+      description: `Encrypts the ${namesOf(stage).alarmTopic} topic`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    topicKey.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    const topic = new Topic(this, 'Alarms', {
+      topicName: namesOf(stage).alarmTopic,
+      displayName: `Kaikukortti ${stage.name} alarms`,
+      masterKey: topicKey,
+      enforceSSL: true,
+    });
+    for (const email of stage.alarmEmails) topic.addSubscription(new EmailSubscription(email));
+    return topic;
+  }
+
+  /**
+   * AWS Backup besides point-in-time recovery: a daily backup kept 35 days, copied to a vault in a second
+   * region (BackupCopyStack) so that a lost region or a deleted table still leaves a copy.
+   */
+  private backUp(stage: KaikuStage): void {
+    const names = namesOf(stage);
+    const vault = new BackupVault(this, 'BackupVault', {
+      backupVaultName: names.backupVault,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const plan = new BackupPlan(this, 'BackupPlan', { backupPlanName: names.backupPlan, backupVault: vault });
+    const copyVault = stage.backupCopyRegion
+      ? BackupVault.fromBackupVaultArn(
+          this,
+          'BackupCopyVault',
+          `arn:${this.partition}:backup:${stage.backupCopyRegion}:${this.account}:backup-vault:${names.backupCopyVault}`,
+        )
+      : undefined;
+    plan.addRule(
+      new BackupPlanRule({
+        ruleName: 'Daily',
+        // 01:00 UTC: before the 02:30 Helsinki snapshot, after the evening's uses.
+        scheduleExpression: Schedule.cron({ minute: '0', hour: '1' }),
+        deleteAfter: Duration.days(backupRetentionDays),
+        ...(copyVault && {
+          copyActions: [
+            { destinationBackupVault: copyVault, deleteAfter: Duration.days(backupRetentionDays) },
+          ],
+        }),
+      }),
+    );
+    const selection = plan.addSelection('Table', {
+      resources: [BackupResource.fromDynamoDbTable(this.table)],
+    });
+    Validations.of(selection.node.findChild('Role')).acknowledge({
+      id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]`,
+      reason:
+        "AWS Backup's own service policy: what Backup needs to back up (and copy) the table, kept current by AWS.",
+    });
+    new CfnOutput(this, 'BackupVaultName', { value: names.backupVault });
+    new CfnOutput(this, 'BackupPlanId', { value: plan.backupPlanId });
   }
 
   /** The stream consumer lives beside the table: the stream's ARN is known only inside this stack. */
@@ -76,9 +174,14 @@ export class DataStack extends Stack {
       table,
       tableGrant: jobAccess.countFromStream,
       timeoutSeconds: 60,
+      ...(props.stage.production && {
+        reservedConcurrency: reservedConcurrency[jobHandlers.countFromStream],
+      }),
       bundle: props.bundle,
       tracing: props.tracing,
     }).lambdaFunction;
+    // Behind by more than 10 minutes: the counters lag (stuck batches, throttling).
+    monitorFunction(this.monitoring, consumer, 'CountFromStream', { streamIteratorAgeMinutes: 10 });
     // Batches that keep failing land here instead of blocking the shard; verify-stats shows the gap.
     const failed = new Queue(this, 'CountFromStreamFailures', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -90,6 +193,7 @@ export class DataStack extends Stack {
       reason:
         'This queue is itself the failure destination of the stream consumer; it needs no DLQ of its own.',
     });
+    monitorFailureQueue(this.monitoring, failed, 'CountFromStreamFailures');
     consumer.addEventSource(
       new DynamoEventSource(table, {
         startingPosition: StartingPosition.TRIM_HORIZON,

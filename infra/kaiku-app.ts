@@ -1,8 +1,11 @@
 import { type App, Validations } from 'aws-cdk-lib';
 import cdkNag from 'cdk-nag';
 import { ApiStack } from './api-stack.ts';
+import { BackupCopyStack } from './backup-copy-stack.ts';
 import { DataStack } from './data-stack.ts';
+import { EdgeStack, edgeRegion } from './edge.ts';
 import { applyCdkJsonContext } from './feature-flags.ts';
+import { namesOf, stageOf } from './stage.ts';
 import { StatsStack } from './stats-stack.ts';
 
 const { AwsSolutionsChecks } = cdkNag;
@@ -13,40 +16,49 @@ export interface KaikuAppOptions {
   readonly tracing?: boolean;
 }
 
-// Region fixed (the register's data stays in the EU; KAIKU_REGION moves it on purpose), account not:
-// synth needs no credentials, and deploy takes the account of the caller. CDK_DEFAULT_REGION is not
-// used because the CLI fills it with us-east-1 when the operator has no region configured.
-const env = {
-  region: process.env.KAIKU_REGION ?? 'eu-north-1',
-  account: process.env.CDK_DEFAULT_ACCOUNT,
-};
-
 /**
- * Every stack of the service, checked by cdk-nag's AWS Solutions pack. A finding that is not acknowledged
- * (docs/decisions/0004-cdk-nag-acknowledgements.md) fails the synth. New stacks are added here. The app
- * must have no constructs yet: cdk.json's context (the feature flags) is applied to it first.
+ * Every stack of one stage (`-c stage=dev|prod|dev-<name>`, infra/stage.ts), checked by cdk-nag's AWS
+ * Solutions pack. A finding that is not acknowledged (docs/decisions/0004-cdk-nag-acknowledgements.md) fails
+ * the synth. New stacks are added here. The app must have no constructs yet: cdk.json's context (the feature
+ * flags, the stages) is applied to it first.
+ *
+ * Each stack's env is the stage's account and region from cdk.json: a literal account, so `cdk deploy` with
+ * credentials of another account fails before it starts, and synth still needs no credentials.
  */
 export function addKaikuStacks(app: App, options: KaikuAppOptions) {
-  // cdk.json's feature flags, also when the app was not made by the CDK CLI (tests): one set of templates.
+  // cdk.json's context, also when the app was not made by the CDK CLI (tests): one set of templates.
   applyCdkJsonContext(app);
-  const data = new DataStack(app, 'KaikuData', { env, bundle: options.bundle, tracing: options.tracing });
-  const stats = new StatsStack(app, 'KaikuStats', {
-    env,
-    tableName: data.tableName,
-    bundle: options.bundle,
-    tracing: options.tracing,
+  const stage = stageOf(app);
+  const names = namesOf(stage);
+  const env = stage.env;
+  const common = { stage, bundle: options.bundle, tracing: options.tracing };
+
+  const backupCopy = stage.backupCopyRegion
+    ? new BackupCopyStack(app, names.stack('BackupCopy'), {
+        env: { account: env.account, region: stage.backupCopyRegion },
+        stage,
+      })
+    : undefined;
+  const data = new DataStack(app, names.stack('Data'), { env, ...common });
+  if (backupCopy) data.addStackDependency(backupCopy, 'backups are copied to its vault');
+  const stats = new StatsStack(app, names.stack('Stats'), { env, tableName: data.tableName, ...common });
+  stats.addStackDependency(data, 'the snapshot function reads the table; alarms go to its topic');
+  const edge = new EdgeStack(app, names.stack('Edge'), {
+    env: { account: env.account, region: edgeRegion },
+    stage,
+    crossRegionReferences: true,
   });
-  stats.addStackDependency(data, 'the snapshot function reads the table');
-  const api = new ApiStack(app, 'KaikuApi', {
+  const api = new ApiStack(app, names.stack('Api'), {
     env,
     tableName: data.tableName,
-    bundle: options.bundle,
-    tracing: options.tracing,
+    webAclArn: edge.webAcl.attrArn,
+    crossRegionReferences: true,
+    ...common,
   });
   // Found by name, not by reference, so the order of deployment is stated here.
-  api.addStackDependency(data, 'the functions use the table');
+  api.addStackDependency(data, 'the functions use the table; alarms go to its topic');
   api.addStackDependency(stats, 'the statistics routes read the bucket and invoke the snapshot function');
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { data, stats, api };
+  return { data, stats, api, edge, ...(backupCopy && { backupCopy }) };
 }

@@ -16,6 +16,6 @@ export function tableIndexesFinding(stack: Stack, tableName: string): string {
 }
 
 /** The `snapshots/*` resource of a grant on the statistics bucket, whose name holds account and region. */
-export function snapshotObjectsFinding(): string {
-  return 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::kaiku-statistics-<AWS::AccountId>-<AWS::Region>/snapshots/*]';
+export function snapshotObjectsFinding(bucketName: string): string {
+  return `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${bucketName}/snapshots/*]`;
 }

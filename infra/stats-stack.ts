@@ -8,12 +8,10 @@ import {
   TimeZone,
   Validations,
 } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import {
@@ -23,31 +21,25 @@ import {
   ScheduleTargetInput,
 } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { jobAccess, jobHandlers } from '../shared/routes.ts';
 import { snapshotsPrefix } from '../shared/stats/files.ts';
 import { tableDefinition } from '../shared/table.ts';
 import { KaikuFunction } from './constructs/kaiku-function.ts';
+import { kaikuMonitoring, monitorFailureQueue, monitorFunction } from './constructs/monitoring.ts';
+import { reservedConcurrency } from './edge.ts';
 import { snapshotObjectsFinding } from './nag-findings.ts';
+import { type KaikuStage, namesOf } from './stage.ts';
 
 export interface StatsStackProps extends StackProps {
+  readonly stage: KaikuStage;
   /** The table of the data stack, found by name (see DataStack.tableName). */
   readonly tableName: string;
   /** False skips esbuild: the function gets a stub, for template tests. */
   readonly bundle: boolean;
   readonly tracing?: boolean;
 }
-
-/**
- * The statistics bucket's name: fixed by account and region, so the API stack finds it by name as it
- * finds the table (no CloudFormation export to pin the two stacks together).
- */
-export const statsBucketName = () => `kaiku-statistics-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
-
-/** The snapshot function's name: POST /v1/stats/snapshots invokes it by name. */
-export const snapshotFunctionName = 'kaiku-statistics-snapshot';
 
 /** The nightly run: 02:30 Helsinki time, summer and winter alike. */
 export const nightlyCron = { minute: '30', hour: '2' } as const;
@@ -59,27 +51,32 @@ export const nightlyCron = { minute: '30', hour: '2' } as const;
 export class StatsStack extends Stack {
   readonly bucket: Bucket;
   readonly deadLetterQueue: Queue;
-  readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, props: StatsStackProps) {
     super(scope, id, props);
     // S3 delivers access logs under a bucket policy rather than the legacy log-delivery ACL (CDK's flag,
     // set on this stack so that it holds however the app is made).
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+    const { stage } = props;
+    const names = namesOf(stage);
+    // Prod keeps the snapshots and the access logs; a dev stage is removed whole by `cdk destroy --all`.
+    const retention = stage.production
+      ? { removalPolicy: RemovalPolicy.RETAIN }
+      : { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true };
 
     const table = Table.fromTableAttributes(this, 'Table', {
       tableName: props.tableName,
       globalIndexes: tableDefinition.indexes.map((index) => index.name),
     });
 
-    // Who fetched which file when: S3 server access logs, kept a year.
+    // Who fetched which file when: S3 server access logs, kept a year in prod (a month in dev).
     const accessLogs = new Bucket(this, 'AccessLogs', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: Duration.days(365) }],
-      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ expiration: Duration.days(stage.production ? 365 : 30) }],
+      ...retention,
     });
     Validations.of(accessLogs).acknowledge({
       id: 'AwsSolutions-S1',
@@ -88,7 +85,7 @@ export class StatsStack extends Stack {
 
     // Published figures get revised: versions keep what was published before a recomputation.
     this.bucket = new Bucket(this, 'Bucket', {
-      bucketName: statsBucketName(),
+      bucketName: names.statsBucket,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
@@ -97,7 +94,7 @@ export class StatsStack extends Stack {
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'statistics/',
       lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(730) }],
-      removalPolicy: RemovalPolicy.RETAIN,
+      ...retention,
     });
 
     // Failed runs end here: events Scheduler could not deliver, and invocations that failed every retry.
@@ -115,11 +112,12 @@ export class StatsStack extends Stack {
     const snapshot = new KaikuFunction(this, 'Snapshot', {
       handlerFile: jobHandlers.snapshot,
       description: 'Nightly statistics snapshot',
-      functionName: snapshotFunctionName,
+      functionName: names.snapshotFunction,
       table,
       tableGrant: jobAccess.snapshot,
       memoryMb: 1024,
       timeoutSeconds: 900,
+      ...(stage.production && { reservedConcurrency: reservedConcurrency[jobHandlers.snapshot] }),
       bundle: props.bundle,
       tracing: props.tracing,
       environment: { STATS_BUCKET: this.bucket.bucketName },
@@ -129,7 +127,7 @@ export class StatsStack extends Stack {
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:PutObject', 's3:GetObject'],
-        resources: [snapshotObjectsArn(statsBucketName())],
+        resources: [snapshotObjectsArn(names.statsBucket)],
       }),
     );
     // Without s3:ListBucket, S3 answers a GET of a missing object with 403 instead of NoSuchKey, and the
@@ -137,10 +135,10 @@ export class StatsStack extends Stack {
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:ListBucket'],
-        resources: [`arn:${Aws.PARTITION}:s3:::${statsBucketName()}`],
+        resources: [`arn:${Aws.PARTITION}:s3:::${names.statsBucket}`],
       }),
     );
-    acknowledgeSnapshotObjects(fn.role!.node.tryFindChild('DefaultPolicy')!);
+    acknowledgeSnapshotObjects(fn.role!.node.tryFindChild('DefaultPolicy')!, names.statsBucket);
     // Asynchronous invocations (the schedule, POST /v1/stats/snapshots) are tried three times in all.
     fn.configureAsyncInvoke({
       retryAttempts: 2,
@@ -173,55 +171,79 @@ export class StatsStack extends Stack {
         "CDK's Scheduler target grants invoke on the snapshot function and its versions (Arn:*); it invokes that one function only.",
     });
 
-    // Alarms go to a topic operators subscribe to (e-mail, chat). CloudWatch may publish to an encrypted
-    // topic only with a customer managed key that lets it.
-    const topicKey = new Key(this, 'AlarmTopicKey', {
-      description: 'Encrypts the statistics alarm topic',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    topicKey.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
-    this.alarmTopic = new Topic(this, 'Alarms', {
-      displayName: 'Kaikukortti statistics alarms',
-      masterKey: topicKey,
-      enforceSSL: true,
-    });
-    const alarmAction = new SnsAction(this.alarmTopic);
-    const failed = new Alarm(this, 'SnapshotFailed', {
-      alarmDescription: 'The statistics snapshot function failed (the schedule or an admin request).',
-      metric: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    const deadLetters = new Alarm(this, 'SnapshotDeadLettered', {
-      alarmDescription: 'A snapshot run gave up after its retries: see the dead-letter queue.',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    failed.addAlarmAction(alarmAction);
-    deadLetters.addAlarmAction(alarmAction);
+    this.monitor(props.stage, fn);
 
     new CfnOutput(this, 'StatisticsBucket', { value: this.bucket.bucketName });
-    new CfnOutput(this, 'AlarmTopic', { value: this.alarmTopic.topicArn });
+  }
+
+  /**
+   * The snapshot function's errors and throttles, anything in the dead-letter queue, and "no snapshot by
+   * 04:00 Helsinki time": no successful run (invocations minus errors) in the window that reaches back from
+   * now to yesterday's run (see snapshotWindow). A missing metric (no run at all) is breaching.
+   */
+  private monitor(stage: KaikuStage, fn: IFunction): void {
+    const monitoring = kaikuMonitoring(this, stage, 'Stats');
+    monitorFunction(monitoring, fn, 'Snapshot');
+    monitorFailureQueue(monitoring, this.deadLetterQueue, 'SnapshotDeadLetters');
+    const successfulRuns = new MathExpression({
+      label: 'Successful snapshot runs in the window',
+      expression: 'FILL(invocations, 0) - FILL(errors, 0)',
+      usingMetrics: {
+        invocations: fn.metricInvocations({ statistic: 'Sum', period: snapshotWindow }),
+        errors: fn.metricErrors({ statistic: 'Sum', period: snapshotWindow }),
+      },
+      period: snapshotWindow,
+    });
+    monitoring.facade.monitorCustom({
+      alarmFriendlyName: 'SnapshotDeadline',
+      humanReadableName: 'Nightly snapshot written by 04:00 Europe/Helsinki',
+      metricGroups: [
+        {
+          title: 'Successful snapshot runs since the run before',
+          metrics: [
+            {
+              metric: successfulRuns,
+              alarmFriendlyName: 'SnapshotNotWrittenBy0400',
+              addAlarm: {
+                Missing: {
+                  threshold: 1,
+                  comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+                  treatMissingDataOverride: TreatMissingData.BREACHING,
+                  period: snapshotWindow,
+                  additionalDescription:
+                    'No successful statistics snapshot since yesterday 02:30: the night run failed or never ran (04:00 Europe/Helsinki deadline).',
+                },
+              },
+            },
+          ],
+        },
+      ],
+    });
   }
 }
+
+/** The nightly run's deadline: a snapshot not written by then is an alarm. */
+export const snapshotDeadline = { hour: 4, minute: 0 } as const;
+
+/**
+ * How far back the deadline alarm looks for a successful run: from yesterday's run to today's deadline.
+ * At any moment before the deadline this window still holds yesterday's 02:30 run; from the deadline on,
+ * only today's can keep it from alarming. CloudWatch allows periods this long (over an hour, up to 7 days).
+ */
+export const snapshotWindow = Duration.minutes(
+  24 * 60 +
+    (snapshotDeadline.hour * 60 + snapshotDeadline.minute) -
+    (Number(nightlyCron.hour) * 60 + Number(nightlyCron.minute)),
+);
 
 /** The ARN of every snapshot file, from the bucket's name (the same string in every stack). */
 export const snapshotObjectsArn = (bucketName: string) =>
   `arn:${Aws.PARTITION}:s3:::${bucketName}/${snapshotsPrefix}*`;
 
 /** Grants on snapshot files name `snapshots/*`: the one wildcard they need, acknowledged where it is. */
-export function acknowledgeSnapshotObjects(policy: Construct): void {
+export function acknowledgeSnapshotObjects(policy: Construct, bucketName: string): void {
   Validations.of(policy).acknowledge({
-    id: snapshotObjectsFinding(),
+    id: snapshotObjectsFinding(bucketName),
     reason:
       'Snapshot files are objects under snapshots/ in the one statistics bucket; a wildcard below that prefix is the narrowest grant that covers every day.',
   });

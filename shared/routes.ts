@@ -34,6 +34,8 @@ export interface Route {
    * exactly this, with dynamodb:LeadingKeys conditions; the local runtime enforces the resulting role.
    */
   readonly table: TableGrant;
+  /** The answer carries a secret (an API key, a claim token): sent with Cache-Control: no-store. */
+  readonly secretInReply?: true;
 }
 
 const p = partitions;
@@ -166,6 +168,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/applications',
     handler: 'functions/onboarding/submit-application.ts',
+    secretInReply: true,
     table: { PutItem: [p.application], UpdateItem: [p.municipality], ConditionCheckItem: [p.municipality] },
     success: 201,
     roles: 'public',
@@ -177,6 +180,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/applications/{id}',
     handler: 'functions/onboarding/get-application.ts',
+    secretInReply: true,
     table: { GetItem: [p.application], UpdateItem: [p.application, p.apiKey] },
     roles: 'public',
     summary:
@@ -283,6 +287,7 @@ export const routes = [
     method: 'POST',
     path: '/v1/organisations/{orgId}/keys',
     handler: 'functions/keys/create-key.ts',
+    secretInReply: true,
     table: { GetItem: [p.organisation], PutItem: [p.apiKey, p.audit] },
     success: 201,
     roles: ['admin', 'area-admin'],

@@ -3,9 +3,10 @@
 // first use counts it as taken into use. Other records are ignored (in AWS the event source mapping
 // filters them out; the local poller passes everything).
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { AttributeValue, Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { Card } from '../../shared/domain/cards.ts';
 import type { Usage } from '../../shared/domain/usages.ts';
+import { count, invocation, publishMetrics } from '../../shared/observability.ts';
 import { birthYears, countAgeUses, countTakenIntoUse } from '../../shared/store/stream-counters.ts';
 
 type Image = Record<string, AttributeValue> | undefined;
@@ -32,7 +33,34 @@ export function change(eventName: string | undefined, oldImage: Image, newImage:
   return { kind: 'none' };
 }
 
-export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+/** One log line per batch: records received, counted and failed (StreamRecordsCounted/Failed metrics). */
+export async function handler(event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> {
+  const started = invocation();
+  const tally = { records: event.Records.length, counted: 0, failed: 0 };
+  let failed = false;
+  try {
+    return await countChanges(event, tally);
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    if (failed) tally.failed = Math.max(tally.failed, 1);
+    started.finish({
+      route: 'job count-from-stream',
+      requestId: context?.awsRequestId,
+      counts: tally,
+      ...((failed || tally.failed > 0) && { code: 'RECORD_FAILED', failed: true }),
+    });
+    count('StreamRecordsCounted', tally.counted);
+    count('StreamRecordsFailed', tally.failed);
+    publishMetrics();
+  }
+}
+
+async function countChanges(
+  event: DynamoDBStreamEvent,
+  tally: { counted: number; failed: number },
+): Promise<DynamoDBBatchResponse> {
   const changes = event.Records.map((record) => ({
     id: record.dynamodb?.SequenceNumber ?? '',
     change: change(record.eventName, record.dynamodb?.OldImage, record.dynamodb?.NewImage),
@@ -46,8 +74,11 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       if (change.kind === 'use')
         await countAgeUses(change.usage, years.get(change.usage.cardNumber), change.sign);
       else if (change.kind === 'firstUse') await countTakenIntoUse(change.card);
+      tally.counted++;
     } catch (error) {
       console.error(JSON.stringify({ level: 'error', record: id, error: String(error) }));
+      // This record and every one after it come again.
+      tally.failed = changes.length - tally.counted;
       return { batchItemFailures: [{ itemIdentifier: id }] };
     }
   }

@@ -2,6 +2,8 @@
 // time it was scheduled for (so a retry after midnight still covers the same day), by
 // POST /v1/stats/snapshots with a date, and locally by npm start's schedule. A failure throws: Lambda
 // retries, then the event goes to the dead-letter queue, and the alarms fire.
+import type { Context } from 'aws-lambda';
+import { invocation, measure, publishMetrics } from '../../shared/observability.ts';
 import { dayBefore } from '../../shared/stats/snapshot-date.ts';
 import { runSnapshot } from '../../shared/stats/snapshot-job.ts';
 
@@ -20,9 +22,27 @@ export function snapshotDate(event: SnapshotEvent, now: Date): string {
   return dayBefore(scheduled);
 }
 
-export async function handler(event: SnapshotEvent | null | undefined) {
-  const now = new Date();
-  const run = await runSnapshot(snapshotDate(event ?? {}, now), { now });
-  console.log(JSON.stringify({ level: 'info', event: 'snapshot.written', ...run }));
-  return run;
+/** One log line per run (the day, files, rows, items read); SnapshotDurationMs and SnapshotRows metrics. */
+export async function handler(event: SnapshotEvent | null | undefined, context?: Context) {
+  const started = invocation();
+  const began = performance.now();
+  const route = 'job snapshot';
+  const requestId = context?.awsRequestId;
+  try {
+    const now = new Date();
+    const run = await runSnapshot(snapshotDate(event ?? {}, now), { now });
+    started.finish({
+      route,
+      requestId,
+      counts: { files: run.files, rows: run.rows, itemsRead: run.itemsRead, dynamoRequests: run.requests },
+    });
+    measure('SnapshotDurationMs', Math.round(performance.now() - began), 'Milliseconds');
+    measure('SnapshotRows', run.rows, 'Count');
+    publishMetrics();
+    console.log(JSON.stringify({ level: 'info', event: 'snapshot.written', ...run }));
+    return run;
+  } catch (error) {
+    started.finish({ route, requestId, code: (error as Error)?.name ?? 'Error', failed: true });
+    throw error;
+  }
 }

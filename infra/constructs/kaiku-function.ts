@@ -32,6 +32,8 @@ export interface KaikuFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** A fixed name, for a function that others find by name (the snapshot function). */
   readonly functionName?: string;
+  /** Concurrency set aside for (and the most allowed to) this function: prod's public and job functions. */
+  readonly reservedConcurrency?: number;
 }
 
 // Inline code is saved as index.js, which Lambda loads as CommonJS.
@@ -74,6 +76,9 @@ export class KaikuFunction extends Construct {
       logGroup,
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       ...(props.functionName && { functionName: props.functionName }),
+      ...(props.reservedConcurrency !== undefined && {
+        reservedConcurrentExecutions: props.reservedConcurrency,
+      }),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         TABLE_NAME: props.table.tableName,

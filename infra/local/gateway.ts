@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ApiError } from '../../shared/errors.ts';
-import { errorBody } from '../../shared/http/responses.ts';
+import { commonHeaders, errorBody } from '../../shared/http/responses.ts';
 import {
   authCacheSeconds,
   authorizerHandler,
@@ -21,6 +21,11 @@ export interface Invoker {
 }
 
 const maxBodyBytes = 10 * 1024 * 1024; // API Gateway's payload limit
+/**
+ * The headers of the gateway's own answers (404, 401, 413, 429, 500): nosniff like every answer of the
+ * service; the functions' answers carry theirs from shared/http/handler.ts, which this gateway leaves be.
+ */
+const ownHeaders = { 'content-type': 'application/json', ...commonHeaders };
 
 interface CompiledRoute {
   readonly route: Route;
@@ -55,12 +60,15 @@ export async function startGateway(functions: Invoker, port: number, host = '127
   // The promise is cached, so concurrent first requests with one key share a single authorizer call.
   const authCache = new Map<string, { context: Promise<unknown>; expires: number }>();
 
-  function authorize(header: string): Promise<unknown> {
+  function authorize(header: string, requestId: string, routeKey: string): Promise<unknown> {
     const cached = authCache.get(header);
     if (cached && cached.expires > Date.now()) return cached.context;
     const context = functions
       .invoke<{ isAuthorized: boolean; context?: unknown }>(authorizerHandler, {
+        // The parts of API Gateway's authorizer event (payload 2.0) the authorizer reads.
         headers: { authorization: header },
+        routeKey,
+        requestContext: { requestId },
       })
       .then((result) => result.context);
     const ttl = authCacheSeconds() * 1000;
@@ -82,7 +90,7 @@ export async function startGateway(functions: Invoker, port: number, host = '127
       // API Gateway answers unknown routes itself, in its own words.
       return send(response, {
         statusCode: 404,
-        headers: { 'content-type': 'application/json' },
+        headers: ownHeaders,
         body: '{"message":"Not Found"}',
       });
     }
@@ -94,7 +102,7 @@ export async function startGateway(functions: Invoker, port: number, host = '127
     if (body === undefined) {
       return send(response, {
         statusCode: 413,
-        headers: { 'content-type': 'application/json' },
+        headers: ownHeaders,
         body: '{"message":"Request Entity Too Large"}',
       });
     }
@@ -105,10 +113,14 @@ export async function startGateway(functions: Invoker, port: number, host = '127
       if (!headers.authorization)
         return send(response, {
           statusCode: 401,
-          headers: { 'content-type': 'application/json' },
+          headers: ownHeaders,
           body: '{"message":"Unauthorized"}',
         });
-      authorizerContext = await authorize(headers.authorization);
+      authorizerContext = await authorize(
+        headers.authorization,
+        requestId,
+        `${match.route.method} ${match.route.path}`,
+      );
     }
     const values = match.pattern.exec(url.pathname)!.slice(1);
     const pathParameters = Object.fromEntries(
@@ -158,7 +170,7 @@ export async function startGateway(functions: Invoker, port: number, host = '127
       if (!response.headersSent)
         send(response, {
           statusCode: 500,
-          headers: { 'content-type': 'application/json' },
+          headers: ownHeaders,
           body: '{"message":"Internal Server Error"}',
         });
     });
@@ -209,7 +221,7 @@ const reply = (
   headers: Record<string, string> = {},
 ): APIGatewayProxyStructuredResultV2 => ({
   statusCode: status,
-  headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  headers: { 'content-type': 'application/json; charset=utf-8', ...commonHeaders, ...headers },
   body: JSON.stringify(body),
 });
 

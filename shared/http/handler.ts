@@ -1,12 +1,14 @@
 // The one wrapper every HTTP function uses: role check from the route table, body and query validation,
-// and the contract's error shape. Handlers stay thin: they get a parsed request and return a reply.
+// the contract's error shape, the common headers, and one log line and the metrics per request
+// (shared/observability.ts). Handlers stay thin: they get a parsed request and return a reply.
 import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ApiError, notFound } from '../errors.ts';
+import { count, type Invocation, invocation, publishMetrics } from '../observability.ts';
 import { isRole, type Principal } from '../roles.ts';
 import { findRoute, type Route, type RouteKey } from '../routes.ts';
 import { validate } from '../schema.ts';
-import { contractErrors, json } from './responses.ts';
+import { commonHeaders, contractErrors, json, secretReply } from './responses.ts';
 
 export interface HttpRequest<Body = unknown, Query = unknown> {
   readonly principal: Principal;
@@ -90,7 +92,7 @@ export function httpHandler<Body = unknown, Query = unknown>(
   options: { bodyIsCsvWhen?: (contentType: string) => boolean } = {},
 ) {
   const route = findRoute(key);
-  return middy<Event, Reply>()
+  const wrapped = middy<Event, Reply>()
     .use(contractErrors())
     .handler(async (event) => {
       const principal = route.roles === 'public' ? anonymous : authorise(route, event);
@@ -114,6 +116,83 @@ export function httpHandler<Body = unknown, Query = unknown>(
         now: new Date(),
       });
     });
+  return async (event: Event, context: Context): Promise<Reply> => {
+    const started = invocation();
+    let reply: Reply | undefined;
+    try {
+      reply = await wrapped(event, context);
+      return withHeaders(route, reply);
+    } finally {
+      // Also when the wrapper itself threw (it does not: contractErrors answers every error), as a 500.
+      requestDone(key, event, reply, started);
+    }
+  };
+}
+
+/** The request's log line and metrics, from the route, the caller and the answer alone. */
+function requestDone(key: RouteKey, event: Event, reply: Reply | undefined, started: Invocation): void {
+  const status = reply ? (reply.statusCode ?? 200) : 500;
+  const code = status >= 400 ? (errorCodeOf(reply) ?? (reply ? undefined : 'INTERNAL')) : undefined;
+  const caller = principalOf(event);
+  started.finish({
+    route: key,
+    requestId: event.requestContext?.requestId,
+    ...(caller && { orgId: caller.orgId, keyId: caller.keyId, role: caller.role }),
+    status,
+    ...(code && { code }),
+  });
+  countRouteMetrics(key, status, code, reply);
+  publishMetrics();
+}
+
+/**
+ * Every answer says nosniff; every answer of a route whose success carries a secret (a new key, a claim
+ * token) is kept out of every cache, errors included.
+ */
+function withHeaders(route: Route, reply: Reply): Reply {
+  const secret = route.secretInReply === true;
+  return {
+    ...reply,
+    headers: { ...reply.headers, ...commonHeaders, ...(secret && secretReply) },
+  };
+}
+
+function errorCodeOf(reply: Reply | undefined): string | undefined {
+  try {
+    const code = JSON.parse(String(reply?.body ?? '')).error?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The service's counts that follow from a route's answer alone (docs/decisions/0009-logging.md). */
+function countRouteMetrics(
+  key: RouteKey,
+  status: number,
+  code: string | undefined,
+  reply: Reply | undefined,
+) {
+  if (key === 'POST /v1/usages') {
+    if (status === 201) count('UsesRecorded', 1);
+    else if (status >= 400 && status < 500) count('UsesRefused', 1, code ?? 'UNKNOWN');
+  } else if (key === 'POST /v1/usages/batch' && status === 200) {
+    let results: { status?: string; error?: { code?: string } }[] = [];
+    try {
+      results = JSON.parse(String(reply?.body ?? '')).results ?? [];
+    } catch {}
+    count('UsesRecorded', results.filter((row) => row.status === 'created').length);
+    const refused = new Map<string, number>();
+    for (const row of results)
+      if (row.status === 'failed') {
+        const rowCode = row.error?.code ?? 'UNKNOWN';
+        refused.set(rowCode, (refused.get(rowCode) ?? 0) + 1);
+      }
+    for (const [rowCode, rows] of refused) count('UsesRefused', rows, rowCode);
+  } else if (key === 'POST /v1/usages/batch' && status >= 400 && status < 500) {
+    count('UsesRefused', 1, code ?? 'UNKNOWN');
+  } else if (key === 'POST /v1/cards' && status === 201) count('CardsRegistered', 1);
+  else if (key === 'POST /v1/applications' && status === 201) count('ApplicationsSubmitted', 1);
 }
 
 export { json };

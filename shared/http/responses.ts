@@ -4,8 +4,18 @@ import { ApiError } from '../errors.ts';
 
 const jsonType = { 'content-type': 'application/json; charset=utf-8' };
 
+/** On every answer: the browser must not guess another type than the one we send. */
+export const commonHeaders = { 'x-content-type-options': 'nosniff' } as const;
+
+/** On answers that carry a secret (an API key, a claim token): never stored by any cache. */
+export const secretReply = { 'cache-control': 'no-store' } as const;
+
 export function json(status: number, body: unknown, headers: Record<string, string> = {}) {
-  return { statusCode: status, headers: { ...jsonType, ...headers }, body: JSON.stringify(body) };
+  return {
+    statusCode: status,
+    headers: { ...jsonType, ...commonHeaders, ...headers },
+    body: JSON.stringify(body),
+  };
 }
 
 export function errorBody(error: ApiError, requestId: string) {

@@ -25,6 +25,8 @@ export interface SnapshotRun {
   /** The manifest's generatedAt, which the snapshot listing calls createdAt. */
   readonly createdAt: string;
   readonly files: number;
+  /** Data rows over every file of the manifest. */
+  readonly rows: number;
   /** DynamoDB items the snapshot examined, and the requests that read them. */
   readonly itemsRead: number;
   readonly requests: number;
@@ -116,6 +118,7 @@ export async function runSnapshot(
     date,
     createdAt: snapshot.manifest.generatedAt,
     files: snapshot.manifest.files.length,
+    rows: snapshot.manifest.files.reduce((sum, file) => sum + (file.rows ?? 0), 0),
     itemsRead: count.items,
     requests: count.requests,
     latest: movesLatest,

@@ -4,6 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ApiStack } from '../../infra/api-stack.ts';
 import { addKaikuStacks } from '../../infra/kaiku-app.ts';
+import { defaultStageOfCdkJson } from '../../infra/stage.ts';
 import { defaultThrottle, type Route, routeKey, routes } from '../../shared/routes.ts';
 import { tableDefinition } from '../../shared/table.ts';
 
@@ -104,7 +105,8 @@ describe('authorizer', () => {
   it('caches for KAIKU_AUTH_CACHE_SECONDS when it is set', () => {
     const stack = withAuthCacheSetting(
       '60',
-      () => new ApiStack(new App(), 'Api', { tableName: 'kaiku', bundle: false }),
+      () =>
+        new ApiStack(new App(), 'Api', { tableName: 'kaiku', bundle: false, stage: defaultStageOfCdkJson() }),
     );
     Template.fromStack(stack).hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerResultTtlInSeconds: 60,
@@ -207,15 +209,14 @@ describe('table', () => {
     });
   });
 
-  it('is on demand, encrypted, recoverable to any point, protected and retained', () => {
+  it('is on demand, encrypted and recoverable to any point; in dev removed with the stack', () => {
     dataTemplate.resourceCountIs('AWS::DynamoDB::Table', 1);
     dataTemplate.hasResource('AWS::DynamoDB::Table', {
-      DeletionPolicy: 'Retain',
-      UpdateReplacePolicy: 'Retain',
+      DeletionPolicy: 'Delete',
       Properties: Match.objectLike({
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        DeletionProtectionEnabled: true,
+        DeletionProtectionEnabled: false,
         SSESpecification: { SSEEnabled: true },
       }),
     });

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { accessMatrix } from '../../infra/local/aws/access-matrix.ts';
 import { type Credentials, LocalIam, localAccount } from '../../infra/local/aws/account.ts';
 import { functionTemplates } from '../../infra/local/aws/roles.ts';
+import { defaultStageOfCdkJson, namesOf } from '../../infra/stage.ts';
 import { matrixDocument, withMatrix } from '../../scripts/access-matrix.ts';
 import { authorizerHandler, jobHandlers, type Route, routes } from '../../shared/routes.ts';
 
@@ -140,7 +141,7 @@ describe('least privilege, evaluated on the synthesised roles', () => {
 
   it('the function behind POST /v1/stats/snapshots only invokes the snapshot function', async () => {
     const requester = handlerOf('POST /v1/stats/snapshots');
-    const snapshotFunction = `arn:aws:lambda:${localAccount.region}:${localAccount.accountId}:function:kaiku-statistics-snapshot`;
+    const snapshotFunction = `arn:aws:lambda:${localAccount.region}:${localAccount.accountId}:function:${namesOf(defaultStageOfCdkJson()).snapshotFunction}`;
     expect(await allowed(requester, 'lambda:InvokeFunction', snapshotFunction)).toBe(true);
     expect(await allowed(requester, 'lambda:InvokeFunction', `${snapshotFunction}-other`)).toBe(false);
     for (const key of samples) expect(await allowed(requester, 'dynamodb:GetItem', table, key)).toBe(false);

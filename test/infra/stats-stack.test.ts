@@ -3,7 +3,10 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { addKaikuStacks } from '../../infra/kaiku-app.ts';
-import { snapshotFunctionName } from '../../infra/stats-stack.ts';
+import { defaultStageOfCdkJson, namesOf } from '../../infra/stage.ts';
+
+const names = namesOf(defaultStageOfCdkJson());
+const snapshotFunctionName = names.snapshotFunction;
 
 type Resource = { Type: string; Properties: Record<string, any> } & Record<string, any>;
 
@@ -20,11 +23,9 @@ const json = (value: unknown) => String(JSON.stringify(value));
 
 describe('statistics bucket', () => {
   const buckets = ofType('AWS::S3::Bucket');
-  const [bucketId, bucket] = buckets.find(([, b]) =>
-    json(b.Properties.BucketName).includes('kaiku-statistics-'),
-  )!;
+  const [bucketId, bucket] = buckets.find(([, b]) => json(b.Properties.BucketName).includes('-statistics-'))!;
 
-  it('blocks public access, is encrypted, versioned, logged and retained', () => {
+  it('blocks public access, is encrypted, versioned and logged; in dev removed with the stack', () => {
     expect(bucket.Properties).toMatchObject({
       PublicAccessBlockConfiguration: {
         BlockPublicAcls: true,
@@ -38,11 +39,10 @@ describe('statistics bucket', () => {
       VersioningConfiguration: { Status: 'Enabled' },
       LoggingConfiguration: { DestinationBucketName: { Ref: expect.any(String) } },
     });
-    expect(bucket.DeletionPolicy).toBe('Retain');
-    expect(bucket.UpdateReplacePolicy).toBe('Retain');
+    expect(bucket.DeletionPolicy).toBe('Delete');
     const logBucket = resources[bucket.Properties.LoggingConfiguration.DestinationBucketName.Ref]!;
     expect(logBucket.Properties.PublicAccessBlockConfiguration.BlockPublicPolicy).toBe(true);
-    expect(logBucket.DeletionPolicy).toBe('Retain');
+    expect(logBucket.DeletionPolicy).toBe('Delete');
   });
 
   it('refuses requests without TLS, on both buckets', () => {
@@ -62,10 +62,9 @@ describe('statistics bucket', () => {
     expect(bucketId).toBeDefined();
   });
 
-  it('has a name the API stack can compute: account and region, no export', () => {
-    expect(bucket.Properties.BucketName).toEqual({
-      'Fn::Join': ['', ['kaiku-statistics-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]],
-    });
+  it('has a name the API stack can compute: stage, account and region, no export', () => {
+    expect(bucket.Properties.BucketName).toBe(names.statsBucket);
+    expect(names.statsBucket).toBe('kaiku-dev-statistics-111111111111-eu-north-1');
     expect(json(apiResources)).not.toContain('Fn::ImportValue');
   });
 });
@@ -110,18 +109,22 @@ describe('nightly schedule', () => {
 });
 
 describe('alarms', () => {
-  it('fire on a failed run and on anything in the dead-letter queue, to an encrypted topic', () => {
+  it('fire on a failed run, on anything in the dead-letter queue and on no snapshot by 04:00', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
-    expect(alarms).toHaveLength(2);
-    const errors = alarms.find((alarm) => alarm.MetricName === 'Errors')!;
-    expect(errors).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 1, EvaluationPeriods: 1 });
-    expect(json(errors.Dimensions)).toContain(snapshotFunctionId);
-    const dead = alarms.find((alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible')!;
-    expect(dead).toMatchObject({ Namespace: 'AWS/SQS', Threshold: 1 });
-    expect(json(dead.Dimensions)).toContain(queueId);
-    const [[topicId, topic]] = ofType('AWS::SNS::Topic') as [[string, Resource]];
-    expect(topic.Properties.KmsMasterKeyId).toBeDefined();
-    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+    const measuring = (metricName: string) =>
+      alarms.find((alarm) => json(alarm.Metrics).includes(`"MetricName":"${metricName}"`))!;
+    const errors = measuring('Errors');
+    expect(errors).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(json(errors.Metrics)).toContain(snapshotFunctionId);
+    const dead = measuring('ApproximateNumberOfMessagesVisible');
+    expect(dead).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(json(dead.Metrics)).toContain(queueId);
+    // The window reaches from yesterday's 02:30 run to today's 04:00: 25.5 hours, missing data breaching.
+    const deadline = alarms.find((alarm) => json(alarm.AlarmName).includes('SnapshotNotWrittenBy0400'))!;
+    expect(deadline).toMatchObject({ Threshold: 1, ComparisonOperator: 'LessThanThreshold' });
+    expect(deadline.TreatMissingData).toBe('breaching');
+    expect(json(deadline.Metrics)).toContain('"Period":91800');
+    for (const alarm of alarms) expect(json(alarm.AlarmActions)).toContain(`:${names.alarmTopic}`);
   });
 });
 
@@ -138,7 +141,7 @@ describe('snapshot function', () => {
   it('reads the table, puts only its index item, and writes snapshot files to the bucket', () => {
     expect(snapshotFunction.Properties).toMatchObject({
       Timeout: 900,
-      Environment: { Variables: { STATS_BUCKET: { Ref: expect.any(String) }, TABLE_NAME: 'kaiku' } },
+      Environment: { Variables: { STATS_BUCKET: { Ref: expect.any(String) }, TABLE_NAME: names.table } },
     });
     const policy = policyOf(snapshotFunction, resources);
     expect(policy).toContain('dynamodb:Query');
@@ -158,7 +161,7 @@ describe('snapshot function', () => {
     const [, get] = ofType('AWS::Lambda::Function', apiResources).find(
       ([, fn]) => fn.Properties.Description === 'GET /v1/stats/snapshots/{date}',
     )!;
-    expect(json(get.Properties.Environment.Variables.STATS_BUCKET)).toContain('kaiku-statistics-');
+    expect(get.Properties.Environment.Variables.STATS_BUCKET).toBe(names.statsBucket);
     const policy = policyOf(get, apiResources);
     expect(policy).toContain('s3:GetObject');
     expect(policy).not.toContain('s3:PutObject');

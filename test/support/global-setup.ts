@@ -2,18 +2,27 @@
 // the endpoint that enforces IAM as AWS does. Each test file makes its own table and deploys the service's
 // functions on it, each with its own role; files never see each other's data.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { LocalIam } from '../../infra/local/aws/account.ts';
 import { startLocalAws } from '../../infra/local/aws/local-aws.ts';
 import { type FunctionTemplate, functionTemplates } from '../../infra/local/aws/roles.ts';
+import { findLeaks } from './log-leaks.ts';
 
 export const statsBucket = 'kaiku-statistics-test';
 
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'kaiku-test-'));
+  // Every function's output of the run is captured, and every secret and holder value the tests use is
+  // recorded (the test processes inherit these); the teardown searches the one for the other.
+  const captured = join(dir, 'functions.log');
+  const recorded = join(dir, 'sensitive.jsonl');
+  writeFileSync(captured, '');
+  writeFileSync(recorded, '');
+  process.env.KAIKU_LOG_CAPTURE = captured;
+  process.env.KAIKU_LOG_SECRETS = recorded;
   const account = { templates: functionTemplates(), secret: randomBytes(32).toString('base64url') };
   const aws = await startLocalAws({
     iam: new LocalIam(account.templates, account.secret, statsBucket),
@@ -26,7 +35,23 @@ export default async function setup(project: TestProject) {
   project.provide('account', account);
   return async () => {
     await aws.stop();
+    const report = findLeaks(captured, recorded);
+    const kept = join(tmpdir(), `kaiku-log-leaks-${process.pid}.log`);
+    if (report.leaks.length > 0) writeFileSync(kept, readFileSync(captured));
     rmSync(dir, { recursive: true, force: true });
+    if (report.leaks.length > 0)
+      throw new Error(
+        `The functions' logs hold ${report.leaks.length} secret, holder or free-text value(s) of the tests ` +
+          `(logs kept in ${kept}):\n${report.leaks.join('\n')}`,
+      );
+    // Values were used but no request was logged: the capture is broken, and the check proves nothing.
+    if (report.recorded > 0 && report.requestLines === 0)
+      throw new Error(`${report.recorded} sensitive values recorded but no request log line was captured`);
+    if (report.recorded > 0)
+      console.log(
+        `Log leak check: ${report.recorded} keys, claim tokens, holder values and texts searched for in ` +
+          `${report.requestLines} request lines of the functions' output: none found.`,
+      );
   };
 }
 

@@ -24,6 +24,7 @@ import {
   useCounters,
 } from '../../shared/store/keys.ts';
 import { statsBucket } from './global-setup.ts';
+import { recordExchange, recordSensitive } from './log-leaks.ts';
 
 export interface Reply<T = any> {
   status: number;
@@ -117,6 +118,8 @@ export function callerFor(url: string): Caller {
     const text = await response.text();
     let parsed: unknown = text;
     if ((response.headers.get('content-type') ?? '').includes('json')) parsed = JSON.parse(text);
+    // What must never reach a log: the keys and claim tokens sent and received, holder data, free text.
+    recordExchange(path, headers, options.body, parsed);
     return { status: response.status, headers: response.headers, body: parsed as any, text };
   };
 }
@@ -128,6 +131,13 @@ export interface TestArea {
   venueKey: string;
   venueId: string;
   areaAdminKey: string;
+}
+
+/** registerOrganisation, with the new key recorded for the log leak check. */
+async function registered(...input: Parameters<typeof registerOrganisation>) {
+  const result = await registerOrganisation(...input);
+  recordSensitive('secret', 'apiKey', result.apiKey);
+  return result;
 }
 
 let iam: LocalIam | undefined;
@@ -162,6 +172,7 @@ export async function startTestService(options: { bucket?: string } = {}): Promi
   const bucket = options.bucket ?? statsBucket;
   process.env.STATS_BUCKET = bucket;
   const { apiKey: adminKey } = await createAdminKey();
+  recordSensitive('secret', 'adminKey', adminKey);
   const deployment = await startDeployment(
     localIam(),
     { tableName, bucket },
@@ -227,14 +238,14 @@ export async function startTestService(options: { bucket?: string } = {}): Promi
         welfareArea: 'LU',
       });
       const areaId = area.areaId;
-      const distributor = await registerOrganisation({ kind: 'distributor', name: 'Social unit', areaId });
-      const venue = await registerOrganisation({
+      const distributor = await registered({ kind: 'distributor', name: 'Social unit', areaId });
+      const venue = await registered({
         kind: 'venue',
         name: 'Museum',
         areaId,
         cardLimitPerDay: options.cardLimitPerDay,
       });
-      const areaAdmin = await registerOrganisation({ kind: 'area-admin', name: 'Area admin', areaId });
+      const areaAdmin = await registered({ kind: 'area-admin', name: 'Area admin', areaId });
       return {
         areaId,
         distributorKey: distributor.apiKey,
@@ -245,10 +256,10 @@ export async function startTestService(options: { bucket?: string } = {}): Promi
       };
     },
     async ticketAgent() {
-      return (await registerOrganisation({ kind: 'ticket-agent', name: 'Tickets Oy' })).apiKey;
+      return (await registered({ kind: 'ticket-agent', name: 'Tickets Oy' })).apiKey;
     },
     async venue(areaId, options = {}) {
-      const venue = await registerOrganisation({
+      const venue = await registered({
         kind: 'venue',
         name: 'Theatre',
         areaId,
@@ -257,10 +268,10 @@ export async function startTestService(options: { bucket?: string } = {}): Promi
       return { venueId: venue.organisation.orgId, venueKey: venue.apiKey };
     },
     async partnerKey() {
-      return (await registerOrganisation({ kind: 'partner', name: 'Statistics Finland' })).apiKey;
+      return (await registered({ kind: 'partner', name: 'Statistics Finland' })).apiKey;
     },
     async ticketAgentOrg() {
-      const agent = await registerOrganisation({ kind: 'ticket-agent', name: 'Tickets Oy' });
+      const agent = await registered({ kind: 'ticket-agent', name: 'Tickets Oy' });
       return { key: agent.apiKey, orgId: agent.organisation.orgId };
     },
     async issueCard(area, body = {}) {
@@ -393,5 +404,7 @@ export async function putBackdatedCard(
     useCount: 0,
   };
   await putNewCard(card, activeWhileValid(card.issuedOn, card.validUntil));
+  recordSensitive('holder', 'birthYear', card.birthYear);
+  recordSensitive('holder', 'postalCode', card.postalCode);
   return card;
 }

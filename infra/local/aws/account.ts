@@ -6,14 +6,24 @@
 import { createHmac } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { defaultTableName } from '../../../shared/table.ts';
 import { functionId } from '../../api-stack.ts';
+import { defaultStageOfCdkJson, namesOf } from '../../stage.ts';
 import { type FunctionTemplate, type PolicyDocument, resolveIntrinsics } from './roles.ts';
 
 export const localAccount = { accountId: '000000000000', region: 'eu-north-1' } as const;
 
-/** The bucket name CDK gives the statistics bucket, resolved for the local account. */
-const synthesisedBucket = `kaiku-statistics-${localAccount.accountId}-${localAccount.region}`;
+/**
+ * What the synthesised templates (the default stage of cdk.json, see roles.ts) name: its table, its bucket,
+ * and the account and region pinned for that stage. A local deployment moves them onto its own.
+ */
+const synthesisedStage = defaultStageOfCdkJson();
+const synthesised = {
+  table: namesOf(synthesisedStage).table,
+  bucket: namesOf(synthesisedStage).statsBucket,
+  account: synthesisedStage.env.account,
+  region: synthesisedStage.env.region,
+};
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export interface Credentials {
   readonly accessKeyId: string;
@@ -145,8 +155,9 @@ export class LocalIam {
   }
 
   /**
-   * Resolves the template's intrinsics and moves the deployment onto its own table and bucket: the CDK app
-   * names the table `kaiku` and the bucket after the account; a local deployment may use other names.
+   * Resolves the template's intrinsics and moves the deployment onto its own table and bucket, and the
+   * stage's pinned account and region onto the local account's: the CDK app names the table and the bucket
+   * after the stage (and the bucket after the account); a local deployment may use other names.
    */
   private forDeployment(template: FunctionTemplate, value: unknown, at: LocalDeploymentNames): unknown {
     const nameOf = (id: string): string | undefined => {
@@ -172,9 +183,13 @@ export class LocalIam {
     };
     const resolved = JSON.stringify(resolveIntrinsics(value, localAccount, lookup));
     const renamed = resolved
-      .replace(new RegExp(`(:table/)${defaultTableName}(?=["/])`, 'g'), `$1${at.tableName}`)
-      .replace(new RegExp(`"${defaultTableName}"`, 'g'), JSON.stringify(at.tableName))
-      .replaceAll(synthesisedBucket, at.bucket);
+      .replaceAll(synthesised.bucket, at.bucket)
+      .replace(new RegExp(`(:table/)${escaped(synthesised.table)}(?=["/])`, 'g'), `$1${at.tableName}`)
+      .replace(new RegExp(`"${escaped(synthesised.table)}"`, 'g'), JSON.stringify(at.tableName))
+      .replaceAll(
+        `:${synthesised.region}:${synthesised.account}:`,
+        `:${localAccount.region}:${localAccount.accountId}:`,
+      );
     return JSON.parse(renamed);
   }
 

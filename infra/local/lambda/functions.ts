@@ -2,6 +2,7 @@
 // cold start), with the environment its CloudFormation template gives it and its own role's credentials,
 // so every call it makes to DynamoDB, S3 or Lambda is authorised for that role alone.
 import { randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LocalDeploymentNames, LocalIam } from '../aws/account.ts';
@@ -32,6 +33,61 @@ const passedThrough = (env: NodeJS.ProcessEnv) =>
         value !== undefined && (name.startsWith('KAIKU_') || ['PATH', 'TZ', 'HOME'].includes(name)),
     ),
   ) as Record<string, string>;
+
+/**
+ * KAIKU_LOG_CAPTURE=<file>: every function's output is also appended to that file (the tests search it
+ * for secrets and holder data, test/support/log-leaks.ts). The per-request and metrics lines then go to
+ * the file only, so that a test run's output stays readable; every other line is forwarded as well.
+ */
+const captureFile = () => process.env.KAIKU_LOG_CAPTURE || undefined;
+
+/** A metrics line (CloudWatch embedded metric format): in AWS it becomes metrics, here it is noise. */
+const isMetricsLine = (line: string) => line.startsWith('{"_aws":');
+
+/** The per-request line of shared/observability.ts, parsed; undefined for any other line. */
+function requestLine(line: string): Record<string, unknown> | undefined {
+  if (!line.startsWith('{') || !line.includes('"message":"request"')) return undefined;
+  try {
+    const parsed = JSON.parse(line) as Record<string, unknown>;
+    return parsed.message === 'request' && typeof parsed.route === 'string' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A request line as a terminal reader wants it: time, status, route, caller, duration, code. */
+export function humanLine(line: Record<string, unknown>): string {
+  const time = typeof line.timestamp === 'string' ? line.timestamp.slice(11, 23) : '';
+  const status = line.status ?? (line.outcome === 'ok' ? 'ok' : line.outcome);
+  const job = String(line.route).startsWith('job ');
+  const caller = line.orgId ? `${line.orgId}/${line.keyId ?? '-'}` : job ? '-' : 'anonymous';
+  const capacity = line.consumedCapacity ? ` ${line.consumedCapacity} CU` : '';
+  const code = line.code ? ` ${line.code}` : '';
+  return `${time} ${String(status).padEnd(3)} ${line.route} ${caller} ${line.durationMs} ms${capacity}${code}`;
+}
+
+/** Forwards a worker's output to one of this process's streams (rendered for a terminal, or as is). */
+function forwardTo(stream: NodeJS.WriteStream): (chunk: Buffer) => void {
+  let partial = '';
+  return (chunk) => {
+    const file = captureFile();
+    if (file) appendFileSync(file, chunk);
+    if (!stream.isTTY && !file) {
+      stream.write(chunk);
+      return;
+    }
+    const lines = (partial + chunk.toString('utf8')).split('\n');
+    partial = lines.pop() ?? '';
+    let out = '';
+    for (const line of lines) {
+      const parsed = requestLine(line);
+      if (parsed) {
+        if (!file) out += `${humanLine(parsed)}\n`;
+      } else if (!file || !isMetricsLine(line)) out += `${line}\n`;
+    }
+    if (out) stream.write(out);
+  };
+}
 
 export class LocalFunctions {
   private readonly running = new Map<string, Running>();
@@ -74,8 +130,8 @@ export class LocalFunctions {
       stderr: true,
     });
     // Through this process's own streams, so that what a function logs can be read (and captured) here.
-    worker.stdout.on('data', (chunk: Buffer) => process.stdout.write(chunk));
-    worker.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    worker.stdout.on('data', forwardTo(process.stdout));
+    worker.stderr.on('data', forwardTo(process.stderr));
     const running: Running = { worker, pending: new Map() };
     worker.on('message', ({ id, result, error }: { id: number; result?: unknown; error?: Error }) => {
       const waiting = running.pending.get(id);
