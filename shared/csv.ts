@@ -82,14 +82,21 @@ export function csvRecords(text: string, columns: readonly string[], numeric: re
   });
 }
 
-function cell(value: unknown): string {
-  const text = value === undefined || value === null ? '' : String(value);
+/**
+ * One cell of a CSV this service writes. A spreadsheet runs a cell that starts with `=`, `+`, `-`, `@`, a
+ * tab or a carriage return as a formula even when it is quoted, so such a cell gets a leading `'` (api.md).
+ * Numbers are written as they are: a count is never negative, and a number is no formula.
+ */
+export function csvCell(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  const raw = value === undefined || value === null ? '' : String(value);
+  const text = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
   return /[",\n\r;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function toCsv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
   return `${[
     columns.join(','),
-    ...rows.map((row) => columns.map((column) => cell(row[column])).join(',')),
+    ...rows.map((row) => columns.map((column) => csvCell(row[column])).join(',')),
   ].join('\n')}\n`;
 }

@@ -136,8 +136,14 @@ export function usageView(usage: Usage) {
   };
 }
 
+/** A use in a list: also its area, whether it was voided, and the event name the venue gave (if any). */
 export function listedUsageView(usage: Usage) {
-  return { ...usageView(usage), areaId: usage.areaId, voided: usage.voided };
+  return {
+    ...usageView(usage),
+    areaId: usage.areaId,
+    ...(usage.eventName !== undefined && usage.eventName !== null && { eventName: usage.eventName }),
+    voided: usage.voided,
+  };
 }
 
 /** What the single write found when it was refused: the old items of the checks that failed. */

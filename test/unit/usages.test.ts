@@ -355,6 +355,11 @@ describe('views of a use', () => {
       adults: 1,
       children: 0,
     });
-    expect(listedUsageView(usage)).toEqual({ ...usageView(usage), areaId: 'area1', voided: false });
+    expect(listedUsageView(usage)).toEqual({
+      ...usageView(usage),
+      areaId: 'area1',
+      eventName: 'Jazz',
+      voided: false,
+    });
   });
 });
