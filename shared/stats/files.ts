@@ -212,8 +212,17 @@ export function manifestEntry(name: string, body: Buffer, rows: number): Manifes
 }
 
 /** What a partner is shown: only the partner tier's files. */
+/** Of the source, a partner learns when the figures were taken; nothing of how the register stores them. */
+const partnerSource = ['asOf'];
+
 export function partnerManifest(manifest: Manifest): Manifest {
-  return { ...manifest, files: manifest.files.filter((file) => file.name.startsWith('partner/')) };
+  return {
+    ...manifest,
+    source: Object.fromEntries(
+      Object.entries(manifest.source).filter(([key]) => partnerSource.includes(key)),
+    ),
+    files: manifest.files.filter((file) => file.name.startsWith('partner/')),
+  };
 }
 
 export function latestPointer(date: string): { date: string; manifest: string } {
