@@ -55,8 +55,22 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
+/** More columns than any upload of ours has: refused before the text is parsed at all. */
+export const maxCsvColumns = 50;
+
+function checkHeaderWidth(text: string): void {
+  const end = text.search(/[\r\n]/);
+  const header = end < 0 ? text : text.slice(0, end);
+  const delimiter = delimiterOf(header);
+  let cells = 1;
+  for (const char of header) if (char === delimiter && ++cells > maxCsvColumns) break;
+  if (cells > maxCsvColumns)
+    throw invalid([{ field: '(header)', problem: `has more than ${maxCsvColumns} columns` }]);
+}
+
 /** Rows as objects keyed by the header; numeric columns become numbers, empty cells are left out. */
 export function csvRecords(text: string, columns: readonly string[], numeric: readonly string[]) {
+  checkHeaderWidth(text);
   const [header, ...rows] = parseCsv(text);
   if (!header) throw invalid([{ field: '(body)', problem: 'the CSV has no header row' }]);
   const names = header.map((name) => name.trim());

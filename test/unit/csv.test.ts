@@ -201,3 +201,12 @@ describe('csvCell', () => {
     expect(csvCell(0)).toBe('0');
   });
 });
+
+describe('csvRecords on hostile input', () => {
+  it('refuses a header of millions of columns at once, with one small answer', () => {
+    const header = Array.from({ length: 5_000_000 }, (_, i) => `c${i % 10}`).join(',');
+    const error = thrown(() => csvRecords(`${header}\n1,2\n`, batchCsvColumns, []));
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(JSON.stringify(error.details)).toContain('more than 50 columns');
+  });
+});
