@@ -55,8 +55,22 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
+/** More columns than any upload of ours has: refused before the text is parsed at all. */
+export const maxCsvColumns = 50;
+
+function checkHeaderWidth(text: string): void {
+  const end = text.search(/[\r\n]/);
+  const header = end < 0 ? text : text.slice(0, end);
+  const delimiter = delimiterOf(header);
+  let cells = 1;
+  for (const char of header) if (char === delimiter && ++cells > maxCsvColumns) break;
+  if (cells > maxCsvColumns)
+    throw invalid([{ field: '(header)', problem: `has more than ${maxCsvColumns} columns` }]);
+}
+
 /** Rows as objects keyed by the header; numeric columns become numbers, empty cells are left out. */
 export function csvRecords(text: string, columns: readonly string[], numeric: readonly string[]) {
+  checkHeaderWidth(text);
   const [header, ...rows] = parseCsv(text);
   if (!header) throw invalid([{ field: '(body)', problem: 'the CSV has no header row' }]);
   const names = header.map((name) => name.trim());
@@ -82,14 +96,21 @@ export function csvRecords(text: string, columns: readonly string[], numeric: re
   });
 }
 
-function cell(value: unknown): string {
-  const text = value === undefined || value === null ? '' : String(value);
+/**
+ * One cell of a CSV this service writes. A spreadsheet runs a cell that starts with `=`, `+`, `-`, `@`, a
+ * tab or a carriage return as a formula even when it is quoted, so such a cell gets a leading `'` (api.md).
+ * Numbers are written as they are: a count is never negative, and a number is no formula.
+ */
+export function csvCell(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  const raw = value === undefined || value === null ? '' : String(value);
+  const text = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
   return /[",\n\r;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function toCsv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
   return `${[
     columns.join(','),
-    ...rows.map((row) => columns.map((column) => cell(row[column])).join(',')),
+    ...rows.map((row) => columns.map((column) => csvCell(row[column])).join(',')),
   ].join('\n')}\n`;
 }

@@ -60,9 +60,26 @@ export class ApiError extends Error {
     this.name = 'ApiError';
     this.code = code;
     this.status = statusOf[code];
-    this.details = details;
+    this.details = details && capped(details);
     this.headers = headers;
   }
+}
+
+/** At most this many details, each of a bounded size: an error answer never grows with the input. */
+export const maxDetails = 20;
+const maxDetailText = 120;
+
+const clip = (text: string) => (text.length > maxDetailText ? `${text.slice(0, maxDetailText - 1)}…` : text);
+
+function capped(details: readonly ErrorDetail[]): readonly ErrorDetail[] {
+  const listed = details
+    .slice(0, maxDetails)
+    .map(({ field, problem }) => ({ field: clip(field), problem: clip(problem) }));
+  if (details.length <= maxDetails) return listed;
+  return [
+    ...listed,
+    { field: '(more)', problem: `${details.length - maxDetails} more problems are not listed` },
+  ];
 }
 
 export const invalid = (details: readonly ErrorDetail[], message = 'The request is not valid.') =>

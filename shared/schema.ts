@@ -33,11 +33,34 @@ interface StringOptions {
   readonly freeText?: boolean;
 }
 
-// Finnish personal identity code: DDMMYY, century sign, three digits, check character.
-const personalIdentityCode = /\d{6}\s*[-+A-FU-Y]\s*\d{3}[0-9A-Y]/i;
+// Finnish personal identity code: DDMMYY, century sign, three digits, check character. People write it
+// in disguise too: other dash and space characters, full-width digits, invisible characters between the
+// digits, or no century sign at all; the text is normalised before it is looked at.
+const withSeparator = /\d{6} ?[-+A-FU-Y] ?\d{3}[0-9A-Y]/i;
+// Without a century sign ten characters could be many things (a phone number): only a real date with
+// the right check character counts.
+const withoutSeparator = /(?<!\d)(\d{2})(\d{2})\d{2} ?(\d{3})([0-9A-Y])(?![0-9A-Z])/gi;
+const checkCharacters = '0123456789ABCDEFHJKLMNPRSTUVWXY';
+// Format characters (zero-width spaces and joiners, soft hyphen, direction marks) and Hangul fillers.
+const invisible = /[\p{Cf}\u115F\u1160\u3164\uFFA0]/gu;
+const dashes = /[\p{Pd}\u2212\u2043\uFE63\uFF0D]/gu;
+const spaces = /[\s\p{Zs}]+/gu;
+
+/** The text as the guard reads it: compatibility forms folded (NFKC), one kind of dash and of space. */
+export function normalisedForGuard(text: string): string {
+  return text.normalize('NFKC').replace(invisible, '').replace(dashes, '-').replace(spaces, ' ');
+}
 
 export function containsPersonalIdentityCode(text: string): boolean {
-  return personalIdentityCode.test(text);
+  const normalised = normalisedForGuard(text);
+  if (withSeparator.test(normalised)) return true;
+  for (const match of normalised.matchAll(withoutSeparator)) {
+    const [whole, day = '', month = '', , check = ''] = match;
+    const digits = whole.replace(/\D/g, '').slice(0, 9);
+    const realDate = Number(day) >= 1 && Number(day) <= 31 && Number(month) >= 1 && Number(month) <= 12;
+    if (realDate && checkCharacters[Number(digits) % 31] === check.toUpperCase()) return true;
+  }
+  return false;
 }
 
 export function string(options: StringOptions = {}): Schema<string> {
@@ -45,12 +68,7 @@ export function string(options: StringOptions = {}): Schema<string> {
     optional: false,
     parse(value, path, issues) {
       if (typeof value !== 'string') return fail(issues, path, 'must be a string');
-      if (options.min !== undefined && value.length < options.min)
-        return fail(issues, path, `must be at least ${options.min} characters`);
-      if (options.max !== undefined && value.length > options.max)
-        return fail(issues, path, `must be at most ${options.max} characters`);
-      if (options.pattern && !options.pattern.test(value))
-        return fail(issues, path, `must match ${options.description ?? options.pattern.source}`);
+      // First: a field that holds an identity code is refused as such, whatever else is wrong with it.
       if (options.freeText && containsPersonalIdentityCode(value)) {
         issues.push({
           field: path,
@@ -59,6 +77,12 @@ export function string(options: StringOptions = {}): Schema<string> {
         });
         return undefined;
       }
+      if (options.min !== undefined && value.length < options.min)
+        return fail(issues, path, `must be at least ${options.min} characters`);
+      if (options.max !== undefined && value.length > options.max)
+        return fail(issues, path, `must be at most ${options.max} characters`);
+      if (options.pattern && !options.pattern.test(value))
+        return fail(issues, path, `must match ${options.description ?? options.pattern.source}`);
       return value;
     },
     json: () => ({

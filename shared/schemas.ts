@@ -1,6 +1,6 @@
 // Request schemas of the contract (../shared/api.md): they validate requests and generate openapi.json.
 import { cardNumberProblems, parseCardNumber } from './card-number.ts';
-import { isRealDay, parseInstant } from './dates.ts';
+import { addDays, isRealDay, parseInstant, today } from './dates.ts';
 import { sectors } from './roles.ts';
 import {
   array,
@@ -24,9 +24,21 @@ export const cardNumber = refine(
   { description: 'Card number, e.g. 7KQ3-XW9A-M2HT; case, spaces and dashes are ignored on input.' },
 );
 
+/** The scheme's life: nothing is dated before it began, nor more than a year ahead of today. */
+export const firstDay = '2015-01-01';
+export const lastDay = (now = new Date()) => addDays(today(now), 366);
+
 export const day = refine(
-  string({ pattern: /^\d{4}-\d{2}-\d{2}$/, description: 'a date YYYY-MM-DD' }),
-  (text) => (isRealDay(text) ? text : { problem: 'is not a real calendar date' }),
+  string({
+    pattern: /^\d{4}-\d{2}-\d{2}$/,
+    description: `a date YYYY-MM-DD, from ${firstDay} to a year from today`,
+  }),
+  (text) =>
+    !isRealDay(text)
+      ? { problem: 'is not a real calendar date' }
+      : text < firstDay || text > lastDay()
+        ? { problem: `must be from ${firstDay} to a year from today` }
+        : text,
   { format: 'date' },
 );
 
@@ -141,12 +153,19 @@ export const listUsagesQuery = object({
 export type AnySchema = Schema<unknown>;
 
 // Onboarding, organisations and keys.
-const email = string({ max: 254, pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/, description: 'an e-mail address' });
+const email = string({
+  max: 254,
+  pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
+  description: 'an e-mail address',
+  freeText: true,
+});
 const personName = string({ min: 1, max: 200, freeText: true });
 const contact = object({
   name: personName,
   email,
-  phone: optional(string({ max: 40, pattern: /^\+?[0-9 ()-]{5,40}$/, description: 'a phone number' })),
+  phone: optional(
+    string({ max: 40, pattern: /^\+?[0-9 ()-]{5,40}$/, description: 'a phone number', freeText: true }),
+  ),
 });
 const municipalityCode = string({
   pattern: /^\d{3}$/,

@@ -1,7 +1,7 @@
 import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
 import { addDays, today } from '../../shared/dates.ts';
 import { auditView } from '../../shared/domain/audit.ts';
-import { invalid } from '../../shared/errors.ts';
+import { checkListRange } from '../../shared/domain/list-range.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
 import type { Infer } from '../../shared/schema.ts';
 import type { auditQuery } from '../../shared/schemas.ts';
@@ -12,9 +12,9 @@ export const handler = httpHandler<unknown, Infer<typeof auditQuery>>(
   async ({ principal, query, now }) => {
     const to = query.to ?? today(now);
     const from = query.from ?? addDays(to, -30);
-    if (from > to) throw invalid([{ field: 'from', problem: 'must not be after to' }]);
     const scope =
       principal.role === 'admin' ? { national: true as const } : { areaId: principal.areaId ?? '' };
+    checkListRange({ from, to }, 'national' in scope);
     const page = await listAudit(scope, { from, to }, query.limit ?? 50, decodeCursor(query.cursor));
     const nextCursor = encodeCursor(page.next);
     return json(200, { items: page.items.map(auditView), ...(nextCursor && { nextCursor }) });

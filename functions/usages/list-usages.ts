@@ -1,8 +1,8 @@
 import { toCsv } from '../../shared/csv.ts';
 import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
 import { addDays, today } from '../../shared/dates.ts';
+import { checkListRange } from '../../shared/domain/list-range.ts';
 import { listedUsageView } from '../../shared/domain/usages.ts';
-import { invalid } from '../../shared/errors.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
 import type { Infer } from '../../shared/schema.ts';
 import type { listUsagesQuery } from '../../shared/schemas.ts';
@@ -17,6 +17,7 @@ const columns = [
   'sector',
   'adults',
   'children',
+  'eventName',
   'voided',
 ];
 export const defaultRangeDays = 60;
@@ -26,13 +27,13 @@ export const handler = httpHandler<unknown, Infer<typeof listUsagesQuery>>(
   async ({ principal, query, now }) => {
     const to = query.to ?? today(now);
     const from = query.from ?? addDays(to, -defaultRangeDays);
-    if (from > to) throw invalid([{ field: 'from', problem: 'must not be after to' }]);
     const scope: UsageScope =
       principal.role === 'venue'
         ? { venueId: principal.orgId }
         : principal.role === 'area-admin'
           ? { areaId: principal.areaId ?? '' }
           : { national: true };
+    checkListRange({ from, to }, 'national' in scope);
     const page = await listUsages(scope, { from, to }, query.limit ?? 50, decodeCursor(query.cursor));
     const items = page.items.map(listedUsageView);
     const nextCursor = encodeCursor(page.next);

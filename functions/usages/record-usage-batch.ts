@@ -48,7 +48,7 @@ export const handler = httpHandler<{ items: Record<string, unknown>[] }>(
         const { usage, replayed } = await recordUsage(
           principal,
           input,
-          (venueId) => batchUsageIdFor(venueId, ref),
+          (venueId) => batchUsageIdFor({ callerId: principal.orgId, venueId }, ref),
           now,
           venueOf,
         );

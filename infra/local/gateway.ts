@@ -124,7 +124,7 @@ export async function startGateway(functions: Invoker, port: number, host = '127
     }
     const values = match.pattern.exec(url.pathname)!.slice(1);
     const pathParameters = Object.fromEntries(
-      match.names.map((name, i) => [name, decodeURIComponent(values[i]!)]),
+      match.names.map((name, i) => [name, decodedSegment(values[i]!)]),
     );
     const routeKey = `${match.route.method} ${match.route.path}`;
     const now = new Date();
@@ -194,6 +194,15 @@ export async function startGateway(functions: Invoker, port: number, host = '127
         server.closeIdleConnections();
       }),
   };
+}
+
+/** A path segment as the handler gets it; one that is not valid percent-encoding is passed on as sent. */
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 function headersOf(request: IncomingMessage): Record<string, string> {

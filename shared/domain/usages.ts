@@ -57,8 +57,14 @@ export function usageIdFor(scope: { callerId: string; venueId: string }, idempot
   return `u${hash('single', scope.callerId, scope.venueId, idempotencyKey).slice(0, 26)}`;
 }
 
-export function batchUsageIdFor(venueId: string, clientRef: string): string {
-  return `u${hash('batch', venueId, clientRef).slice(0, 26)}`;
+/**
+ * A batch row's id follows from its clientRef, per venue and per recorder: a ticket agent recording for a
+ * venue has refs of its own, so it can neither block nor probe the venue's rows (nor another agent's).
+ * A venue's own rows keep the id they always had.
+ */
+export function batchUsageIdFor(scope: { callerId: string; venueId: string }, clientRef: string): string {
+  const parts = scope.callerId === scope.venueId ? [scope.venueId] : [scope.callerId, scope.venueId];
+  return `u${hash('batch', ...parts, clientRef).slice(0, 26)}`;
 }
 
 /** What "the same body" means for a replay: the parsed fields, so spacing and key order do not matter. */
@@ -136,8 +142,14 @@ export function usageView(usage: Usage) {
   };
 }
 
+/** A use in a list: also its area, whether it was voided, and the event name the venue gave (if any). */
 export function listedUsageView(usage: Usage) {
-  return { ...usageView(usage), areaId: usage.areaId, voided: usage.voided };
+  return {
+    ...usageView(usage),
+    areaId: usage.areaId,
+    ...(usage.eventName !== undefined && usage.eventName !== null && { eventName: usage.eventName }),
+    voided: usage.voided,
+  };
 }
 
 /** What the single write found when it was refused: the old items of the checks that failed. */

@@ -2,6 +2,7 @@
 // files"), for both tiers, plus the manifest and latest.json. Pure: the caller writes the objects to S3
 // in the order given, so latest.json only ever points at a complete snapshot.
 import { createHash } from 'node:crypto';
+import { csvCell } from '../csv.ts';
 import { monthlyUsesChart, sectorsChart } from './charts.ts';
 import {
   type Count,
@@ -83,11 +84,6 @@ function csvCount(value: Count): string {
   return value === null ? '..' : String(value);
 }
 
-/** RFC 4180 quoting, only where needed (area names are free text). */
-function csvText(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
 function csv(header: string, rows: readonly string[][]): string {
   return [header, ...rows.map((row) => row.join(','))].map((line) => `${line}\n`).join('');
 }
@@ -132,8 +128,8 @@ function areasCsv(tier: TierFigures): { body: string; rows: number } {
       const figures = area.periods[period];
       return [
         period,
-        csvText(area.areaId),
-        csvText(area.areaName),
+        csvCell(area.areaId),
+        csvCell(area.areaName),
         ...[
           figures.cardsRegistered,
           figures.cardsActive,
@@ -168,7 +164,7 @@ function monthlyCsv(tier: TierFigures): { body: string; rows: number } {
 function ageGroupsCsv(tier: TierFigures): { body: string; rows: number } {
   const rows = tier.ageGroups.map((row) => [
     row.period,
-    csvText(row.areaId),
+    csvCell(row.areaId),
     row.ageGroup,
     csvCount(row.cardsRegistered),
     csvCount(row.uses),
@@ -216,8 +212,17 @@ export function manifestEntry(name: string, body: Buffer, rows: number): Manifes
 }
 
 /** What a partner is shown: only the partner tier's files. */
+/** Of the source, a partner learns when the figures were taken; nothing of how the register stores them. */
+const partnerSource = ['asOf'];
+
 export function partnerManifest(manifest: Manifest): Manifest {
-  return { ...manifest, files: manifest.files.filter((file) => file.name.startsWith('partner/')) };
+  return {
+    ...manifest,
+    source: Object.fromEntries(
+      Object.entries(manifest.source).filter(([key]) => partnerSource.includes(key)),
+    ),
+    files: manifest.files.filter((file) => file.name.startsWith('partner/')),
+  };
 }
 
 export function latestPointer(date: string): { date: string; manifest: string } {

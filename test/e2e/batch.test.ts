@@ -177,6 +177,31 @@ describe('POST /v1/usages/batch (JSON)', () => {
     expect((await cardItem(card.cardNumber))!.useCount).toBe(2);
   });
 
+  it('keeps a ticket agent’s clientRefs apart from the venue’s and from other agents’: none can block or probe another', async () => {
+    const card = await service.issueCard(area, { minorChildren: 2 });
+    const clientRef = ref();
+    const row = { clientRef, cardNumber: card.cardNumber, sector: 'culture', adults: 1, children: 0 };
+    const venueRow = await batch(area.venueKey, [row]);
+    // Another body under the same ref: refused for the venue itself, but an agent's ref is its own.
+    const agentRow = { ...row, children: 1, venueId: area.venueId };
+    const agents = [await service.ticketAgent(), await service.ticketAgent()];
+    const first = await batch(agents[0]!, [agentRow]);
+    const second = await batch(agents[1]!, [agentRow]);
+    expect([venueRow, first, second].map((reply) => reply.body.results[0].status)).toEqual([
+      'created',
+      'created',
+      'created',
+    ]);
+    const ids = new Set([venueRow, first, second].map((reply) => reply.body.results[0].usageId));
+    expect(ids.size).toBe(3);
+    // Each one's resend replays its own row.
+    expect((await batch(agents[0]!, [agentRow])).body.results[0]).toMatchObject({
+      status: 'replayed',
+      usageId: first.body.results[0].usageId,
+    });
+    expect((await cardItem(card.cardNumber))!.useCount).toBe(3);
+  });
+
   it('lets a ticket agent record for several venues in one batch; a row without a venue fails alone', async () => {
     const agent = await service.ticketAgent();
     const card = await service.issueCard(area);

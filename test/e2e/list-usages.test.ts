@@ -247,7 +247,7 @@ describe('pages', () => {
 });
 
 describe('CSV', () => {
-  const header = 'usageId,cardNumber,venueId,areaId,occurredAt,sector,adults,children,voided';
+  const header = 'usageId,cardNumber,venueId,areaId,occurredAt,sector,adults,children,eventName,voided';
 
   it('gives the same uses as JSON, with a header row', async () => {
     const json = await service.call('GET', '/v1/usages?limit=500', { key: areaA.areaAdminKey });
@@ -267,6 +267,7 @@ describe('CSV', () => {
           item.sector,
           item.adults,
           item.children,
+          item.eventName ?? '',
           item.voided,
         ].join(','),
       ),
@@ -306,6 +307,38 @@ describe('CSV', () => {
   });
 });
 
+describe('event names', () => {
+  it('are listed with the use, and a formula in one is made harmless in CSV', async () => {
+    const card = await putBackdatedCard(areaB, {
+      issuedOn: addDays(today(), -5),
+      validUntil: addDays(today(), 30),
+      cardType: 'community',
+    });
+    const eventName = '=HYPERLINK("http://example.org","Konsertti")';
+    const reply = await service.recordUse(areaB.venueKey, {
+      cardNumber: card.cardNumber,
+      sector: 'culture',
+      adults: 1,
+      children: 0,
+      eventName,
+    });
+    expect(reply.status, reply.text).toBe(201);
+    recorded.push({
+      usageId: reply.body.usageId,
+      venueId: areaB.venueId,
+      areaId: areaB.areaId,
+      day: today(),
+      body: reply.body,
+    });
+    const listed = await service.call('GET', '/v1/usages?limit=500', { key: areaB.venueKey });
+    const item = listed.body.items.find((use: any) => use.usageId === reply.body.usageId);
+    expect(item.eventName).toBe(eventName);
+    const csv = await service.call('GET', '/v1/usages?format=csv&limit=500', { key: areaB.venueKey });
+    const line = csv.text.split('\n').find((row) => row.startsWith(reply.body.usageId))!;
+    expect(line).toContain(`"'=HYPERLINK(""http://example.org"",""Konsertti"")"`);
+  });
+});
+
 describe('bad queries', () => {
   it.each([
     ['limit=0', ['limit']],
@@ -322,6 +355,32 @@ describe('bad queries', () => {
       'VALIDATION_FAILED',
       fields,
     );
+  });
+
+  it.each(['to=9999-12-31', 'from=2014-12-31', `to=${addDays(today(), 367)}`])(
+    'refuses %s, outside the scheme’s life, with 400 (uses and audit alike)',
+    async (query) => {
+      for (const path of ['/v1/usages', '/v1/audit'])
+        expectError(
+          await service.call('GET', `${path}?${query}`, { key: service.adminKey }),
+          400,
+          'VALIDATION_FAILED',
+          [query.split('=')[0]!],
+        );
+    },
+  );
+
+  it('refuses a national range longer than a year, which it could not serve in time; an area’s is fine', async () => {
+    const query = `from=${addDays(today(), -400)}&to=${today()}`;
+    for (const path of ['/v1/usages', '/v1/audit'])
+      expectError(
+        await service.call('GET', `${path}?${query}`, { key: service.adminKey }),
+        400,
+        'VALIDATION_FAILED',
+        ['from'],
+      );
+    expect((await service.call('GET', `/v1/usages?${query}`, { key: areaA.areaAdminKey })).status).toBe(200);
+    expect((await service.call('GET', `/v1/usages?${query}`, { key: areaA.venueKey })).status).toBe(200);
   });
 
   it('refuses from after to', async () => {

@@ -242,6 +242,10 @@ describe('GET /v1/stats/snapshots/{date}', () => {
     const body = await (await fetch(areasCsv.url)).text();
     expect(body.startsWith(`${areasHeader}\n`)).toBe(true);
     expect(body).toContain('..');
+    // When the figures were taken, and nothing of the table or its key layout.
+    expect(Object.keys(reply.body.source)).toEqual(['asOf']);
+    expect(reply.text).not.toContain(service.tableName);
+    expect(reply.text).not.toContain('AGG#');
   });
 
   it('answers 404 for a day without a snapshot, 400 for what is not a day, 403 to other roles', async () => {

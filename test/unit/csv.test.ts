@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvRecords, parseCsv, toCsv } from '../../shared/csv.ts';
+import { csvCell, csvRecords, parseCsv, toCsv } from '../../shared/csv.ts';
 import { batchCsvColumns } from '../../shared/schemas.ts';
 import { fieldsOf, seededRandom, thrown } from './helpers.ts';
 
@@ -178,5 +178,35 @@ describe('toCsv', () => {
       const back = parseCsv(toCsv(columns, rows));
       expect(back).toEqual([columns, ...rows.map((row) => columns.map((column) => row[column]))]);
     }
+  });
+});
+
+describe('csvCell', () => {
+  it.each([
+    ['=SUM(1+1)', "'=SUM(1+1)"],
+    ["+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"],
+    ['-1+1', "'-1+1"],
+    ['@SUM(1+1)', "'@SUM(1+1)"],
+    ['\t=1', "'\t=1"],
+    ['\r=1', `"'\r=1"`],
+    ['=HYPERLINK("x")', `"'=HYPERLINK(""x"")"`],
+    ['Helsinki', 'Helsinki'],
+    ['Alue, "Pohjois-Savo"', `"Alue, ""Pohjois-Savo"""`],
+  ])('writes %j as %j, safe to open in a spreadsheet', (value, cell) => {
+    expect(csvCell(value)).toBe(cell);
+  });
+
+  it('writes numbers as they are', () => {
+    expect(csvCell(-1)).toBe('-1');
+    expect(csvCell(0)).toBe('0');
+  });
+});
+
+describe('csvRecords on hostile input', () => {
+  it('refuses a header of millions of columns at once, with one small answer', () => {
+    const header = Array.from({ length: 5_000_000 }, (_, i) => `c${i % 10}`).join(',');
+    const error = thrown(() => csvRecords(`${header}\n1,2\n`, batchCsvColumns, []));
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(JSON.stringify(error.details)).toContain('more than 50 columns');
   });
 });

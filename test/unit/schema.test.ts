@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { withCheckCharacter } from '../../shared/card-number.ts';
-import { ApiError } from '../../shared/errors.ts';
+import { ApiError, maxDetails } from '../../shared/errors.ts';
 import {
   array,
   check,
@@ -398,5 +398,17 @@ describe('listUsagesQuery', () => {
     expect(fieldsOf(thrown(() => validate(listUsagesQuery, { from: '2026-02-30' })))).toEqual(['from']);
     expect(fieldsOf(thrown(() => validate(listUsagesQuery, { format: 'xml' })))).toEqual(['format']);
     expect(fieldsOf(thrown(() => validate(listUsagesQuery, { page: '2' })))).toEqual(['page']);
+  });
+});
+
+describe('error details', () => {
+  it('are capped: an answer never grows with the input', () => {
+    const fields = Object.fromEntries(
+      Array.from({ length: 5000 }, (_, i) => [`unknown${'x'.repeat(500)}${i}`, i]),
+    );
+    const error = thrown(() => validate(object({ name: string() }), { name: 'a', ...fields }));
+    expect(error.details).toHaveLength(maxDetails + 1);
+    expect(error.details?.at(-1)).toEqual({ field: '(more)', problem: '4980 more problems are not listed' });
+    expect(JSON.stringify(error.details).length).toBeLessThan(6000);
   });
 });

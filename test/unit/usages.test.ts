@@ -139,20 +139,25 @@ describe('usage ids', () => {
     expect(usageIdFor({ ...scope, venueId: 'venue2' }, 'key-1')).not.toBe(base);
   });
 
-  it('batchUsageIdFor is deterministic, scoped by venue and clientRef, apart from single ids', () => {
-    const base = batchUsageIdFor('venue1', 'row-1');
-    expect(batchUsageIdFor('venue1', 'row-1')).toBe(base);
+  it('batchUsageIdFor is deterministic, scoped by venue, recorder and clientRef, apart from single ids', () => {
+    const own = (venueId: string) => ({ callerId: venueId, venueId });
+    const base = batchUsageIdFor(own('venue1'), 'row-1');
+    expect(batchUsageIdFor(own('venue1'), 'row-1')).toBe(base);
     expect(base).toMatch(/^u[A-Za-z0-9_-]{26}$/);
-    expect(batchUsageIdFor('venue2', 'row-1')).not.toBe(base);
-    expect(batchUsageIdFor('venue1', 'row-2')).not.toBe(base);
-    expect(usageIdFor({ callerId: 'venue1', venueId: 'venue1' }, 'row-1')).not.toBe(base);
+    expect(batchUsageIdFor(own('venue2'), 'row-1')).not.toBe(base);
+    expect(batchUsageIdFor(own('venue1'), 'row-2')).not.toBe(base);
+    expect(usageIdFor(own('venue1'), 'row-1')).not.toBe(base);
+    // A ticket agent's row for the venue is its own: it can neither block nor find the venue's row.
+    const agent = batchUsageIdFor({ callerId: 'agent1', venueId: 'venue1' }, 'row-1');
+    expect(agent).not.toBe(base);
+    expect(batchUsageIdFor({ callerId: 'agent2', venueId: 'venue1' }, 'row-1')).not.toBe(agent);
   });
 
   it('ids do not collide over many keys', () => {
     const many = new Set<string>();
     for (let n = 0; n < 5000; n++) {
       many.add(usageIdFor(scope, `key-${n}`));
-      many.add(batchUsageIdFor('venue1', `key-${n}`));
+      many.add(batchUsageIdFor({ callerId: 'venue1', venueId: 'venue1' }, `key-${n}`));
     }
     expect(many.size).toBe(10_000);
   });
@@ -355,6 +360,11 @@ describe('views of a use', () => {
       adults: 1,
       children: 0,
     });
-    expect(listedUsageView(usage)).toEqual({ ...usageView(usage), areaId: 'area1', voided: false });
+    expect(listedUsageView(usage)).toEqual({
+      ...usageView(usage),
+      areaId: 'area1',
+      eventName: 'Jazz',
+      voided: false,
+    });
   });
 });
