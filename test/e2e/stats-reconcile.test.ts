@@ -73,12 +73,14 @@ beforeAll(async () => {
       earliest <= latest
         ? randomInt(random, Math.max(0, (Date.parse(latest) - Date.parse(earliest)) / 864e5))
         : 0;
+    const day = addDays(latest, -back);
     return {
       cardNumber: card.cardNumber,
       sector: pick(sectors),
       adults: adults + children === 0 ? 1 : adults,
       children,
-      occurredAt: `${addDays(latest, -back)}T11:00:00+02:00`,
+      // Today's uses happen now: 11:00 today is still ahead in the small hours.
+      ...(day !== today && { occurredAt: `${day}T11:00:00+02:00` }),
     };
   };
 
