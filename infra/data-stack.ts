@@ -3,6 +3,7 @@ import { BackupPlan, BackupPlanRule, BackupResource, BackupVault } from 'aws-cdk
 import {
   AttributeType,
   BillingMode,
+  type ITable,
   ProjectionType,
   StreamViewType,
   Table,
@@ -44,12 +45,19 @@ export interface DataStackProps extends StackProps {
  * stream consumer, its backups, and the stage's alarm topic (deployed first, so every stack can publish).
  */
 export class DataStack extends Stack {
+  /** The stage's own table, `kaiku-<stage>`: kept as it is also while the stage runs on a restored one. */
   readonly table: Table;
+  /**
+   * The table the functions use: the stage's own, or the restored one of `-c tableName=…
+   * -c tableStreamArn=…` (docs/runbook.md, "Restoring the table to a point in time"), with its stream.
+   */
+  readonly activeTable: ITable;
   readonly alarmTopic: Topic;
   readonly monitoring: KaikuMonitoring;
   /**
    * A plain name, not a token: other stacks find the table by it instead of by a CloudFormation export,
-   * which would forbid ever changing or replacing the table while an importer exists.
+   * which would forbid ever changing or replacing the table while an importer exists. A restored table's
+   * name while the stage runs on one.
    */
   readonly tableName: string;
 
@@ -57,13 +65,16 @@ export class DataStack extends Stack {
     super(scope, id, props);
     const { stage } = props;
     const names = namesOf(stage);
-    this.tableName = names.table;
+    const override = stage.tableOverride;
+    this.tableName = override?.tableName ?? names.table;
     // Prod keeps its data when a stack goes; a dev stage is removed whole by `cdk destroy --all`.
     const removalPolicy = stage.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
+    // Always the stage's own name: a restored table is used beside it, never by renaming this one (which
+    // CloudFormation would do by replacing, and so deleting, the table).
     this.table = new Table(this, 'Table', {
-      tableName: this.tableName,
+      tableName: names.table,
       partitionKey: stringKey(tableDefinition.partitionKey),
       sortKey: stringKey(tableDefinition.sortKey),
       timeToLiveAttribute: tableDefinition.ttlAttribute,
@@ -83,19 +94,28 @@ export class DataStack extends Stack {
       });
     }
 
+    // Referred to by its literal name, like the API's functions do, so grants and findings read the same.
+    const tableByName = Table.fromTableAttributes(this, 'TableByName', {
+      tableName: this.tableName,
+      globalIndexes: tableDefinition.indexes.map((index) => index.name),
+      tableStreamArn: override?.tableStreamArn ?? this.table.tableStreamArn,
+    });
+    this.activeTable = override ? tableByName : this.table;
+
     this.alarmTopic = this.makeAlarmTopic(stage);
     this.monitoring = kaikuMonitoring(this, stage, 'Data', this.alarmTopic);
     this.monitoring.facade.monitorDynamoTable({
-      table: this.table,
+      table: this.activeTable,
+      billingMode: BillingMode.PAY_PER_REQUEST,
       alarmFriendlyName: 'Table',
       addReadThrottledEventsCountAlarm: { Throttled: { maxThrottledEventsThreshold: 0 } },
       addWriteThrottledEventsCountAlarm: { Throttled: { maxThrottledEventsThreshold: 0 } },
       addSystemErrorCountAlarm: { SystemErrors: { maxErrorCount: 0 } },
     });
-    this.countFromStream(props);
+    this.countFromStream(props, tableByName);
     if (stage.production) this.backUp(stage);
 
-    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'TableName', { value: this.activeTable.tableName });
     new CfnOutput(this, 'AlarmTopic', { value: this.alarmTopic.topicArn });
   }
 
@@ -149,7 +169,7 @@ export class DataStack extends Stack {
       }),
     );
     const selection = plan.addSelection('Table', {
-      resources: [BackupResource.fromDynamoDbTable(this.table)],
+      resources: [BackupResource.fromDynamoDbTable(this.activeTable)],
     });
     Validations.of(selection.node.findChild('Role')).acknowledge({
       id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]`,
@@ -160,14 +180,11 @@ export class DataStack extends Stack {
     new CfnOutput(this, 'BackupPlanId', { value: plan.backupPlanId });
   }
 
-  /** The stream consumer lives beside the table: the stream's ARN is known only inside this stack. */
-  private countFromStream(props: DataStackProps): void {
-    // Referred to by its literal name, like the API's functions do, so grants and findings read the same.
-    const table = Table.fromTableAttributes(this, 'TableByName', {
-      tableName: this.tableName,
-      globalIndexes: tableDefinition.indexes.map((index) => index.name),
-      tableStreamArn: this.table.tableStreamArn,
-    });
+  /**
+   * The stream consumer lives beside the table: the stream's ARN is known only inside this stack (or given
+   * with a restored table).
+   */
+  private countFromStream(props: DataStackProps, table: ITable): void {
     const consumer = new KaikuFunction(this, 'CountFromStream', {
       handlerFile: jobHandlers.countFromStream,
       description: 'Keeps the age-group and taken-into-use counters from the table stream',

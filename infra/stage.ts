@@ -12,6 +12,9 @@ export const stagesContextKey = 'kaiku:stages';
 export const alarmEmailsContextKey = 'alarmEmails';
 export const alarmEmailsCdkJsonKey = 'kaiku:alarmEmails';
 export const concurrencyLimitContextKey = 'kaiku:accountConcurrencyLimit';
+/** A table restored to a point in time, in place of the stage's own (docs/runbook.md): name and stream. */
+export const tableNameContextKey = 'tableName';
+export const tableStreamArnContextKey = 'tableStreamArn';
 export const defaultStage = 'dev';
 
 /** What cdk.json says about one stage (dev-<name> stages use dev's entry). */
@@ -21,6 +24,22 @@ export interface StageSettings {
   /** Optional custom domain in front of the API: its name and an ACM certificate in us-east-1. */
   readonly domainName?: string;
   readonly certificateArn?: string;
+  /**
+   * A restored table the stage's functions use instead of its own (`-c tableName` overrides it). Read for
+   * `dev` and `prod` themselves only, never for a dev-<name> stage.
+   */
+  readonly tableName?: string;
+  /** The restored table's stream (`-c tableStreamArn` overrides it); required with tableName. */
+  readonly tableStreamArn?: string;
+}
+
+/**
+ * The table the stage's functions use when it is not the stage's own: one restored to a point in time. The
+ * data stack keeps its own table as it is (renaming it would make CloudFormation replace it).
+ */
+export interface TableOverride {
+  readonly tableName: string;
+  readonly tableStreamArn: string;
 }
 
 export interface KaikuStage {
@@ -35,6 +54,8 @@ export interface KaikuStage {
   readonly certificateArn?: string;
   /** Prod copies its backups to this region; other stages keep none (see docs/decisions/0010). */
   readonly backupCopyRegion?: string;
+  /** Set only while the stage runs on a restored table (`-c tableName=… -c tableStreamArn=…`). */
+  readonly tableOverride?: TableOverride;
 }
 
 const stageName = /^(dev|prod|dev-[a-z0-9]{1,12})$/;
@@ -62,7 +83,56 @@ export function stageFromContext(get: (key: string) => unknown): KaikuStage {
     ...(settings.domainName && { domainName: settings.domainName }),
     ...(settings.certificateArn && { certificateArn: settings.certificateArn }),
     ...(production && { backupCopyRegion: 'eu-central-1' }),
+    ...tableOverrideOf(
+      name,
+      { account: String(settings.account), region: String(settings.region) },
+      {
+        tableName:
+          get(tableNameContextKey) ?? (name === 'dev' || name === 'prod' ? settings.tableName : undefined),
+        tableStreamArn:
+          get(tableStreamArnContextKey) ??
+          (name === 'dev' || name === 'prod' ? settings.tableStreamArn : undefined),
+      },
+    ),
   };
+}
+
+/**
+ * The restored table of `-c tableName=… -c tableStreamArn=…` (or cdk.json's kaiku:stages.<stage>), checked:
+ * its name starts with the stage's table name (`kaiku-<stage>-…`, as the runbook's restore names it), and
+ * its stream is that table's, in the stage's account and region.
+ */
+function tableOverrideOf(
+  name: string,
+  env: { readonly account: string; readonly region: string },
+  given: { readonly tableName: unknown; readonly tableStreamArn: unknown },
+): { tableOverride?: TableOverride } {
+  const tableName = given.tableName === undefined ? undefined : String(given.tableName);
+  const tableStreamArn = given.tableStreamArn === undefined ? undefined : String(given.tableStreamArn);
+  const own = namesOf({ name, env }).table;
+  if (tableName === undefined || tableName === own) {
+    if (tableStreamArn !== undefined)
+      throw new Error(`${tableStreamArnContextKey} is given without ${tableNameContextKey} (stage ${name})`);
+    return {};
+  }
+  const prefix = `${own}-`;
+  if (!tableName.startsWith(prefix) || !/^[A-Za-z0-9_.-]{3,255}$/.test(tableName))
+    throw new Error(
+      `${tableNameContextKey} ${JSON.stringify(tableName)}: a restored table of stage ${name} is named ${prefix}<suffix> (A-Z, a-z, 0-9, _ . -)`,
+    );
+  if (tableStreamArn === undefined)
+    throw new Error(
+      `${tableNameContextKey} ${tableName} needs ${tableStreamArnContextKey} too: the stream consumer reads that table's stream`,
+    );
+  const escaped = tableName.replaceAll('.', '\\.');
+  const streamArn = new RegExp(
+    `^arn:aws[a-z-]*:dynamodb:${env.region}:${env.account}:table/${escaped}/stream/[0-9T:.-]+$`,
+  );
+  if (!streamArn.test(tableStreamArn))
+    throw new Error(
+      `${tableStreamArnContextKey} ${JSON.stringify(tableStreamArn)}: not the stream of table ${tableName} in ${env.account}/${env.region} (aws dynamodb describe-table --table-name ${tableName} --query Table.LatestStreamArn)`,
+    );
+  return { tableOverride: { tableName, tableStreamArn } };
 }
 
 export const stageOf = (scope: Construct): KaikuStage =>

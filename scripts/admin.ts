@@ -21,7 +21,7 @@ ${debugHelp}
 
 Examples:
   npm run admin -- create-admin-key                                       # the service npm start runs
-  npm run admin -- create-admin-key --table kaiku --region eu-north-1     # a deployed table
+  npm run admin -- create-admin-key --table kaiku-prod --region eu-north-1     # a deployed table
 `;
 
 await runScript(script, async () => {

@@ -19,7 +19,7 @@ ${debugHelp}
 Examples:
   npm run snapshot                                   # yesterday, in the service npm start runs
   npm run snapshot -- --date 2025-03-31
-  npm run snapshot -- --table kaiku --bucket <StatsBucket> --region eu-north-1
+  npm run snapshot -- --table kaiku-prod --bucket <StatisticsBucket> --region eu-north-1
 `;
 
 await runScript(script, async () => {

@@ -18,7 +18,7 @@ ${debugHelp}
 
 Examples:
   npm run verify-stats                                          # the service npm start runs
-  npm run verify-stats -- --table kaiku --region eu-north-1     # a deployed table
+  npm run verify-stats -- --table kaiku-prod --region eu-north-1     # a deployed table
 `;
 
 await runScript(script, async () => {
