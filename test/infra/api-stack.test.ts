@@ -162,7 +162,16 @@ describe('stage', () => {
     expect(settings.DestinationArn).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
     const sample = JSON.parse(settings.Format.replace(/\$context\.[\w.]+/g, '0'));
     expect(Object.keys(sample)).toEqual(
-      expect.arrayContaining(['requestId', 'ip', 'routeKey', 'status', 'latency']),
+      expect.arrayContaining([
+        'requestId',
+        'ip',
+        'routeKey',
+        'status',
+        'latency',
+        'orgId',
+        'keyId',
+        'errorMessage',
+      ]),
     );
   });
 
