@@ -23,6 +23,8 @@ export interface Route {
   /** Memory and timeout above the defaults, for routes that do more work per request. */
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;
+  /** The largest body the route reads (default defaultMaxBodyBytes); anything larger is refused unread. */
+  readonly maxBodyBytes?: number;
   /**
    * What the function reaches besides the table: the statistics bucket (to read snapshots and presign
    * links to them) or the snapshot function (to invoke it). The API stack grants these and sets the
@@ -144,6 +146,8 @@ export const routes = [
     summary: 'Record up to 500 uses at once, as JSON or text/csv; each row succeeds or fails alone.',
     body: schemas.batchUsages,
     throttle: { rate: 20, burst: 40 },
+    // 500 rows of a few hundred bytes each, with room to spare.
+    maxBodyBytes: 1024 * 1024,
     memoryMb: 1024,
     timeoutSeconds: 29,
   },
@@ -411,6 +415,9 @@ export const allHandlers = (): string[] => [
     ...Object.values(jobHandlers),
   ]),
 ];
+
+/** No request of the contract but a batch comes near this; a larger body is refused before it is parsed. */
+export const defaultMaxBodyBytes = 64 * 1024;
 
 /** API-wide throttle (requests per second, burst) when a route sets none. */
 export const defaultThrottle = { rate: 200, burst: 400 } as const;

@@ -3,10 +3,10 @@
 // (shared/observability.ts). Handlers stay thin: they get a parsed request and return a reply.
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { ApiError, notFound } from '../errors.ts';
+import { ApiError, invalid, notFound } from '../errors.ts';
 import { count, type Invocation, invocation, publishMetrics } from '../observability.ts';
 import { isRole, type Principal } from '../roles.ts';
-import { findRoute, type Route, type RouteKey } from '../routes.ts';
+import { defaultMaxBodyBytes, findRoute, type Route, type RouteKey } from '../routes.ts';
 import { validate } from '../schema.ts';
 import { commonHeaders, contractErrors, json, secretReply } from './responses.ts';
 
@@ -99,6 +99,10 @@ export function httpHandler<Body = unknown, Query = unknown>(
       const headers = event.headers ?? {};
       const contentType = (headers['content-type'] ?? 'application/json').toLowerCase();
       const rawBody = bodyText(event);
+      // Refused before any parsing work: a huge body must cost nothing, and its answer stays small.
+      const maxBytes = route.maxBodyBytes ?? defaultMaxBodyBytes;
+      if (Buffer.byteLength(rawBody) > maxBytes)
+        throw invalid([{ field: '(body)', problem: `is larger than ${maxBytes} bytes` }]);
       const csv = options.bodyIsCsvWhen?.(contentType) ?? false;
       const body = route.body && !csv ? validate(route.body, parseJson(rawBody)) : undefined;
       const query = route.query ? validate(route.query, event.queryStringParameters ?? {}) : undefined;

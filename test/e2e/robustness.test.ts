@@ -72,3 +72,23 @@ describe('no route answers 5xx to odd input', () => {
     });
   }
 });
+
+describe('bodies beyond sane limits', () => {
+  it('a 1.5 MB body of unknown fields gets one small 400, before any parsing work', async () => {
+    const fields = Object.fromEntries(
+      Array.from({ length: 60_000 }, (_, i) => [`field${i}`, 'x'.repeat(10)]),
+    );
+    const rawBody = JSON.stringify(fields);
+    expect(rawBody.length).toBeGreaterThan(1_500_000);
+    for (const path of ['/v1/cards', '/v1/usages/batch']) {
+      const reply = await service.call('POST', path, {
+        key: path === '/v1/cards' ? area.distributorKey : area.venueKey,
+        rawBody,
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'big' },
+      });
+      expect(reply.status, path).toBe(400);
+      expect(reply.body.error.code).toBe('VALIDATION_FAILED');
+      expect(reply.text.length).toBeLessThan(1_000);
+    }
+  });
+});
