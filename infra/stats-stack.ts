@@ -117,6 +117,7 @@ export class StatsStack extends Stack {
       tableGrant: jobAccess.snapshot,
       memoryMb: 1024,
       timeoutSeconds: 900,
+      sourceMapsAtRuntime: false,
       ...(stage.production && { reservedConcurrency: reservedConcurrency[jobHandlers.snapshot] }),
       bundle: props.bundle,
       tracing: props.tracing,

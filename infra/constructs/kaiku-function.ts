@@ -32,6 +32,12 @@ export interface KaikuFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** A fixed name, for a function that others find by name (the snapshot function). */
   readonly functionName?: string;
+  /**
+   * Stack traces through the bundle's source map (NODE_OPTIONS=--enable-source-maps). Default on; the
+   * nightly snapshot job goes without: reading its large map on every cold start costs more than its rare
+   * stack trace is worth, and it runs from the TypeScript sources by `npm run snapshot` when one is needed.
+   */
+  readonly sourceMapsAtRuntime?: boolean;
   /** Concurrency set aside for (and the most allowed to) this function: prod's public and job functions. */
   readonly reservedConcurrency?: number;
 }
@@ -80,7 +86,7 @@ export class KaikuFunction extends Construct {
         reservedConcurrentExecutions: props.reservedConcurrency,
       }),
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(props.sourceMapsAtRuntime !== false && { NODE_OPTIONS: '--enable-source-maps' }),
         TABLE_NAME: props.table.tableName,
         ...props.environment,
       },
