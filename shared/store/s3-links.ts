@@ -22,7 +22,7 @@ const bytes = (data: string | ArrayBuffer | ArrayBufferView): string | Uint8Arra
       : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 
 /** SHA-256 (or its HMAC with a key) in the SDK's checksum shape, from node:crypto. */
-class Sha256 {
+export class Sha256 {
   private readonly hash: Hash | Hmac;
   constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
     this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));

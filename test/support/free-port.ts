@@ -1,13 +1,2 @@
-import { createServer } from 'node:net';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+// A free loopback port for a server a test starts: the same helper the local runtime uses.
+export { freePortOnLoopback as freePort } from '../../infra/local/aws/ports.ts';

@@ -1,7 +1,7 @@
 // The local endpoints' SigV4 check, against requests signed by the AWS SDK itself: its signer, its S3
 // presigner, and whole SDK clients whose requests are caught on the wire, so the raw paths and queries are
 // exactly those AWS would receive.
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -10,6 +10,7 @@ import { getSignedUrl, S3RequestPresigner } from '@aws-sdk/s3-request-presigner'
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IncomingSigned, verifySigV4 } from '../../infra/local/aws/sigv4.ts';
+import { Sha256 } from '../../shared/store/s3-links.ts';
 
 const region = 'eu-north-1';
 const keys: Record<string, string> = {
@@ -18,27 +19,6 @@ const keys: Record<string, string> = {
 };
 const secretOf = (accessKeyId: string) => keys[accessKeyId];
 const writer = { accessKeyId: 'AKIDWRITER', secretAccessKey: keys.AKIDWRITER! };
-
-const bytes = (data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array =>
-  typeof data === 'string'
-    ? data
-    : data instanceof ArrayBuffer
-      ? new Uint8Array(data)
-      : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-
-/** The SDK's checksum shape over node:crypto, as shared/store/s3-links.ts has it. */
-class Sha256 {
-  private readonly hash: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-}
 
 const escapeUri = (text: string) =>
   encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
