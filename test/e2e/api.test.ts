@@ -18,14 +18,7 @@ let keys: Record<string, string>;
 beforeAll(async () => {
   service = await startTestService();
   const area = await service.area();
-  keys = {
-    admin: service.adminKey,
-    'area-admin': area.areaAdminKey,
-    distributor: area.distributorKey,
-    venue: area.venueKey,
-    'ticket-agent': await service.ticketAgent(),
-    partner: await service.partnerKey(),
-  };
+  keys = await service.keysOfEveryRole(area);
 });
 afterAll(() => service?.stop());
 

@@ -18,14 +18,7 @@ let cardNumber: string;
 beforeAll(async () => {
   service = await startTestService();
   area = await service.area();
-  keys = {
-    admin: service.adminKey,
-    'area-admin': area.areaAdminKey,
-    distributor: area.distributorKey,
-    venue: area.venueKey,
-    'ticket-agent': await service.ticketAgent(),
-    partner: await service.partnerKey(),
-  };
+  keys = await service.keysOfEveryRole(area);
   cardNumber = (await service.issueCard(area)).cardNumber;
 }, 60_000);
 afterAll(() => service?.stop());

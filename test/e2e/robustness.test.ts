@@ -11,14 +11,7 @@ let keys: Record<Role, string>;
 beforeAll(async () => {
   service = await startTestService();
   area = await service.area();
-  keys = {
-    admin: service.adminKey,
-    'area-admin': area.areaAdminKey,
-    distributor: area.distributorKey,
-    venue: area.venueKey,
-    'ticket-agent': await service.ticketAgent(),
-    partner: await service.partnerKey(),
-  };
+  keys = await service.keysOfEveryRole(area);
 });
 afterAll(() => service.stop());
 

@@ -14,6 +14,7 @@ import { today } from '../../shared/dates.ts';
 import { activeWhileValid, allowances, type Card } from '../../shared/domain/cards.ts';
 import { createAdminKey } from '../../shared/national-centre.ts';
 import { registerArea, registerOrganisation } from '../../shared/register-organisation.ts';
+import type { Role } from '../../shared/roles.ts';
 import { putNewCard } from '../../shared/store/cards.ts';
 import { documentClient } from '../../shared/store/client.ts';
 import {
@@ -57,6 +58,8 @@ export interface TestService {
   ): Promise<{ venueId: string; venueKey: string }>;
   /** A partner organisation's key (a role no route of cards or uses admits). */
   partnerKey(): Promise<string>;
+  /** A key of every role: the area's own, the admin's, and a new ticket agent's and partner's. */
+  keysOfEveryRole(area: TestArea): Promise<Record<Role, string>>;
   /** A ticket agent with its organisation id. */
   ticketAgentOrg(): Promise<{ key: string; orgId: string }>;
   /** POST /v1/cards as the area's distributor; a personal card unless the body says otherwise. */
@@ -269,6 +272,16 @@ export async function startTestService(options: { bucket?: string } = {}): Promi
     },
     async partnerKey() {
       return (await registered({ kind: 'partner', name: 'Statistics Finland' })).apiKey;
+    },
+    async keysOfEveryRole(area) {
+      return {
+        admin: adminKey,
+        'area-admin': area.areaAdminKey,
+        distributor: area.distributorKey,
+        venue: area.venueKey,
+        'ticket-agent': (await registerOrganisation({ kind: 'ticket-agent', name: 'Tickets Oy' })).apiKey,
+        partner: (await registerOrganisation({ kind: 'partner', name: 'Statistics Finland' })).apiKey,
+      };
     },
     async ticketAgentOrg() {
       const agent = await registered({ kind: 'ticket-agent', name: 'Tickets Oy' });

@@ -70,25 +70,17 @@ export class LocalIam {
   private readonly byKey = new Map<string, FunctionTemplate>();
   private readonly identities = new Map<string, Identity | undefined>();
   private readonly decisions = new Map<string, Promise<Decision>>();
-  /** Every call decided, when a test or the matrix generator asks to see them. */
-  readonly log: (Call & { allowed: boolean; handlerFile?: string })[] | undefined;
 
   readonly templates: readonly FunctionTemplate[];
   private readonly secret: string;
   /** The statistics bucket the account starts with (a deployment may use another). */
   readonly bucket: string;
 
-  constructor(
-    templates: readonly FunctionTemplate[],
-    secret: string,
-    bucket: string,
-    options: { record?: boolean } = {},
-  ) {
+  constructor(templates: readonly FunctionTemplate[], secret: string, bucket: string) {
     this.templates = templates;
     this.secret = secret;
     this.bucket = bucket;
     for (const template of templates) this.byKey.set(functionId(template.handlerFile), template);
-    if (options.record) this.log = [];
   }
 
   private secretFor(accessKeyId: string): string {
@@ -201,15 +193,6 @@ export class LocalIam {
       decision = this.evaluate(call);
       this.decisions.set(cacheKey, decision);
     }
-    if (this.log)
-      void decision.then((result) => {
-        const identity = this.identify(call.accessKeyId);
-        this.log?.push({
-          ...call,
-          allowed: result.allowed,
-          ...(identity?.kind === 'function' && { handlerFile: identity.handlerFile }),
-        });
-      });
     return decision;
   }
 
