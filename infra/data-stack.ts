@@ -18,6 +18,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { defaultUsesPerDay, usesPerDayVariable } from '../shared/domain/flags.ts';
 import { jobAccess, jobHandlers } from '../shared/routes.ts';
 import { tableDefinition } from '../shared/table.ts';
 import { KaikuFunction } from './constructs/kaiku-function.ts';
@@ -187,9 +188,12 @@ export class DataStack extends Stack {
   private countFromStream(props: DataStackProps, table: ITable): void {
     const consumer = new KaikuFunction(this, 'CountFromStream', {
       handlerFile: jobHandlers.countFromStream,
-      description: 'Keeps the age-group and taken-into-use counters from the table stream',
+      description:
+        'Keeps the age-group and taken-into-use counters and the flags of abnormal use from the table stream',
       table,
       tableGrant: jobAccess.countFromStream,
+      // A card used more than this many times in one day is flagged (GET /v1/cards/flags).
+      environment: { [usesPerDayVariable]: String(defaultUsesPerDay) },
       timeoutSeconds: 60,
       ...(props.stage.production && {
         reservedConcurrency: reservedConcurrency[jobHandlers.countFromStream],

@@ -20,7 +20,10 @@ import {
   CacheQueryStringBehavior,
   Distribution,
   OriginProtocolPolicy,
+  OriginRequestCookieBehavior,
+  OriginRequestHeaderBehavior,
   OriginRequestPolicy,
+  OriginRequestQueryStringBehavior,
   OriginSslPolicy,
   PriceClass,
   SecurityPolicyProtocol,
@@ -30,6 +33,7 @@ import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnLoggingConfiguration, CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { viewerAddressHeader } from '../shared/domain/application-source.ts';
 import { jobHandlers } from '../shared/routes.ts';
 import { type KaikuStage, namesOf } from './stage.ts';
 
@@ -60,6 +64,22 @@ export const wafLimits = {
   /** Every request per client IP: a backstop above any one key's share (venues share NAT addresses). */
   perIp: 50_000,
 } as const;
+
+/**
+ * What CloudFront passes to the API besides the path, the body, the query and Authorization (which the
+ * cache policy carries): the request headers the functions read (test/infra/stages.test.ts finds them in
+ * the code), and CloudFront-Viewer-Address, the address and port of the viewer's connection as CloudFront
+ * saw it, which tells applicants apart (docs/decisions/0011-application-spam.md). Never Host: API Gateway
+ * answers only to its own.
+ */
+export const forwardedHeaders = [
+  'Content-Type',
+  'Idempotency-Key',
+  'X-Claim-Token',
+  'CloudFront-Viewer-Address',
+];
+if (!forwardedHeaders.some((name) => name.toLowerCase() === viewerAddressHeader))
+  throw new Error(`CloudFront must forward ${viewerAddressHeader}`);
 
 const visibility = (metricName: string) => ({
   cloudWatchMetricsEnabled: true,
@@ -237,6 +257,14 @@ export class EdgeDistribution extends Construct {
       enableAcceptEncodingGzip: true,
       enableAcceptEncodingBrotli: true,
     });
+    // Only what the functions read, and the client address CloudFront saw (CloudFront sets that header's
+    // value itself; decision 0011 says what to check after the first deploy).
+    const originRequestPolicy = new OriginRequestPolicy(this, 'ToTheApi', {
+      comment: 'Kaikukortti API: the headers the functions read, the query, and CloudFront-Viewer-Address',
+      headerBehavior: OriginRequestHeaderBehavior.allowList(...forwardedHeaders),
+      queryStringBehavior: OriginRequestQueryStringBehavior.all(),
+      cookieBehavior: OriginRequestCookieBehavior.none(),
+    });
     const custom = stage.domainName && stage.certificateArn;
     this.distribution = new Distribution(this, 'Distribution', {
       comment: `Kaikukortti ${stage.name} API`,
@@ -255,7 +283,7 @@ export class EdgeDistribution extends Construct {
         allowedMethods: AllowedMethods.ALLOW_ALL,
         viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
         cachePolicy,
-        originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        originRequestPolicy,
       },
     });
     this.distribution.applyRemovalPolicy(props.removalPolicy);

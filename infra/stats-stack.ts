@@ -24,7 +24,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { jobAccess, jobHandlers } from '../shared/routes.ts';
-import { snapshotsPrefix } from '../shared/stats/files.ts';
+import { latestKey, snapshotsPrefix } from '../shared/stats/files.ts';
 import { tableDefinition } from '../shared/table.ts';
 import { KaikuFunction } from './constructs/kaiku-function.ts';
 import { kaikuMonitoring, monitorFailureQueue, monitorFunction } from './constructs/monitoring.ts';
@@ -129,6 +129,14 @@ export class StatsStack extends Stack {
       new PolicyStatement({
         actions: ['s3:PutObject', 's3:GetObject'],
         resources: [snapshotObjectsArn(names.statsBucket)],
+      }),
+    );
+    // latest.json alone may go: when the only snapshot's day is recomputed with new figures, it points
+    // at nothing rather than at files half rewritten (shared/stats/snapshot-job.ts).
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:DeleteObject'],
+        resources: [`arn:${Aws.PARTITION}:s3:::${names.statsBucket}/${latestKey}`],
       }),
     );
     // Without s3:ListBucket, S3 answers a GET of a missing object with 403 instead of NoSuchKey, and the

@@ -453,7 +453,7 @@ async function main() {
         'Stop the service, empty its KAIKU_DATA_DIR and start again.',
     );
 
-  // Demo applications an interrupted run left waiting would count against the 3-per-municipality limit.
+  // Demo applications an interrupted run left waiting would count against this client's limit of 3 waiting.
   const pending = await listAll<{ id: string; areaName: string }>(
     '/v1/applications?status=pending',
     adminKey,

@@ -43,10 +43,20 @@ export const partitions = {
   countedVoid: keys.countedMarkerKey('VOID', any).pk,
   countedFirstUse: keys.countedMarkerKey('FIRSTUSE', any).pk,
   venueCardDay: keys.venueCardDayKey(any, any, any).pk,
+  /** A card's uses and areas of a day, and its flags of abnormal use (written from the stream). */
+  cardDay: keys.cardDayKey(any, any).pk,
+  flag: keys.flagKey(any, any, any).pk,
+  /** gsi3, gsi1: flags by month (national) and by the card's area. */
+  flagsOfMonth: keys.flagsOfMonth(any),
+  flagsOfArea: keys.flagsOfArea(any),
   application: keys.applicationKey(any).pk,
   /** gsi1: applications by status. */
   applicationsWithStatus: keys.applicationsWithStatus(any),
-  municipality: keys.municipalityPendingKey(any).pk,
+  /** A municipality's claim on its area. */
+  municipality: keys.municipalityClaimKey(any).pk,
+  /** A client's waiting applications, and the key of the hash that names the client. */
+  applicationSource: keys.pendingOfSourceKey(any).pk,
+  sourceSecret: keys.sourceSecretKey.pk,
   audit: keys.auditOfMonth(any),
   /** gsi1: an area's audit entries. */
   auditOfArea: keys.auditOfArea(any),

@@ -14,7 +14,8 @@ export type ErrorCode =
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'ORGANISATION_INACTIVE'
   | 'THROTTLED'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  | 'SERVICE_UNAVAILABLE';
 
 const statusOf: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
@@ -33,6 +34,7 @@ const statusOf: Record<ErrorCode, number> = {
   ORGANISATION_INACTIVE: 422,
   THROTTLED: 429,
   INTERNAL: 500,
+  SERVICE_UNAVAILABLE: 503,
 };
 
 /** Every code the service answers with, as the OpenAPI document lists them. */

@@ -1,16 +1,46 @@
-// Approving an application: everything the new area needs, made in one transaction by the store.
+// Applications: a submission takes one of its client's 3 places (decision 0011); an approval makes
+// everything the new area needs in one transaction; a rejection is one transaction too, alone or for many
+// applications at once (each its own, with its audit entry).
+import { mapLimit } from './concurrency.ts';
 import { unclaimedApiKey } from './domain/api-keys.ts';
+import { sourceOf } from './domain/application-source.ts';
 import { auditEntry } from './domain/audit.ts';
-import type { Application } from './domain/onboarding.ts';
+import { type Application, type ApplicationInput, newApplication } from './domain/onboarding.ts';
 import type { Area, Organisation } from './domain/organisations.ts';
 import { ApiError } from './errors.ts';
 import { newId } from './register-organisation.ts';
 import type { Principal } from './roles.ts';
-import { approveApplication } from './store/onboarding.ts';
+import {
+  approveApplication,
+  getApplication,
+  pendingOfSource,
+  putApplication,
+  rejectApplication,
+  sourceSecret,
+} from './store/onboarding.ts';
+
+const decided = () => new ApiError('CONFLICT', 'The application has already been decided.');
+
+/**
+ * Stores a new application of the client (clientOfRequest) with its source, the keyed hash of the client,
+ * taking one of the client's places; the claim token is for the answer only.
+ */
+export async function submit(
+  input: ApplicationInput,
+  client: string,
+  now: Date,
+): Promise<{ application: Application; claimToken: string }> {
+  // Twice at most: the second time with the key that another first application stored meanwhile.
+  for (let attempt = 1; ; attempt++) {
+    const secret = await sourceSecret();
+    const made = newApplication(input, sourceOf(client, secret.key), now);
+    if (await putApplication(made.application, secret)) return made;
+    if (attempt >= 2) throw new Error('the key of application sources could not be agreed on');
+  }
+}
 
 export async function approve(application: Application, principal: Principal, now: Date): Promise<string> {
-  if (application.status !== 'pending')
-    throw new ApiError('CONFLICT', 'The application has already been decided.');
+  if (application.status !== 'pending') throw decided();
   const createdAt = now.toISOString();
   const area: Area = {
     areaId: newId('a'),
@@ -39,4 +69,58 @@ export async function approve(application: Application, principal: Principal, no
   );
   await approveApplication(application, { area, areaAdmin, key, audit }, now);
   return area.areaId;
+}
+
+/** Rejects a waiting application with a reason the applicant sees, and its audit entry. */
+export async function reject(
+  application: Application,
+  reason: string,
+  principal: Principal,
+  now: Date,
+): Promise<void> {
+  if (application.status !== 'pending') throw decided();
+  const audit = auditEntry(
+    principal,
+    'application.rejected',
+    `application/${application.applicationId}`,
+    undefined,
+    now,
+  );
+  await rejectApplication(application, reason, audit, now);
+}
+
+export interface RejectedAtOnce {
+  readonly rejected: string[];
+  readonly skipped: { readonly id: string; readonly reason: 'not found' | 'already decided' }[];
+}
+
+/**
+ * Rejects every waiting application of one source, or the ids listed: each as a rejection of its own (its
+ * transaction, its audit entry), so one that was decided meanwhile is skipped and the others still go.
+ */
+export async function rejectAtOnce(
+  targets: { readonly source: string } | { readonly ids: readonly string[] },
+  reason: string,
+  principal: Principal,
+  now: Date,
+): Promise<RejectedAtOnce> {
+  const ids = 'source' in targets ? await pendingOfSource(targets.source) : targets.ids;
+  const outcomes = await mapLimit(ids, 8, async (id) => {
+    const application = await getApplication(id);
+    if (!application) return 'not found' as const;
+    try {
+      await reject(application, reason, principal, now);
+      return 'rejected' as const;
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'CONFLICT') return 'already decided' as const;
+      throw error;
+    }
+  });
+  const result: RejectedAtOnce = { rejected: [], skipped: [] };
+  outcomes.forEach((outcome, index) => {
+    const id = ids[index]!;
+    if (outcome === 'rejected') result.rejected.push(id);
+    else result.skipped.push({ id, reason: outcome });
+  });
+  return result;
 }

@@ -93,7 +93,10 @@ function operation(route: Route) {
       '404': errorResponse("Not found, or outside the caller's scope."),
       '409': errorResponse('Conflict.'),
       '422': errorResponse('A business rule refused the request.'),
-      '429': errorResponse('Throttled; see Retry-After.'),
+      '429': errorResponse('Throttled (THROTTLED); retry after the seconds in Retry-After.'),
+      '503': errorResponse(
+        'The table or the bucket failed or timed out (SERVICE_UNAVAILABLE); retry after Retry-After, a use with its same Idempotency-Key (it is never recorded twice).',
+      ),
     },
   };
 }

@@ -127,6 +127,16 @@ export const routes = [
     body: schemas.replaceCard,
   },
   {
+    method: 'GET',
+    path: '/v1/cards/flags',
+    handler: 'functions/cards/list-flags.ts',
+    table: { Query: [p.flagsOfMonth, p.flagsOfArea] },
+    roles: ['admin', 'area-admin'],
+    summary:
+      'Abnormal use of a card, without personal data: {items: [{cardNumber, date, reason, uses, areas}]}. `many-uses`: more recorded uses in one day than the configured limit (default 5); `many-areas`: uses in more than two areas in one day. Days `from` (default 30 days before `to`) to `to` (default today). Admin: all; area-admin: the cards of its own area. Kept from the table stream seconds after each use; never blocks recording.',
+    query: schemas.listFlagsQuery,
+  },
+  {
     method: 'POST',
     path: '/v1/usages',
     handler: 'functions/usages/record-usage.ts',
@@ -173,10 +183,18 @@ export const routes = [
     path: '/v1/applications',
     handler: 'functions/onboarding/submit-application.ts',
     secretInReply: true,
-    table: { PutItem: [p.application], UpdateItem: [p.municipality], ConditionCheckItem: [p.municipality] },
+    // The client's place among its waiting applications (at most 3), the key of its source's hash (made
+    // by the first application), and a check that no municipality is in an area yet.
+    table: {
+      GetItem: [p.sourceSecret],
+      PutItem: [p.application, p.sourceSecret],
+      UpdateItem: [p.applicationSource],
+      ConditionCheckItem: [p.municipality],
+    },
     success: 201,
     roles: 'public',
-    summary: 'A municipality (or several, with their welfare area) applies to join; answers a claim token.',
+    summary:
+      'A municipality (or several, with their welfare area) applies to join; answers a claim token. One client (address; an IPv6 /64) has at most 3 applications waiting: a 4th is 409 CONFLICT.',
     body: schemas.submitApplication,
     throttle: { rate: 1, burst: 5 },
   },
@@ -197,7 +215,8 @@ export const routes = [
     handler: 'functions/onboarding/list-applications.ts',
     table: { Query: [p.applicationsWithStatus] },
     roles: ['admin'],
-    summary: 'Applications by status (default pending).',
+    summary:
+      'Applications by status (default pending). A pending one has `source`: a keyed hash of the client that sent it, the same for applications of the same client (never its address).',
     query: schemas.listApplicationsQuery,
   },
   {
@@ -206,7 +225,7 @@ export const routes = [
     handler: 'functions/onboarding/approve-application.ts',
     table: {
       GetItem: [p.application],
-      UpdateItem: [p.application, p.municipality],
+      UpdateItem: [p.application, p.applicationSource],
       PutItem: [p.area, p.municipality, p.organisation, p.apiKey, p.audit],
     },
     roles: ['admin'],
@@ -217,10 +236,25 @@ export const routes = [
     method: 'POST',
     path: '/v1/applications/{id}/reject',
     handler: 'functions/onboarding/reject-application.ts',
-    table: { GetItem: [p.application], UpdateItem: [p.application, p.municipality], PutItem: [p.audit] },
+    table: { GetItem: [p.application], UpdateItem: [p.application, p.applicationSource], PutItem: [p.audit] },
     roles: ['admin'],
     summary: 'Reject with a reason the applicant sees.',
     body: schemas.rejectApplication,
+  },
+  {
+    method: 'POST',
+    path: '/v1/applications/reject-pending',
+    handler: 'functions/onboarding/reject-pending-applications.ts',
+    table: {
+      GetItem: [p.application, p.applicationSource],
+      UpdateItem: [p.application, p.applicationSource],
+      PutItem: [p.audit],
+    },
+    roles: ['admin'],
+    summary:
+      'Reject at once, with one reason, every waiting application of one `source` or the `ids` listed (1-100; exactly one of the two), each with its own audit entry: {rejected: [ids], skipped: [{id, reason: "not found"/"already decided"}]}. Safe to repeat.',
+    body: schemas.rejectPendingApplications,
+    timeoutSeconds: 29,
   },
   {
     method: 'GET',
@@ -391,14 +425,20 @@ export const authorizerAccess: TableGrant = {
 
 /** What the jobs may do to the table (their S3 and stream access is in the stacks that own those). */
 export const jobAccess = {
-  /** Reads the holders' birth years; writes a marker and the counters, once per change. */
+  /**
+   * Reads the holders' birth years and areas; writes a marker and the counters, once per change, with the
+   * card's day and its flags of abnormal use.
+   */
   countFromStream: {
     BatchGetItem: [p.card],
-    PutItem: [p.countedUse, p.countedVoid, p.countedFirstUse],
-    UpdateItem: [p.aggregates],
+    PutItem: [p.countedUse, p.countedVoid, p.countedFirstUse, p.flag],
+    UpdateItem: [p.aggregates, p.cardDay],
   },
-  /** Reads the areas and their counters; lists the finished snapshot. */
-  snapshot: { Query: [p.aggregates, p.allAreas], PutItem: [p.snapshots] },
+  /**
+   * Reads the areas and their counters; lists the finished snapshot; finds the newest finished one
+   * before a day it recomputes (latest.json steps back to it meanwhile).
+   */
+  snapshot: { Query: [p.aggregates, p.allAreas, p.snapshots], PutItem: [p.snapshots] },
 } as const satisfies Record<string, TableGrant>;
 
 /** Functions that no route calls: the stream consumer and the nightly snapshot. */

@@ -181,6 +181,23 @@ export const submitApplication = object({
 
 export const rejectApplication = object({ reason: string({ min: 1, max: 1000, freeText: true }) });
 
+/** Rejecting at once: every waiting application of one source, or the ids listed (exactly one of the two). */
+export const rejectPendingApplications = object({
+  reason: string({ min: 1, max: 1000, freeText: true }),
+  source: optional(
+    string({
+      pattern: /^[A-Za-z0-9_-]{16}$/,
+      description: "a pending application's source from GET /v1/applications (give source or ids, not both)",
+    }),
+  ),
+  ids: optional(
+    array(string({ min: 1, max: 100, pattern: /^[A-Za-z0-9_.-]+$/, description: 'an application id' }), {
+      min: 1,
+      max: 100,
+    }),
+  ),
+});
+
 export const listApplicationsQuery = object({
   status: optional(oneOf(['pending', 'approved', 'rejected'])),
   limit: optional(limit),
@@ -215,6 +232,13 @@ export const createNationalOrganisation = object({
 export const pageQuery = object({ limit: optional(limit), cursor: optional(cursor) });
 
 export const auditQuery = object({
+  from: optional(day),
+  to: optional(day),
+  limit: optional(limit),
+  cursor: optional(cursor),
+});
+
+export const listFlagsQuery = object({
   from: optional(day),
   to: optional(day),
   limit: optional(limit),

@@ -1,13 +1,20 @@
 // Consumes the table's stream for the counters a request cannot keep in its one write: a new use adds
-// its persons to the age-group counters of its day and area, a voided use takes them back, and a card's
+// its persons to the age-group counters of its day and area and counts in its card's day (raising the
+// flags of abnormal use: too many uses, too many areas), a voided use takes both back, and a card's
 // first use counts it as taken into use. Other records are ignored (in AWS the event source mapping
 // filters them out; the local poller passes everything).
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { Card } from '../../shared/domain/cards.ts';
+import { flagLimits } from '../../shared/domain/flags.ts';
 import type { Usage } from '../../shared/domain/usages.ts';
 import { count, invocation, publishMetrics } from '../../shared/observability.ts';
-import { birthYears, countAgeUses, countTakenIntoUse } from '../../shared/store/stream-counters.ts';
+import {
+  type CardFacts,
+  cardFacts,
+  countTakenIntoUse,
+  countUse,
+} from '../../shared/store/stream-counters.ts';
 
 type Image = Record<string, AttributeValue> | undefined;
 const read = (image: Image) => (image ? (unmarshall(image as never) as Record<string, unknown>) : undefined);
@@ -66,13 +73,15 @@ async function countChanges(
     change: change(record.eventName, record.dynamodb?.OldImage, record.dynamodb?.NewImage),
   })).filter((entry) => entry.change.kind !== 'none');
   if (changes.length === 0) return { batchItemFailures: [] };
+  // Read before any record is counted: a wrong FLAG_USES_PER_DAY fails the batch rather than count it wrongly.
+  const limits = flagLimits();
   const uses = changes.flatMap(({ change }) => (change.kind === 'use' ? [change.usage.cardNumber] : []));
-  const years = uses.length > 0 ? await birthYears(uses) : new Map<string, number | undefined>();
+  const cards = uses.length > 0 ? await cardFacts(uses) : new Map<string, CardFacts>();
   // In order: a use's voiding never overtakes its recording; the first failure and all after it come again.
   for (const { id, change } of changes) {
     try {
       if (change.kind === 'use')
-        await countAgeUses(change.usage, years.get(change.usage.cardNumber), change.sign);
+        await countUse(change.usage, cards.get(change.usage.cardNumber), change.sign, limits);
       else if (change.kind === 'firstUse') await countTakenIntoUse(change.card);
       tally.counted++;
     } catch (error) {

@@ -1,14 +1,15 @@
-import { newApplication } from '../../shared/domain/onboarding.ts';
+import { clientOfRequest, viewerAddressHeader } from '../../shared/domain/application-source.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
+import { submit } from '../../shared/onboarding.ts';
 import type { Infer } from '../../shared/schema.ts';
 import type { submitApplication } from '../../shared/schemas.ts';
-import { putApplication } from '../../shared/store/onboarding.ts';
 
 export const handler = httpHandler<Infer<typeof submitApplication>>(
   'POST /v1/applications',
-  async ({ body, now }) => {
-    const { application, claimToken } = newApplication(body, now);
-    await putApplication(application);
+  async ({ body, headers, sourceIp, now }) => {
+    // The client: the address CloudFront saw, else the connection's (decision 0011); only its hash is kept.
+    const client = clientOfRequest(headers[viewerAddressHeader], sourceIp);
+    const { application, claimToken } = await submit(body, client, now);
     return json(201, { id: application.applicationId, status: application.status, claimToken });
   },
 );

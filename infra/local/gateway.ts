@@ -49,6 +49,22 @@ function compile(route: Route): CompiledRoute {
   };
 }
 
+/**
+ * Like API Gateway, the most specific route wins: segment by segment from the left, a literal segment
+ * before a parameter, so `GET /v1/cards/flags` is never taken for `GET /v1/cards/{cardNumber}`.
+ */
+export function bySpecificity(a: Pick<Route, 'path'>, b: Pick<Route, 'path'>): number {
+  const left = a.path.split('/');
+  const right = b.path.split('/');
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const leftParameter = left[i]!.startsWith('{');
+    const rightParameter = right[i]!.startsWith('{');
+    if (leftParameter !== rightParameter) return leftParameter ? 1 : -1;
+  }
+  // Paths of different lengths never match the same request; this only keeps the order total.
+  return left.length - right.length;
+}
+
 export interface Gateway {
   readonly server: Server;
   readonly url: string;
@@ -56,7 +72,7 @@ export interface Gateway {
 }
 
 export async function startGateway(functions: Invoker, port: number, host = '127.0.0.1'): Promise<Gateway> {
-  const compiled = (routes as readonly Route[]).map(compile);
+  const compiled = [...(routes as readonly Route[])].sort(bySpecificity).map(compile);
   // The promise is cached, so concurrent first requests with one key share a single authorizer call.
   const authCache = new Map<string, { context: Promise<unknown>; expires: number }>();
 

@@ -1,5 +1,5 @@
 // The local stand-in for the Lambda event source mapping on the table's stream: reads DynamoDB Local's
-// stream and hands batches to the same handler, in order, retrying a batch the handler did not finish.
+// stream and hands batches to the same handler, in order, retrying what the handler did not finish.
 
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -66,8 +66,21 @@ export async function startStreamPoller(
         const records = page.Records ?? [];
         if (records.length > 0) {
           const result = await handler({ Records: records } as unknown as DynamoDBStreamEvent);
-          // A failed record: keep the iterator, the batch comes again on the next poll.
-          if (result.batchItemFailures.length > 0) return;
+          const failedAt = result.batchItemFailures[0]?.itemIdentifier;
+          if (failedAt) {
+            // As the event source mapping does with ReportBatchItemFailures: the next delivery starts at
+            // the failed record, the ones before it are done. (A thrown error repeats the whole batch.)
+            const { ShardIterator } = await streams.send(
+              new GetShardIteratorCommand({
+                StreamArn: streamArn,
+                ShardId: shardId,
+                ShardIteratorType: 'AT_SEQUENCE_NUMBER',
+                SequenceNumber: failedAt,
+              }),
+            );
+            iterators.set(shardId, ShardIterator);
+            return;
+          }
         }
         iterator = page.NextShardIterator;
         iterators.set(shardId, iterator);

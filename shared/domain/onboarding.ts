@@ -3,12 +3,10 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { municipalities, welfareAreas } from '../data/codes.ts';
 import { type ErrorDetail, invalid } from '../errors.ts';
 import type { Infer } from '../schema.ts';
-import type { submitApplication } from '../schemas.ts';
+import type { rejectPendingApplications, submitApplication } from '../schemas.ts';
 
 export type ApplicationInput = Infer<typeof submitApplication>;
 export type ApplicationStatus = 'pending' | 'approved' | 'rejected';
-
-export const maxPendingPerMunicipality = 3;
 
 export interface Application {
   readonly applicationId: string;
@@ -18,6 +16,11 @@ export interface Application {
   readonly welfareArea: string;
   readonly contacts: ApplicationInput['contacts'];
   readonly claimTokenHash: string;
+  /**
+   * The client that sent it, as a keyed hash of its address (shared/domain/application-source.ts); kept
+   * while the application waits, removed by the decision. Absent on applications older than issue 9.
+   */
+  readonly source?: string;
   readonly createdAt: string;
   readonly decidedAt?: string;
   readonly areaId?: string;
@@ -55,6 +58,7 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 
 export function newApplication(
   input: ApplicationInput,
+  source: string,
   now: Date,
 ): { application: Application; claimToken: string } {
   checkApplication(input);
@@ -69,6 +73,7 @@ export function newApplication(
       welfareArea: input.welfareArea,
       contacts: input.contacts,
       claimTokenHash: hashToken(claimToken),
+      source,
       createdAt: now.toISOString(),
     },
   };
@@ -93,11 +98,15 @@ export function applicantView(application: Application, apiKey?: string) {
   };
 }
 
-/** What the national centre sees when deciding. */
+/**
+ * What the national centre sees when deciding; while it waits, its `source`: applications with the same
+ * source came from the same client (one address, or one IPv6 /64).
+ */
 export function reviewView(application: Application) {
   return {
     id: application.applicationId,
     status: application.status,
+    ...(application.status === 'pending' && application.source && { source: application.source }),
     areaName: application.areaName,
     municipalityCodes: application.municipalityCodes,
     welfareArea: application.welfareArea,
@@ -107,4 +116,23 @@ export function reviewView(application: Application) {
     ...(application.areaId && { areaId: application.areaId }),
     ...(application.reason && { reason: application.reason }),
   };
+}
+
+export type RejectPendingInput = Infer<typeof rejectPendingApplications>;
+
+/** Which waiting applications a rejection at once is for: one source's, or the ids listed (each once). */
+export function rejectionTargets(
+  input: RejectPendingInput,
+): { readonly source: string } | { readonly ids: readonly string[] } {
+  if ((input.source === undefined) === (input.ids === undefined))
+    throw invalid([{ field: 'source', problem: 'give either source or ids (exactly one of them)' }]);
+  if (input.source !== undefined) return { source: input.source };
+  const ids = input.ids ?? [];
+  const problems: ErrorDetail[] = [];
+  ids.forEach((id, index) => {
+    if (ids.indexOf(id) !== index)
+      problems.push({ field: `ids[${index}]`, problem: `${id} is listed twice` });
+  });
+  if (problems.length > 0) throw invalid(problems);
+  return { ids };
 }

@@ -16,6 +16,8 @@ export interface HttpRequest<Body = unknown, Query = unknown> {
   readonly query: Query;
   readonly path: Readonly<Record<string, string | undefined>>;
   readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The address of the connection API Gateway (or the local gateway) took the request on. */
+  readonly sourceIp: string | undefined;
   /** The raw body, for routes that also take CSV. */
   readonly rawBody: string;
   readonly contentType: string;
@@ -114,6 +116,7 @@ export function httpHandler<Body = unknown, Query = unknown>(
         query: query as Query,
         path,
         headers,
+        sourceIp: event.requestContext.http?.sourceIp,
         rawBody,
         contentType,
         requestId: event.requestContext.requestId,

@@ -37,21 +37,58 @@ function isThrottling(error: unknown): boolean {
     'ThrottlingException',
     'RequestLimitExceeded',
     'TooManyRequestsException',
+    'SlowDown',
   ].includes(name);
 }
+
+const transientNames = new Set([
+  'InternalServerError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+const networkCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND']);
+
+/**
+ * DynamoDB, S3 or the network failed, or took too long, even after the SDK's retries. A write may or may
+ * not have landed: the client is told to retry (with its same Idempotency-Key), which is safe, rather
+ * than a 500 that says nothing.
+ */
+function isTransient(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { $metadata, code } = error as { $metadata?: { httpStatusCode?: number }; code?: string };
+  return (
+    transientNames.has(error.name) ||
+    ($metadata?.httpStatusCode ?? 0) >= 500 ||
+    (code !== undefined && networkCodes.has(code))
+  );
+}
+
+const retryShortly = { 'retry-after': '1' };
 
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (isThrottling(error))
-    return new ApiError('THROTTLED', 'The service is busy; retry after a moment.', undefined, {
-      'retry-after': '1',
-    });
-  return new ApiError('INTERNAL', 'Something went wrong on our side; nothing was recorded. Try again.');
+    return new ApiError('THROTTLED', 'The service is busy; retry after a moment.', undefined, retryShortly);
+  if (isTransient(error))
+    return new ApiError(
+      'SERVICE_UNAVAILABLE',
+      'The service could not finish the request just now; retry after a moment (a use with its same Idempotency-Key: it is never recorded twice).',
+      undefined,
+      retryShortly,
+    );
+  return new ApiError(
+    'INTERNAL',
+    'Something went wrong on our side; the request may not have been completed. Try again later.',
+  );
 }
 
 export function errorReply(error: unknown, requestId: string): APIGatewayProxyStructuredResultV2 {
   const apiError = toApiError(error);
-  if (apiError.code === 'INTERNAL')
+  if (apiError.code === 'INTERNAL' || apiError.code === 'SERVICE_UNAVAILABLE')
     console.error(
       JSON.stringify({ level: 'error', requestId, error: String(error), stack: (error as Error)?.stack }),
     );

@@ -229,6 +229,15 @@ export function latestPointer(date: string): { date: string; manifest: string } 
   return { date, manifest: `${snapshotPrefix(date)}manifest.json` };
 }
 
+/** snapshots/latest.json pointing at the snapshot of `date`. */
+export function latestObject(date: string): SnapshotObject {
+  return {
+    key: latestKey,
+    body: Buffer.from(json(latestPointer(date)), 'utf8'),
+    contentType: contentTypes.json,
+  };
+}
+
 /**
  * Every object of the snapshot of `input.date`. `generatedAt` (an ISO instant) is the only thing
  * outside the input that reaches the output, and only the manifest holds it.
@@ -259,11 +268,7 @@ export function buildSnapshot(input: SnapshotInput, options: { readonly generate
       body: Buffer.from(json(manifest), 'utf8'),
       contentType: contentTypes.json,
     },
-    {
-      key: latestKey,
-      body: Buffer.from(json(latestPointer(exact.date)), 'utf8'),
-      contentType: contentTypes.json,
-    },
+    latestObject(exact.date),
   ];
   return {
     objects,

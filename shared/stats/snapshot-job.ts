@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mapLimit } from '../concurrency.ts';
 import { today } from '../dates.ts';
 import type { Area } from '../domain/organisations.ts';
-import { getObject, putObject } from '../store/s3.ts';
+import { deleteObject, getObject, putObject } from '../store/s3.ts';
 import {
   allAreas,
   areaConcurrency,
@@ -13,11 +13,12 @@ import {
   putSnapshotRecord,
   type ReadCount,
   readAggregates,
+  snapshotBefore,
 } from '../store/stats.ts';
 import { tableName } from '../table.ts';
 import { type AreaSnapshotRows, snapshotInput } from './assemble.ts';
 import { periodStart, takenIntoUseIn } from './counters.ts';
-import { buildSnapshot, latestKey, type SnapshotObject } from './files.ts';
+import { buildSnapshot, latestKey, latestObject, type SnapshotObject } from './files.ts';
 import { checkSnapshotDate } from './snapshot-date.ts';
 
 export interface SnapshotRun {
@@ -56,6 +57,37 @@ async function readArea(area: Area, date: string, count: ReadCount): Promise<Are
   };
 }
 
+const sha256 = (body: Buffer) => createHash('sha256').update(body).digest('hex');
+
+/**
+ * Files are rewritten in place (their keys are the contract's), so recomputing the day latest.json
+ * points at with changed figures would leave it pointing at a mix of old and new files if the run
+ * stopped half way (S3 failing, a timeout). Before the first changed file is written, latest.json steps
+ * back to the newest earlier snapshot that is complete (or goes, when there is none); the run moves it
+ * forward again once the new manifest is written.
+ */
+async function stepBackIfRewritingLatest(
+  date: string,
+  manifest: SnapshotObject,
+  files: readonly SnapshotObject[],
+): Promise<void> {
+  if ((await currentLatest()) !== date) return;
+  const existing = await getObject(manifest.key);
+  const listed = new Map<string, string>();
+  try {
+    const parsed = JSON.parse(existing?.toString('utf8') ?? '{}') as {
+      files?: { name: string; sha256: string }[];
+    };
+    for (const file of parsed.files ?? []) listed.set(file.name, file.sha256);
+  } catch {}
+  const prefix = manifest.key.slice(0, -'manifest.json'.length);
+  const unchanged = files.every((file) => listed.get(file.key.slice(prefix.length)) === sha256(file.body));
+  if (unchanged && existing !== undefined) return;
+  const earlier = await snapshotBefore(date);
+  if (earlier) await writeToBucket(latestObject(earlier.date));
+  else await deleteObject(latestKey);
+}
+
 async function currentLatest(): Promise<string | undefined> {
   const body = await getObject(latestKey);
   if (!body) return undefined;
@@ -92,7 +124,9 @@ export async function runSnapshot(
   const latest = objects[objects.length - 1]!;
   const manifest = objects[objects.length - 2]!;
   if (latest.key !== latestKey) throw new Error('buildSnapshot changed its write order');
-  await Promise.all(objects.slice(0, -2).map(write));
+  const files = objects.slice(0, -2);
+  if (options.write === undefined) await stepBackIfRewritingLatest(date, manifest, files);
+  await Promise.all(files.map(write));
   await write(manifest);
   const previous = await currentLatest();
   const movesLatest = date < today(now) && (previous === undefined || previous <= date);
@@ -101,7 +135,7 @@ export async function runSnapshot(
     date,
     createdAt: snapshot.manifest.generatedAt,
     manifestKey: manifest.key,
-    manifestSha256: createHash('sha256').update(manifest.body).digest('hex'),
+    manifestSha256: sha256(manifest.body),
     manifest: manifest.body.toString('utf8'),
   });
 

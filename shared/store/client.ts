@@ -37,7 +37,10 @@ function unitsOf(consumed: Consumed): number {
 /** One client per process, created on first use so that importing a module costs nothing. */
 export function documentClient(): DynamoDBDocumentClient {
   if (!client) {
-    const raw = new DynamoDBClient({});
+    // A call that hangs fails after 2.5 s and is retried (the SDK's default waits for ever): with the
+    // retries it still ends well inside a route's 10 s timeout, and the client gets a 503 to retry on,
+    // not API Gateway's 500 for a function that timed out.
+    const raw = new DynamoDBClient({ requestHandler: { requestTimeout: 2_500, connectionTimeout: 1_000 } });
     raw.middlewareStack.add(
       (next) => (args) => {
         dynamoRequests.count++;

@@ -60,10 +60,31 @@ export const venueCardDayKey = (venueId: string, cardNumber: string, day: string
   sk: day,
 });
 
+/** One card's recorded uses and the areas they were in, on one day: counted from the stream, for flags. */
+export const cardDayKey = (cardNumber: string, day: string) => ({ pk: `CARDDAY#${cardNumber}`, sk: day });
+/**
+ * A flag of abnormal use, one per card, day and reason (`many-uses`, `many-areas`). Listed through gsi3
+ * (national, a partition per month) and gsi1 (the card's area); a withdrawn flag has neither, so it is
+ * listed nowhere.
+ */
+export const flagKey = (cardNumber: string, day: string, reason: string) => ({
+  pk: `FLAG#${cardNumber}`,
+  sk: `${day}#${reason}`,
+});
+export const flagsOfMonth = (month: string) => `FLAGS#${month}`;
+export const flagsOfArea = (areaId: string) => `FLAGSAREA#${areaId}`;
+/** Sort key of both flag listings: the day first, then the card and the reason. */
+export const flagSort = (day: string, cardNumber: string, reason: string) => `${day}#${cardNumber}#${reason}`;
+
 export const applicationKey = (applicationId: string) => ({ pk: `APP#${applicationId}`, sk: 'APP' });
 export const applicationsWithStatus = (status: string) => `APPS#${status}`;
-/** How many applications naming a municipality wait for a decision (at most three). */
-export const municipalityPendingKey = (code: string) => ({ pk: `MUNI#${code}`, sk: 'PENDING' });
+/**
+ * The applications of one client (by `source`, a keyed hash of its address) that wait for a decision: at
+ * most three, by a condition on submit; each decision takes its id out.
+ */
+export const pendingOfSourceKey = (source: string) => ({ pk: `APPSOURCE#${source}`, sk: 'PENDING' });
+/** The HMAC key of those hashes: made once, on the first application, and read only by that route. */
+export const sourceSecretKey = { pk: 'SECRET#APPSOURCE', sk: 'SECRET' } as const;
 /** Exists while the municipality belongs to an area: the condition that keeps it in one area only. */
 export const municipalityClaimKey = (code: string) => ({ pk: `MUNI#${code}`, sk: 'AREA' });
 

@@ -1,9 +1,13 @@
 // Applications and their decisions. Approval is one transaction: the area, a claim per municipality
 // (a municipality is in one active area only), the area-admin organisation, its key, and the audit entry.
+// Each client (by source, a keyed hash of its address) has at most three applications waiting: its own
+// item holds their ids, added by the submit and taken out by the decision, in their transactions.
+import { randomBytes } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyRecord } from '../domain/api-keys.ts';
+import { maxPendingPerSource } from '../domain/application-source.ts';
 import type { AuditEntry } from '../domain/audit.ts';
-import { type Application, type ApplicationStatus, maxPendingPerMunicipality } from '../domain/onboarding.ts';
+import type { Application, ApplicationStatus } from '../domain/onboarding.ts';
 import type { Area, Organisation } from '../domain/organisations.ts';
 import { ApiError } from '../errors.ts';
 import { tableName } from '../table.ts';
@@ -14,7 +18,8 @@ import {
   applicationKey,
   applicationsWithStatus,
   municipalityClaimKey,
-  municipalityPendingKey,
+  pendingOfSourceKey,
+  sourceSecretKey,
 } from './keys.ts';
 import { apiKeyItem, areaItem, organisationItem } from './organisations.ts';
 import { type Page, queryPage } from './query.ts';
@@ -34,21 +39,99 @@ const fromItem = (item: Record<string, unknown>) => {
   return application as unknown as Application;
 };
 
-const pendingCount = (code: string, delta: 1 | -1): TransactItem => ({
+/**
+ * A client's item lives on for this long after its last change, then TTL removes it: no hash of an
+ * address stays in the table for good. (An application still waiting by then no longer counts.)
+ */
+const sourceItemLifetimeSeconds = 90 * 24 * 3600;
+const sourceItemExpiry = () => Math.floor(Date.now() / 1000) + sourceItemLifetimeSeconds;
+
+/** Takes one of the client's places: refused when it already has maxPendingPerSource waiting. */
+const takePlace = (source: string, applicationId: string): TransactItem => ({
   Update: {
     TableName: tableName(),
-    Key: municipalityPendingKey(code),
-    UpdateExpression: 'ADD pending :delta',
-    ...(delta > 0 && { ConditionExpression: 'attribute_not_exists(pending) OR pending < :max' }),
-    ExpressionAttributeValues: { ':delta': delta, ...(delta > 0 && { ':max': maxPendingPerMunicipality }) },
+    Key: pendingOfSourceKey(source),
+    UpdateExpression: 'ADD applicationIds :id SET entity = :entity, expiresAt = :expires',
+    ConditionExpression: 'attribute_not_exists(applicationIds) OR size(applicationIds) < :max',
+    ExpressionAttributeValues: {
+      ':id': new Set([applicationId]),
+      ':entity': 'applicationSource',
+      ':expires': sourceItemExpiry(),
+      ':max': maxPendingPerSource,
+    },
   },
 });
+
+/** Gives the place back when the application is decided (nothing for an application without a source). */
+const freePlace = (application: Application): TransactItem[] =>
+  application.source
+    ? [
+        {
+          Update: {
+            TableName: tableName(),
+            Key: pendingOfSourceKey(application.source),
+            UpdateExpression: 'DELETE applicationIds :id SET expiresAt = :expires',
+            ExpressionAttributeValues: {
+              ':id': new Set([application.applicationId]),
+              ':expires': sourceItemExpiry(),
+            },
+          },
+        },
+      ]
+    : [];
+
+/** The ids of the client's applications that wait for a decision. */
+export async function pendingOfSource(source: string): Promise<string[]> {
+  const { Item } = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: pendingOfSourceKey(source), ConsistentRead: true }),
+  );
+  const ids = Item?.applicationIds as Set<string> | undefined;
+  return ids ? [...ids].sort() : [];
+}
+
+/** Per table (a test runs several), the HMAC key of the sources, once read or written. */
+const sourceSecrets = new Map<string, Buffer>();
+
+/** The key of the sources' HMAC, and the item to store it in when it is new. */
+export interface SourceSecret {
+  readonly key: Buffer;
+  readonly create?: Record<string, unknown>;
+}
+
+/**
+ * The key of the sources' HMAC. The first application of all makes it (32 random bytes) and stores it in
+ * its own transaction (`create`), on the condition that no other did first: a refused application leaves
+ * nothing behind, and two first applications at once agree on one key.
+ */
+export async function sourceSecret(): Promise<SourceSecret> {
+  const table = tableName();
+  const known = sourceSecrets.get(table);
+  if (known) return { key: known };
+  const { Item } = await documentClient().send(
+    new GetCommand({ TableName: table, Key: sourceSecretKey, ConsistentRead: true }),
+  );
+  if (typeof Item?.secret === 'string') {
+    const key = Buffer.from(Item.secret, 'base64');
+    sourceSecrets.set(table, key);
+    return { key };
+  }
+  const key = randomBytes(32);
+  return {
+    key,
+    create: { ...sourceSecretKey, entity: 'secret', secret: key.toString('base64') },
+  };
+}
 
 const alreadyInArea = (code: string) =>
   new ApiError('MUNICIPALITY_ALREADY_IN_AREA', `Municipality ${code} already belongs to an active area.`);
 
-export async function putApplication(application: Application): Promise<void> {
+/**
+ * Stores a new application and takes its client's place; false (nothing written) when its source's key
+ * was new and another application stored a key first: make the source again with that one.
+ */
+export async function putApplication(application: Application, secret: SourceSecret): Promise<boolean> {
   const codes = application.municipalityCodes;
+  if (!application.source) throw new Error('an application is submitted with its source');
   const cancelled = await transactWrite([
     {
       Put: {
@@ -57,7 +140,7 @@ export async function putApplication(application: Application): Promise<void> {
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
-    ...codes.map((code) => pendingCount(code, 1)),
+    takePlace(application.source, application.applicationId),
     ...codes.map(
       (code): TransactItem => ({
         ConditionCheck: {
@@ -67,15 +150,30 @@ export async function putApplication(application: Application): Promise<void> {
         },
       }),
     ),
+    ...(secret.create
+      ? [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: { ...secret.create, createdAt: application.createdAt },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ]
+      : []),
   ]);
-  if (!cancelled) return;
-  const claimed = codes.find((_, index) => cancelled[1 + codes.length + index]?.conditionFailed);
+  if (!cancelled) {
+    if (secret.create) sourceSecrets.set(tableName(), secret.key);
+    return true;
+  }
+  if (secret.create && cancelled[2 + codes.length]?.conditionFailed) return false;
+  const claimed = codes.find((_, index) => cancelled[2 + index]?.conditionFailed);
   if (claimed) throw alreadyInArea(claimed);
-  const busy = codes.find((_, index) => cancelled[1 + index]?.conditionFailed);
-  if (busy)
+  if (cancelled[1]?.conditionFailed)
     throw new ApiError(
       'CONFLICT',
-      `Municipality ${busy} already has ${maxPendingPerMunicipality} applications waiting for a decision.`,
+      `Your address already has ${maxPendingPerSource} applications waiting for a decision. Send a new one ` +
+        'once one of them is approved or rejected, or ask Kaikukeskus to reject those you no longer need.',
     );
   throw new Error('application refused for no known reason');
 }
@@ -102,15 +200,16 @@ export async function listApplications(
 
 const stillPending = () => new ApiError('CONFLICT', 'The application has already been decided.');
 
+/** The decision, on the condition that the application still waits; its source goes with the wait. */
 function decide(application: Application, set: Record<string, unknown>): TransactItem {
   const { expression, names, values } = setFields(set);
   return {
     Update: {
       TableName: tableName(),
       Key: applicationKey(application.applicationId),
-      UpdateExpression: expression,
+      UpdateExpression: `${expression} REMOVE #source`,
       ConditionExpression: '#status = :pending',
-      ExpressionAttributeNames: { ...names, '#status': 'status' },
+      ExpressionAttributeNames: { ...names, '#status': 'status', '#source': 'source' },
       ExpressionAttributeValues: { ...values, ':pending': 'pending' },
     },
   };
@@ -139,7 +238,6 @@ export async function approveApplication(
         },
       }),
     ),
-    ...codes.map((code) => pendingCount(code, -1)),
     {
       Put: {
         TableName: tableName(),
@@ -150,6 +248,7 @@ export async function approveApplication(
     { Put: { TableName: tableName(), Item: organisationItem(created.areaAdmin) } },
     { Put: { TableName: tableName(), Item: apiKeyItem(created.key) } },
     auditPut(created.audit),
+    ...freePlace(application),
   ]);
   if (!cancelled) return;
   if (cancelled[0]?.conditionFailed) throw stillPending();
@@ -171,8 +270,8 @@ export async function rejectApplication(
       decidedAt: now.toISOString(),
       reason,
     }),
-    ...application.municipalityCodes.map((code) => pendingCount(code, -1)),
     auditPut(audit),
+    ...freePlace(application),
   ]);
   if (cancelled) throw stillPending();
 }

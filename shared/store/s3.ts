@@ -36,6 +36,11 @@ export async function getObject(key: string): Promise<Buffer | undefined> {
   }
 }
 
+export async function deleteObject(key: string): Promise<void> {
+  const { s3: client, sdk } = await s3();
+  await client.send(new sdk.DeleteObjectCommand({ Bucket: statsBucket(), Key: key }));
+}
+
 /** The client itself, for tests that list or create buckets. */
 export async function s3Client(): Promise<S3Client> {
   return (await s3()).s3;

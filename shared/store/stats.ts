@@ -2,8 +2,9 @@
 // partition. Never the uses or the cards themselves.
 // Every request is counted, with the items DynamoDB examined, so that a snapshot can say what it was
 // computed from and the bench can report what a snapshot reads.
+
 import { GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { previousMonth } from '../dates.ts';
+import { addDays, previousMonth } from '../dates.ts';
 import type { Area } from '../domain/organisations.ts';
 import { type Sector, sectors } from '../roles.ts';
 import { tableName } from '../table.ts';
@@ -222,6 +223,22 @@ export async function getSnapshotRecord(date: string): Promise<SnapshotRecordWit
     new GetCommand({ TableName: tableName(), Key: snapshotIndexKey(date) }),
   );
   return Item ? { ...recordOf(Item), manifest: String(Item.manifest) } : undefined;
+}
+
+/** The newest snapshot of a day before `date` whose files were all written, if any. */
+export async function snapshotBefore(date: string): Promise<SnapshotRecord | undefined> {
+  const page = await queryPage(
+    {
+      partitionKey: 'pk',
+      sortKey: 'sk',
+      partition: snapshotsPartition,
+      lower: '0',
+      upper: addDays(date, -1),
+      descending: true,
+    },
+    1,
+  );
+  return page.items[0] && recordOf(page.items[0]);
 }
 
 /** Snapshots, newest day first. */

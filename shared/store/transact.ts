@@ -42,6 +42,11 @@ export async function transactWrite(items: TransactItem[]): Promise<CancelledIte
         await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt * Math.random()));
         continue;
       }
+      // DynamoDB throttled a part of the transaction (nothing was written): the client should retry.
+      if (!failed && reasons.some((reason) => reason.Code === 'ThrottlingError'))
+        throw new ApiError('THROTTLED', 'The service is busy; retry after a moment.', undefined, {
+          'retry-after': '1',
+        });
       if (!failed) throw error;
       return reasons.map((reason) => ({
         conditionFailed: reason.Code === 'ConditionalCheckFailed',

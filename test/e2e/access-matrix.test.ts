@@ -8,6 +8,7 @@ import { apiKeyKey, applicationKey, cardKey, organisationKey, usageKey } from '.
 import {
   applicationBody,
   type Caller,
+  clientAddress,
   getItem,
   type Reply,
   startTestService,
@@ -79,9 +80,12 @@ const applications = {} as Record<Scope, { id: string; claimToken: string }>;
 
 // Municipality codes of North Ostrobothnia (PP) and Central Finland (KS), one per new application.
 const spareCodes = [
-  ...['139', '208', '244', '305', '317', '425', '436', '483', '494', '535', '563', '564', '615', '625'],
-  ...['626', '630', '678', '691', '746', '748', '785', '791', '832', '859', '889', '977', '009', '069'],
-].map((code) => ({ code, welfareArea: 'PP' }));
+  ...[
+    ...['139', '208', '244', '305', '317', '425', '436', '483', '494', '535', '563', '564', '615', '625'],
+    ...['626', '630', '678', '691', '746', '748', '785', '791', '832', '859', '889', '977', '009', '069'],
+  ].map((code) => ({ code, welfareArea: 'PP' })),
+  ...['172', '179', '182', '216', '226', '249', '256', '265'].map((code) => ({ code, welfareArea: 'KS' })),
+];
 const nextApplicationBody = () => {
   const next = spareCodes.shift();
   if (!next) throw new Error('out of spare municipality codes');
@@ -391,6 +395,19 @@ const matrix: Record<RouteKey, Row> = {
       anonymous: 401,
     },
   },
+  // Whose flags each role sees is tested in flags.test.ts (flags come from the stream).
+  'GET /v1/cards/flags': {
+    call: async () => ({ path: '/v1/cards/flags' }),
+    own: {
+      admin: 200,
+      'area-admin': 200,
+      distributor: 403,
+      venue: 403,
+      'ticket-agent': 403,
+      partner: 403,
+      anonymous: 401,
+    },
+  },
   'POST /v1/usages': {
     call: async (scope, who) => ({
       path: '/v1/usages',
@@ -494,7 +511,12 @@ const matrix: Record<RouteKey, Row> = {
     },
   },
   'POST /v1/applications': {
-    call: async () => ({ path: '/v1/applications', body: nextApplicationBody() }),
+    // Each from a client of its own: one client may have only 3 applications waiting.
+    call: async () => ({
+      path: '/v1/applications',
+      body: nextApplicationBody(),
+      headers: { 'cloudfront-viewer-address': clientAddress(1000 + spareCodes.length) },
+    }),
     own: {
       admin: 201,
       'area-admin': 201,
@@ -578,6 +600,26 @@ const matrix: Record<RouteKey, Row> = {
       partner: 403,
       anonymous: 401,
     },
+  },
+  'POST /v1/applications/reject-pending': {
+    call: async () => {
+      const id = await freshApplication();
+      return {
+        path: '/v1/applications/reject-pending',
+        body: { reason: 'no', ids: [id] },
+        probe: item(applicationKey(id)),
+      };
+    },
+    own: {
+      admin: 200,
+      'area-admin': 403,
+      distributor: 403,
+      venue: 403,
+      'ticket-agent': 403,
+      partner: 403,
+      anonymous: 401,
+    },
+    check: (reply) => expect(reply.body).toEqual({ rejected: [expect.any(String)], skipped: [] }),
   },
   'GET /v1/areas': {
     call: async () => ({ path: '/v1/areas?limit=500' }),

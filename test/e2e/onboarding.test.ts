@@ -8,10 +8,11 @@ import {
   apiKeyKey,
   applicationKey,
   municipalityClaimKey,
-  municipalityPendingKey,
+  pendingOfSourceKey,
 } from '../../shared/store/keys.ts';
 import {
   applicationBody,
+  clientAddress,
   expectError,
   getItem,
   type Reply,
@@ -28,15 +29,33 @@ afterAll(() => service?.stop());
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** POST /v1/applications on a gateway of its own, so that the route's throttle (burst 5) is not in the way. */
-async function submit(body: unknown): Promise<Reply> {
+// Clients of this file's own (service.apply counts from 1): one client may have only 3 applications
+// waiting (test/e2e/application-spam.test.ts).
+let clients = 50_000;
+const newClient = () => clientAddress(++clients);
+
+/**
+ * POST /v1/applications on a gateway of its own, so that the route's throttle (burst 5) is not in the way,
+ * from a new client unless one is given (as CloudFront-Viewer-Address).
+ */
+async function submit(body: unknown, client = newClient()): Promise<Reply> {
   const gateway = await service.gateway();
   try {
-    return await gateway.call('POST', '/v1/applications', { body });
+    return await gateway.call('POST', '/v1/applications', {
+      body,
+      headers: { 'cloudfront-viewer-address': client },
+    });
   } finally {
     await gateway.close();
   }
 }
+
+/** The ids of the waiting applications of the client that sent this one. */
+const waitingOfSameClient = async (id: string) => {
+  const source = (await getItem(applicationKey(id)))?.source;
+  expect(source).toMatch(/^[A-Za-z0-9_-]{16}$/);
+  return [...((await getItem(pendingOfSourceKey(source)))?.applicationIds ?? [])].sort();
+};
 
 const claim = (id: string, token: string | undefined) =>
   service.call('GET', `/v1/applications/${id}`, { headers: token ? { 'x-claim-token': token } : {} });
@@ -52,6 +71,7 @@ const auditToday = async () =>
 // 444 Lohja, 710 Raasepori, 755 Siuntio, 927 Vihti; South Karelia (EK) 153, 405, 416, 441, 580, 689, 700,
 // 739, 831; Pirkanmaa (PI) 108, 143, 211; Southwest Finland (VS) and Satakunta (SA) for the races;
 // Central Finland (KS) for the limit of waiting applications; all of North Ostrobothnia (PP) at once.
+// (test/e2e/application-spam.test.ts has the spam of issue 9 and rejecting many at once.)
 
 describe('POST /v1/applications', () => {
   it('accepts an application: 201 {id, status: pending, claimToken}; only the hash of the token is stored', async () => {
@@ -75,9 +95,8 @@ describe('POST /v1/applications', () => {
     const everything = JSON.stringify(await scanTable());
     expect(everything).not.toContain(claimToken);
     expect(everything).not.toContain(claimToken.replace(/^ct\./, ''));
-    // Each municipality counts one application waiting for a decision.
-    expect((await getItem(municipalityPendingKey('049')))?.pending).toBe(1);
-    expect((await getItem(municipalityPendingKey('235')))?.pending).toBe(1);
+    // It holds one of its client's 3 places for waiting applications.
+    expect(await waitingOfSameClient(id)).toEqual([id]);
     // Another application gets another token.
     const second = await submit(applicationBody({ municipalityCodes: ['049'] }));
     expect(second.status).toBe(201);
@@ -176,32 +195,35 @@ describe('POST /v1/applications', () => {
     }
   });
 
-  it('keeps at most 3 applications of a municipality waiting; a decision frees a place', async () => {
+  it('keeps at most 3 applications of one client waiting, however many of a municipality; a decision frees a place', async () => {
     const hanko = () => applicationBody({ municipalityCodes: ['078'] });
-    const first = await submit(hanko());
+    const client = newClient();
+    const first = await submit(hanko(), client);
     expect(first.status).toBe(201);
-    expect((await submit(hanko())).status).toBe(201);
-    expect((await submit(hanko())).status).toBe(201);
-    const fourth = await submit(hanko());
+    expect((await submit(hanko(), client)).status).toBe(201);
+    expect((await submit(applicationBody({ municipalityCodes: ['149'] }), client)).status).toBe(201);
+    const before = await scanTable();
+    const fourth = await submit(hanko(), client);
     expectError(fourth, 409, 'CONFLICT');
-    expect(fourth.body.error.message).toMatch(/078/);
-    // All or nothing: a refused application counts for none of its municipalities.
-    expectError(await submit(applicationBody({ municipalityCodes: ['149', '078'] })), 409, 'CONFLICT');
-    expect(await getItem(municipalityPendingKey('149'))).toBeUndefined();
-    expect((await getItem(municipalityPendingKey('078')))?.pending).toBe(3);
+    expect(fourth.body.error.message).toMatch(/3 applications waiting for a decision/);
+    // All or nothing: the refused application is not stored, and takes no place.
+    expect(await scanTable()).toEqual(before);
+    expect(await waitingOfSameClient(first.body.id)).toHaveLength(3);
+    // Other clients naming the same municipality are not refused: a municipality has no limit.
+    for (let n = 0; n < 4; n++) expect((await submit(hanko())).status).toBe(201);
     // Rejecting one frees a place.
     expect((await reject(first.body.id)).status).toBe(200);
-    expect((await getItem(municipalityPendingKey('078')))?.pending).toBe(2);
-    expect((await submit(hanko())).status).toBe(201);
-    expectError(await submit(hanko()), 409, 'CONFLICT');
+    expect(await waitingOfSameClient((await submit(hanko(), client)).body.id)).toHaveLength(3);
+    expectError(await submit(hanko(), client), 409, 'CONFLICT');
   });
 
   it('refuses a municipality that already belongs to an active area: 409 MUNICIPALITY_ALREADY_IN_AREA', async () => {
     await service.onboard({ municipalityCodes: ['444'] });
+    const before = await scanTable();
     const reply = await submit(applicationBody({ municipalityCodes: ['927', '444'] }));
     expectError(reply, 409, 'MUNICIPALITY_ALREADY_IN_AREA');
     expect(reply.body.error.message).toMatch(/444/);
-    expect(await getItem(municipalityPendingKey('927'))).toBeUndefined();
+    expect(await scanTable()).toEqual(before);
   });
 });
 
@@ -310,6 +332,7 @@ describe('the national centre decides', () => {
       municipalityCodes: ['739'],
       welfareArea: 'EK',
       contacts: applicationBody().contacts,
+      source: expect.stringMatching(/^[A-Za-z0-9_-]{16}$/),
       createdAt: expect.any(String),
     });
     expect((await list('?status=approved')).some((candidate) => candidate.id === pending.id)).toBe(false);
@@ -351,14 +374,17 @@ describe('the national centre decides', () => {
       municipalityCodes: ['710', '755'],
       welfareArea: 'LU',
     });
+    const source = (await getItem(applicationKey(id)))?.source;
+    expect((await getItem(pendingOfSourceKey(source)))?.applicationIds).toEqual(new Set([id]));
     const reply = await approve(id);
     expect(reply.status).toBe(200);
     const { areaId } = reply.body;
     expect(typeof areaId).toBe('string');
-    for (const code of ['710', '755']) {
+    for (const code of ['710', '755'])
       expect(await getItem(municipalityClaimKey(code))).toMatchObject({ areaId });
-      expect((await getItem(municipalityPendingKey(code)))?.pending).toBe(0);
-    }
+    // The application no longer waits: its client's place is free, and it keeps no source.
+    expect((await getItem(pendingOfSourceKey(source)))?.applicationIds).toBeUndefined();
+    expect(await getItem(applicationKey(id))).not.toHaveProperty('source');
     const areas = await service.call('GET', '/v1/areas?limit=500', { key: service.adminKey });
     expect(areas.body.items.find((area: any) => area.id === areaId)).toEqual({
       id: areaId,
@@ -506,6 +532,7 @@ describe('the national centre decides', () => {
   it('approves and rejects at the same time: one decision wins, and the other is 409 CONFLICT', async () => {
     for (const code of ['182', '216', '226']) {
       const { id, claimToken } = await service.apply({ municipalityCodes: [code], welfareArea: 'KS' });
+      const source = (await getItem(applicationKey(id)))?.source;
       const [approval, rejection] = await Promise.all([approve(id), reject(id)]);
       expect([approval.status, rejection.status].sort()).toEqual([200, 409]);
       const loser = approval.status === 409 ? approval : rejection;
@@ -519,22 +546,24 @@ describe('the national centre decides', () => {
         expect(seen.body).toMatchObject({ status: 'rejected' });
         expect(claimed).toBeUndefined();
       }
-      // Either way the application no longer waits.
-      expect((await getItem(municipalityPendingKey(code)))?.pending).toBe(0);
+      // Either way the application no longer waits: its place is free, taken back once.
+      expect((await getItem(pendingOfSourceKey(source)))?.applicationIds).toBeUndefined();
     }
   });
 
-  it('admits no more than 3 waiting applications of a municipality even when they arrive at once', async () => {
+  it('admits no more than 3 waiting applications of one client even when they arrive at once', async () => {
     // Separate gateways: the throttle is per gateway, and this is about the limit in the table.
+    const client = newClient();
     const replies = await Promise.all(
       Array.from({ length: 7 }, () =>
-        submit(applicationBody({ municipalityCodes: ['179'], welfareArea: 'KS' })),
+        submit(applicationBody({ municipalityCodes: ['179'], welfareArea: 'KS' }), client),
       ),
     );
     expect(replies.map((reply) => reply.status).sort()).toEqual([201, 201, 201, 409, 409, 409, 409]);
     for (const reply of replies.filter((candidate) => candidate.status === 409))
       expectError(reply, 409, 'CONFLICT');
-    expect((await getItem(municipalityPendingKey('179')))?.pending).toBe(3);
+    const accepted = replies.filter((reply) => reply.status === 201).map((reply) => reply.body.id);
+    expect(await waitingOfSameClient(accepted[0])).toEqual(accepted.sort());
   });
 
   it('takes a whole welfare area at once: all 30 municipalities of North Ostrobothnia in one approval', async () => {

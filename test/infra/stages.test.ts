@@ -1,4 +1,6 @@
 // Stages, alarms, edge protection and backups in the synthesised templates of dev and prod, without bundling.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
@@ -246,6 +248,41 @@ describe('edge protection', () => {
     expect(json(config.Origins)).toContain('execute-api');
     const [[, policy]] = ofType(prod.stacks.api!, 'AWS::CloudFront::CachePolicy') as [[string, Resource]];
     expect(policy.Properties.CachePolicyConfig.DefaultTTL).toBe(0);
+  });
+
+  it('passes the API the client address CloudFront saw, and the headers the functions read, never Host', () => {
+    const [[, distribution]] = ofType(prod.stacks.api!, 'AWS::CloudFront::Distribution') as [
+      [string, Resource],
+    ];
+    const policies = ofType(prod.stacks.api!, 'AWS::CloudFront::OriginRequestPolicy');
+    expect(policies).toHaveLength(1);
+    const [[policyId, policy]] = policies as [[string, Resource]];
+    expect(
+      json(distribution.Properties.DistributionConfig.DefaultCacheBehavior.OriginRequestPolicyId),
+    ).toContain(policyId);
+    const headers = policy.Properties.OriginRequestPolicyConfig.HeadersConfig;
+    expect(headers.HeaderBehavior).toBe('whitelist');
+    expect(headers.Headers).toContain('CloudFront-Viewer-Address');
+    expect(headers.Headers.map((name: string) => name.toLowerCase())).not.toContain('host');
+    expect(policy.Properties.OriginRequestPolicyConfig.QueryStringsConfig.QueryStringBehavior).toBe('all');
+    // Every request header a function reads reaches it (Authorization through the cache policy).
+    const forwarded = new Set(
+      [...headers.Headers, 'Authorization'].map((name: string) => name.toLowerCase()),
+    );
+    const sources = [
+      ...readdirSync('functions', { recursive: true, encoding: 'utf8' }).map((file) =>
+        join('functions', file),
+      ),
+      ...readdirSync('shared', { recursive: true, encoding: 'utf8' }).map((file) => join('shared', file)),
+    ].filter((file) => file.endsWith('.ts'));
+    const read = new Set<string>();
+    for (const file of sources)
+      for (const match of readFileSync(file, 'utf8').matchAll(/headers\??\.?\[['"]([A-Za-z0-9-]+)['"]\]/g))
+        read.add(match[1]!.toLowerCase());
+    expect([...read].sort()).toEqual(
+      expect.arrayContaining(['content-type', 'idempotency-key', 'x-claim-token']),
+    );
+    for (const name of read) expect(forwarded, name).toContain(name);
   });
 
   it('reserves concurrency for the public and job functions in prod', () => {

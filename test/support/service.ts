@@ -107,6 +107,12 @@ export function applicationBody(body: ApplicationBody = {}, n = 1) {
   };
 }
 
+/**
+ * The n-th made-up client address, as CloudFront would send it (address and port): applications from
+ * different clients do not share the limit of 3 waiting applications per client.
+ */
+export const clientAddress = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}:443`;
+
 /** Real HTTP to a gateway: JSON bodies in, JSON (or text) out. */
 export function callerFor(url: string): Caller {
   return async (method, path, options = {}) => {
@@ -195,11 +201,14 @@ export async function startTestService(options: { bucket?: string } = {}): Promi
     return { url: extra.url, call: callerFor(extra.url), close: () => extra.close() };
   };
   const apply = async (body: ApplicationBody = {}) => {
-    applications++;
+    // Taken before the first await: applications sent at once each get their own number.
+    const n = ++applications;
     const extra = await secondGateway();
     try {
       const reply = await extra.call('POST', '/v1/applications', {
-        body: applicationBody(body, applications),
+        body: applicationBody(body, n),
+        // Each application from a client of its own: one client may have only 3 waiting (decision 0011).
+        headers: { 'cloudfront-viewer-address': clientAddress(n) },
       });
       if (reply.status !== 201) throw new Error(`application refused: ${reply.status} ${reply.text}`);
       return reply.body as { id: string; status: 'pending'; claimToken: string };

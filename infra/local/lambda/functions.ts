@@ -6,6 +6,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LocalDeploymentNames, LocalIam } from '../aws/account.ts';
+import { appliesTo, type FaultPlan } from '../faults.ts';
 
 export interface Endpoints {
   readonly dynamodb: string;
@@ -96,11 +97,23 @@ export class LocalFunctions {
   private readonly iam: LocalIam;
   private readonly names: LocalDeploymentNames;
   private readonly endpoints: Endpoints;
+  private faults: FaultPlan | undefined;
 
   constructor(iam: LocalIam, names: LocalDeploymentNames, endpoints: Endpoints) {
     this.iam = iam;
     this.names = names;
     this.endpoints = endpoints;
+  }
+
+  /**
+   * Tests only: the faults the functions' SDK clients inject from now on (undefined: none). Running
+   * functions are stopped, so the next invocation starts them with the new plan (a cold start).
+   */
+  async injectFaults(plan: FaultPlan | undefined): Promise<void> {
+    this.faults = plan;
+    const workers = [...this.running.values()];
+    this.running.clear();
+    await Promise.all(workers.map(({ worker }) => worker.terminate()));
   }
 
   /** The environment Lambda would give the function, pointed at the local endpoints. */
@@ -125,7 +138,11 @@ export class LocalFunctions {
   private start(handlerFile: string): Running {
     const worker = new Worker(join(import.meta.dirname, 'worker.ts'), {
       env: this.environmentOf(handlerFile),
-      workerData: { handlerFile, functionName: this.iam.functionNameOf(handlerFile) ?? handlerFile },
+      workerData: {
+        handlerFile,
+        functionName: this.iam.functionNameOf(handlerFile) ?? handlerFile,
+        ...(this.faults && appliesTo(this.faults, handlerFile) && { faults: this.faults }),
+      },
       stdout: true,
       stderr: true,
     });
@@ -144,7 +161,8 @@ export class LocalFunctions {
       } else waiting.resolve(result);
     });
     const failAll = (error: Error) => {
-      this.running.delete(handlerFile);
+      // A worker replaced meanwhile (injectFaults) stays.
+      if (this.running.get(handlerFile) === running) this.running.delete(handlerFile);
       for (const waiting of running.pending.values()) waiting.reject(error);
       running.pending.clear();
     };

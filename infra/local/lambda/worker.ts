@@ -13,11 +13,20 @@ interface Invocation {
   readonly timeoutMs: number;
 }
 
-const { handlerFile, functionName } = workerData as { handlerFile: string; functionName: string };
+const { handlerFile, functionName, faults } = workerData as {
+  handlerFile: string;
+  functionName: string;
+  faults?: import('../faults.ts').FaultPlan;
+};
 const projectRoot = join(import.meta.dirname, '..', '..', '..');
-const loaded = import(pathToFileURL(join(projectRoot, handlerFile)).href).then(
-  (module: { handler: Handler }) => module.handler,
-);
+// Faults (tests only) go into the function's own SDK clients before its first invocation.
+const loaded = (
+  faults
+    ? import('../faults.ts').then(({ installFaults }) => installFaults(faults, handlerFile))
+    : Promise.resolve()
+)
+  .then(() => import(pathToFileURL(join(projectRoot, handlerFile)).href))
+  .then((module: { handler: Handler }) => module.handler);
 
 parentPort!.on('message', async ({ id, event, requestId, timeoutMs }: Invocation) => {
   const deadline = Date.now() + timeoutMs;
