@@ -2,6 +2,7 @@
 // says in its context who the caller is, or that no valid key was sent: the handler then answers 401 in
 // the contract's shape, which API Gateway's own deny could not (docs/decisions/0003-authorizer.md).
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
+import { nowMs } from '../shared/clock.ts';
 import { bearerToken, keyIdOf, keyMatches } from '../shared/domain/api-keys.ts';
 import { invocation } from '../shared/observability.ts';
 import { getApiKey, getOrganisation, touchApiKey } from '../shared/store/organisations.ts';
@@ -51,7 +52,7 @@ async function authorize(event: AuthorizerEvent): Promise<{
   if (org?.status !== 'active') return { result: anonymous, code: 'ORGANISATION_INACTIVE', key: known };
   // lastUsedAt to the hour: written only when the stored one is older, so not once per request (and the
   // answer is cached anyway). Bookkeeping: a failed write does not turn the caller away.
-  const now = Date.now();
+  const now = nowMs();
   if (!key.lastUsedAt || now - Date.parse(key.lastUsedAt) >= lastUsedResolutionMs)
     await touchApiKey(keyId, new Date(now)).catch((error: unknown) =>
       console.error(JSON.stringify({ level: 'warn', where: 'authorizer', keyId, error: String(error) })),

@@ -7,6 +7,7 @@ import { EdgeStack, edgeRegion } from './edge.ts';
 import { applyCdkJsonContext } from './feature-flags.ts';
 import { namesOf, stageOf } from './stage.ts';
 import { StatsStack } from './stats-stack.ts';
+import { WebStack } from './web-stack.ts';
 
 const { AwsSolutionsChecks } = cdkNag;
 
@@ -14,6 +15,24 @@ export interface KaikuAppOptions {
   /** False skips esbuild and deploys stubs: for tests of the templates only. */
   readonly bundle: boolean;
   readonly tracing?: boolean;
+  /**
+   * True only when the local runtime synthesises the app to read each function's role and environment
+   * (infra/local/aws/roles.ts): those templates are never deployed, and npm start may run with KAIKU_CLOCK.
+   */
+  readonly forLocalRuntime?: boolean;
+}
+
+/**
+ * KAIKU_CLOCK (and anything named KAIKU_CLOCK…) runs the local service at another time; in AWS the clock is
+ * the system clock, always. Setting it for a synth or a deploy would change nothing, so it is refused rather
+ * than silently ignored (docs/decisions/0013-local-clock.md).
+ */
+export function refuseLocalClock(env: NodeJS.ProcessEnv = process.env): void {
+  const set = Object.keys(env).filter((name) => name.startsWith('KAIKU_CLOCK') && env[name] !== undefined);
+  if (set.length > 0)
+    throw new Error(
+      `${set.join(', ')} is set: it is for the local service only (npm start) and never honoured in AWS; unset it before cdk synth or cdk deploy.`,
+    );
 }
 
 /**
@@ -26,6 +45,7 @@ export interface KaikuAppOptions {
  * credentials of another account fails before it starts, and synth still needs no credentials.
  */
 export function addKaikuStacks(app: App, options: KaikuAppOptions) {
+  if (!options.forLocalRuntime) refuseLocalClock();
   // cdk.json's context, also when the app was not made by the CDK CLI (tests): one set of templates.
   applyCdkJsonContext(app);
   const stage = stageOf(app);
@@ -58,7 +78,17 @@ export function addKaikuStacks(app: App, options: KaikuAppOptions) {
   // Found by name, not by reference, so the order of deployment is stated here.
   api.addStackDependency(data, 'the functions use the table; alarms go to its topic');
   api.addStackDependency(stats, 'the statistics routes read the bucket and invoke the snapshot function');
+  // The web app (docs/web.md): its own distribution, the API under /v1/* on the same origin.
+  const web = new WebStack(app, names.stack('Web'), {
+    env,
+    stage,
+    api: api.httpApi,
+    webAclArn: edge.webAcl.attrArn,
+    crossRegionReferences: true,
+    bundle: options.bundle,
+  });
+  web.addStackDependency(api, 'the app calls the API under /v1');
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { data, stats, api, edge, ...(backupCopy && { backupCopy }) };
+  return { data, stats, api, edge, web, ...(backupCopy && { backupCopy }) };
 }

@@ -145,7 +145,7 @@ export const defaultStageOfCdkJson = (): KaikuStage => stageFromContext((key) =>
 export function namesOf(stage: Pick<KaikuStage, 'name' | 'env'>) {
   const prefix = `kaiku-${stage.name}`;
   return {
-    stack: (part: 'Data' | 'Stats' | 'Api' | 'Edge' | 'BackupCopy') => `Kaiku-${stage.name}-${part}`,
+    stack: (part: 'Data' | 'Stats' | 'Api' | 'Edge' | 'BackupCopy' | 'Web') => `Kaiku-${stage.name}-${part}`,
     table: prefix,
     statsBucket: `${prefix}-statistics-${stage.env.account}-${stage.env.region}`,
     snapshotFunction: `${prefix}-statistics-snapshot`,

@@ -16,7 +16,7 @@ export function readCodes(dir: string) {
   const municipalities = Object.fromEntries(
     table('municipalities.csv').map((row) => [
       row.code!,
-      { name: row.name_fi!, welfareArea: row.welfare_area! },
+      { name: row.name_fi!, nameSv: row.name_sv!, welfareArea: row.welfare_area! },
     ]),
   );
   const welfareAreas = Object.fromEntries(table('welfare-areas.csv').map((row) => [row.id!, row.name_fi!]));
@@ -29,7 +29,7 @@ if (import.meta.main) {
 // Do not edit by hand: replace the CSVs and run npm run import-codes.
 export const welfareAreas: Readonly<Record<string, string>> = ${JSON.stringify(welfareAreas, null, 2)};
 
-export const municipalities: Readonly<Record<string, { readonly name: string; readonly welfareArea: string }>> = ${JSON.stringify(municipalities, null, 2)};
+export const municipalities: Readonly<Record<string, { readonly name: string; readonly nameSv: string; readonly welfareArea: string }>> = ${JSON.stringify(municipalities, null, 2)};
 `;
   writeFileSync(join(projectRoot, 'shared/data/codes.ts'), body);
   console.log(

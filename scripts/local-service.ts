@@ -26,6 +26,8 @@ export interface Runtime {
   readonly dynamoEndpoint: string;
   readonly s3Endpoint: string;
   readonly operator?: OperatorCredentials;
+  /** How far the service's clock runs from the real time (KAIKU_CLOCK), in milliseconds; 0 or absent: none. */
+  readonly clockOffsetMs?: number;
 }
 
 export interface FoundService {
@@ -115,6 +117,8 @@ export function readRuntime(runtimeFile: string, alternative?: string): Runtime 
       isText(operator?.secretAccessKey) && {
         operator: { accessKeyId: operator.accessKeyId, secretAccessKey: operator.secretAccessKey },
       }),
+    ...(Number.isSafeInteger(data.clockOffsetMs) &&
+      data.clockOffsetMs !== 0 && { clockOffsetMs: data.clockOffsetMs as number }),
   };
 }
 
@@ -231,5 +235,9 @@ export async function useLocalService(alternative?: string): Promise<FoundServic
   // The region the local servers were started with (signatures are scoped to it).
   if (runtime.region) process.env.AWS_REGION = runtime.region;
   else process.env.AWS_REGION ??= 'eu-north-1';
+  // The service's clock (KAIKU_CLOCK): a script that acts as the service (the snapshot, the recount) sees
+  // the same "today" as the running functions.
+  const { setClockOffset } = await import('../shared/clock.ts');
+  setClockOffset(runtime.clockOffsetMs ?? 0);
   return { ...found, runtime };
 }

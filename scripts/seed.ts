@@ -16,12 +16,12 @@
 // Deterministic: card numbers, holder data and every use (card, venue, who recorded it, sector, persons,
 // its place in the day) come from a seeded PRNG (seedPlan below). Ids the service assigns differ by run.
 //
-// Every use happens today. The issue asked for uses spread over the last 60 days, but through the API a
-// card is always registered today, and a use before the card's registration day is refused (400: "the
-// card was issued only on ..."), as it should be. There is no endpoint to register a card in the past,
-// so an honest front-door seed can only record today's uses; they are spread over the hours of today
-// that have passed (Europe/Helsinki). Backdated demo history would need an import path the contract
-// does not have (the tests write backdated cards straight into the table; this script does not).
+// Every use happens today (by the service's clock). Through the API a card is always registered today,
+// and a use before the card's registration day is refused (400: "the card was issued only on ..."), as
+// it should be, so a front-door seed of a running service can only record today's uses; they are spread
+// over the hours of today that have passed (Europe/Helsinki). History is `--months N`
+// (scripts/seed-history.ts): it lives through the past with a service of its own whose clock it moves
+// (KAIKU_CLOCK, shared/clock.ts), so every card and use still goes through the API on its own day.
 //
 // Running it again against a seeded service changes nothing: it finds the demo areas, says so and exits 0.
 // A run that was interrupted halfway leaves a partly seeded service: start over with an empty data dir.
@@ -31,7 +31,7 @@ import { join } from 'node:path';
 import { withCheckCharacter } from '../shared/card-number.ts';
 import { today } from '../shared/dates.ts';
 import { mulberry32 } from '../shared/seeded-random.ts';
-import { debugHelp, describeError, parseCommandLine, runScript, ScriptError } from './cli.ts';
+import { debugHelp, describeError, parseCommandLine, runScript, ScriptError, UsageError } from './cli.ts';
 import { findLocalService, shown } from './local-service.ts';
 
 type Sector = 'culture' | 'education' | 'science' | 'sport';
@@ -294,26 +294,38 @@ export function seedPlan(year: number, cardCount = 300, useCount = 3000): SeedPl
 // ---- Running it -------------------------------------------------------------------------------------
 
 const script = 'seed';
-const usage = `Usage: npm run seed
+const usage = `Usage: npm run seed [-- --months N]
 
 Fills the running local service with demo data through its HTTP API: two demo areas (applied for,
 approved, area-admin key claimed), distributors, venues, a ticket agent and a partner, 300 cards and
 3000 uses; every role's key is written to $KAIKU_DATA_DIR/seed-keys.json. Running it again on a seeded
 service changes nothing.
 
+With --months N it builds N months of history instead, up to now: seven areas of very different size
+joining over time, cards issued on working days and renewed a year on, uses nearly every day (some
+entered days or weeks late, a few voided), all through the same API. It runs a service of its own on
+the data folder, moving that service's clock through the past (decision 0013), so npm start must not be
+running; the folder must have no areas yet. Afterwards: npm start, then npm run snapshot.
+
 Options:
+  --months N        build N months (1-60) of history (about 250 uses a month; 15 take a few minutes)
   -h, --help        show this text
 
 Environment:
   KAIKU_URL         the service to seed (default: the url in $KAIKU_DATA_DIR/runtime.json)
   KAIKU_DATA_DIR    the data folder of npm start (default .kaiku): runtime.json, admin-key, seed-keys.json
   PORT              the port the local service runs on (npm start default 3000); checked against runtime.json
-  KAIKU_SEED_CARDS  how many cards (default 300); KAIKU_SEED_USES: how many uses (default 3000)
+  KAIKU_SEED_CARDS  how many cards (default 300; with --months 0.3 per use); KAIKU_SEED_USES: how many
+                    uses (default 3000; with --months 250 a month)
+  KAIKU_CLOCK       with --months: the history ends at this instant instead of now (npm start with the
+                    same KAIKU_CLOCK carries on from there)
 ${debugHelp}
 
-Example:
-  npm start          # in one terminal
-  npm run seed       # in another
+Examples:
+  npm start                         # in one terminal
+  npm run seed                      # in another
+
+  npm run seed -- --months 15       # with npm start stopped; then npm start, npm run snapshot
 `;
 
 /** The service being seeded, without a trailing slash; set by main. */
@@ -417,7 +429,19 @@ function countFrom(name: string, fallback: number): number {
 }
 
 async function main() {
-  parseCommandLine(script, usage, {});
+  const { values } = parseCommandLine(script, usage, { months: { type: 'string' } });
+  if (values.months !== undefined) {
+    const months = Number(values.months);
+    if (!Number.isInteger(months) || months < 1 || months > 60)
+      throw new UsageError(script, `--months must be a whole number from 1 to 60, not '${values.months}'`);
+    const { seedHistory } = await import('./seed-history.ts');
+    await seedHistory({
+      months,
+      ...(process.env.KAIKU_SEED_USES && { uses: countFrom('KAIKU_SEED_USES', 1) }),
+      ...(process.env.KAIKU_SEED_CARDS && { cards: countFrom('KAIKU_SEED_CARDS', 1) }),
+    });
+    return;
+  }
   const cardCount = countFrom('KAIKU_SEED_CARDS', 300);
   const useCount = countFrom('KAIKU_SEED_USES', 3000);
   const started = Date.now();
@@ -469,6 +493,8 @@ async function main() {
   // 1. Apply, approve, claim the area-admin key: the municipality's own flow (docs/onboarding.md).
   const areaIds = new Map<AreaRef, string>();
   const areaAdminKeys = new Map<AreaRef, string>();
+  // When (by this machine's real clock) the first approval was answered: the service's clock follows.
+  let firstApprovalAt = 0;
   for (const demo of demoAreas) {
     const { ref, ...application } = demo;
     const applied = await api<{ id: string; claimToken: string }>('POST', '/v1/applications', {
@@ -478,6 +504,7 @@ async function main() {
       ...admin,
       body: {},
     });
+    firstApprovalAt ||= Date.now();
     const claimed = await api<{ apiKey?: string }>('GET', `/v1/applications/${applied.id}`, {
       headers: { 'x-claim-token': applied.claimToken },
     });
@@ -536,7 +563,14 @@ async function main() {
   console.log(`Organisations: ${demoOrganisations.length} in the areas, a ticket agent and a partner.`);
 
   // 3. Cards, uses, and a few administrative actions on them.
-  const now = new Date();
+  // The service's clock, not this machine's: npm start may run with KAIKU_CLOCK (shared/clock.ts). The
+  // first area's createdAt is the service's time of its approval; the clock has moved on as much since.
+  const firstArea = await api<{ createdAt: string }>(
+    'GET',
+    `/v1/areas/${areaIds.get(demoAreas[0].ref)}`,
+    admin,
+  );
+  const now = new Date(Date.parse(firstArea.createdAt) + (Date.now() - firstApprovalAt));
   // Smaller sets on request (the end-to-end test of this script uses one); the demo is 300 and 3,000.
   const plan = seedPlan(Number(today(now).slice(0, 4)), cardCount, useCount);
   await inParallel(plan.cards, 8, async (card) => {

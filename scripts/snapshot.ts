@@ -11,7 +11,8 @@ Computes one day's statistics snapshot by hand and writes its files to the stati
 job the nightly schedule runs at 02:30 Europe/Helsinki (see docs/statistics.md).
 
 Options:
-  --date YYYY-MM-DD the day to compute (default: yesterday, Europe/Helsinki); not after today
+  --date YYYY-MM-DD the day to compute (default: yesterday, Europe/Helsinki, by the service's clock,
+                    which KAIKU_CLOCK may have set); not after today
   -h, --help        show this text
 ${targetHelp({ bucket: true })}
 ${debugHelp}
@@ -25,16 +26,22 @@ Examples:
 await runScript(script, async () => {
   const { values } = parseCommandLine(script, usage, { date: { type: 'string' }, ...targetOptions });
   const { checkSnapshotDate, dayBefore } = await import('../shared/stats/snapshot-date.ts');
-  const now = new Date();
+  const { now: clockNow } = await import('../shared/clock.ts');
+  const { isRealDay } = await import('../shared/dates.ts');
+  // A day that does not exist is refused before the service is looked for; "not after today" waits for the
+  // service's clock (KAIKU_CLOCK, from its runtime.json), which useTarget sets for this process.
+  if (values.date !== undefined && !isRealDay(values.date))
+    throw new UsageError(script, `--date ${values.date} must be a real day YYYY-MM-DD`);
+  const target = await useTarget(script, values, { bucket: true });
+  const now = clockNow();
   const date = values.date ?? dayBefore(now);
   const problem = checkSnapshotDate(date, now);
   if (problem) throw new UsageError(script, `--date ${date} ${problem}`);
-  const target = await useTarget(script, values, { bucket: true });
   const { runSnapshot } = await import('../shared/stats/snapshot-job.ts');
   const run = await runSnapshot(date, { now });
   console.log(
     `Snapshot of ${run.date} written from ${target}: ${run.files} files, ${run.itemsRead} DynamoDB items read in ${run.requests} requests; ` +
-      `${run.disclosure.primary} counts hidden, ${run.disclosure.secondary} more by secondary suppression` +
+      `${run.disclosure.newPeriods.length} closed periods published for the first time` +
       `${run.latest ? '; snapshots/latest.json points at it' : ''}.`,
   );
 });

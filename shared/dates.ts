@@ -1,4 +1,6 @@
 // Calendar days are Europe/Helsinki days ("today" in the contract), handled as YYYY-MM-DD strings.
+import { now } from './clock.ts';
+
 // Made on first use: building a time-zone formatter costs milliseconds that a cold start should not pay.
 let helsinkiDay: Intl.DateTimeFormat | undefined;
 
@@ -14,8 +16,8 @@ export function helsinkiDate(instant: Date): string {
   return helsinkiDay.format(instant);
 }
 
-export function today(now: Date = new Date()): string {
-  return helsinkiDate(now);
+export function today(instant: Date = now()): string {
+  return helsinkiDate(instant);
 }
 
 export function isRealDay(day: string): boolean {

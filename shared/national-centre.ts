@@ -1,5 +1,6 @@
 // The national centre's organisation and its admin keys: made by `npm start` on first start locally,
 // and by `npm run admin -- create-admin-key` against a deployed table.
+import { now as clockNow } from './clock.ts';
 import { newApiKey } from './domain/api-keys.ts';
 import { nationalCentreId, type Organisation } from './domain/organisations.ts';
 import { getOrganisation, putApiKey, putOrganisation } from './store/organisations.ts';
@@ -24,7 +25,7 @@ export async function ensureNationalCentre(now: Date): Promise<Organisation> {
 }
 
 /** A new admin key; the secret is returned once and only its hash is stored. */
-export async function createAdminKey(now = new Date()): Promise<{ keyId: string; apiKey: string }> {
+export async function createAdminKey(now = clockNow()): Promise<{ keyId: string; apiKey: string }> {
   await ensureNationalCentre(now);
   const { apiKey, record } = newApiKey({ orgId: nationalCentreId, role: 'admin' }, now);
   await putApiKey(record);

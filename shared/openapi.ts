@@ -58,9 +58,38 @@ function parameters(route: Route) {
   return [...inPath, ...inQuery, ...headers];
 }
 
+/** The operation's id, from its handler's file name: `functions/cards/issue-card.ts` is `issueCard`. */
+export function operationIdOf(route: Route): string {
+  const base = route.handler.split('/').pop()!.replace(/\.ts$/, '');
+  return base.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/** The operation's tag: the first path segment after /v1 (`cards`, `usages`, `stats`, …). */
+export const tagOf = (route: Route): string => route.path.split('/')[2] ?? 'service';
+
+/** A list that can answer CSV carries its next cursor in this header there (api.md, Conventions). */
+const csvList = {
+  description: 'Success: JSON `{items, nextCursor?}`, or with `format=csv` the rows as CSV.',
+  headers: {
+    'X-Next-Cursor': {
+      description: "The CSV answer's next cursor (absent at the end): pass it as `cursor` for the next page.",
+      schema: { type: 'string' },
+    },
+  },
+  content: {
+    'application/json': { schema: { type: 'object' } },
+    'text/csv': { schema: { type: 'string', description: 'A header row, then one row per item.' } },
+  },
+};
+
 function operation(route: Route) {
   const secured = route.roles !== 'public';
+  const queryProperties = (route.query?.json() as { properties?: Record<string, unknown> } | undefined)
+    ?.properties;
+  const answersCsv = queryProperties?.format !== undefined;
   return {
+    operationId: operationIdOf(route),
+    tags: [tagOf(route)],
     summary: route.summary,
     ...(secured && { description: `Roles: ${(route.roles as readonly string[]).join(', ')}.` }),
     ...(secured ? { security: [{ apiKey: [] }] } : { security: [] }),
@@ -82,9 +111,7 @@ function operation(route: Route) {
       },
     }),
     responses: {
-      [String(route.success ?? 200)]: {
-        description: 'Success.',
-      },
+      [String(route.success ?? 200)]: answersCsv ? csvList : { description: 'Success.' },
       '400': errorResponse('Bad input (VALIDATION_FAILED, PERSONAL_DATA_NOT_ALLOWED); nothing changed.'),
       ...(secured && {
         '401': errorResponse('No valid API key.'),

@@ -1,6 +1,7 @@
 // Making an organisation with its first key, and an area: used by the seed and the tests now, and by
 // the onboarding endpoints.
 import { randomBytes } from 'node:crypto';
+import { now as clockNow } from './clock.ts';
 import { newApiKey } from './domain/api-keys.ts';
 import { type Area, type Organisation, type OrganisationKind, roleOfKind } from './domain/organisations.ts';
 import { putArea, putOrganisationWithKey } from './store/organisations.ts';
@@ -9,7 +10,7 @@ export const newId = (prefix: string) => `${prefix}${randomBytes(8).toString('he
 
 export async function registerArea(
   input: { name: string; municipalityCodes: string[]; welfareArea: string; areaId?: string },
-  now = new Date(),
+  now = clockNow(),
 ): Promise<Area> {
   const area: Area = {
     areaId: input.areaId ?? newId('a'),
@@ -33,7 +34,7 @@ export async function registerOrganisation(
     cardLimitPerDay?: number;
     orgId?: string;
   },
-  now = new Date(),
+  now = clockNow(),
 ): Promise<{ organisation: Organisation; apiKey: string; keyId: string }> {
   const organisation: Organisation = {
     orgId: input.orgId ?? newId('o'),

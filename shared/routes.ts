@@ -72,6 +72,25 @@ export const routes = [
     summary: 'This OpenAPI 3.1 document.',
   },
   {
+    method: 'GET',
+    path: '/v1/municipalities',
+    handler: 'functions/municipalities/list-municipalities.ts',
+    table: { BatchGetItem: [p.municipality] },
+    roles: 'public',
+    summary:
+      'Every municipality, for application forms: {items: [{code, nameFi, nameSv, welfareArea, areaId?}]}; `areaId` once it has joined an area.',
+    throttle: { rate: 5, burst: 20 },
+  },
+  {
+    method: 'GET',
+    path: '/v1/me',
+    handler: 'functions/me.ts',
+    table: {},
+    roles: ['admin', 'area-admin', 'distributor', 'venue', 'ticket-agent', 'partner'],
+    summary:
+      "Who the key belongs to: {keyId, orgId, role, areaId?} (areaId for an area's organisations); the web app finds its role with it.",
+  },
+  {
     method: 'POST',
     path: '/v1/cards',
     handler: 'functions/cards/issue-card.ts',

@@ -3,6 +3,7 @@
 // POST /v1/stats/snapshots with a date, and locally by npm start's schedule. A failure throws: Lambda
 // retries, then the event goes to the dead-letter queue, and the alarms fire.
 import type { Context } from 'aws-lambda';
+import { now as clockNow } from '../../shared/clock.ts';
 import { invocation, measure, publishMetrics } from '../../shared/observability.ts';
 import { dayBefore } from '../../shared/stats/snapshot-date.ts';
 import { runSnapshot } from '../../shared/stats/snapshot-job.ts';
@@ -29,7 +30,7 @@ export async function handler(event: SnapshotEvent | null | undefined, context?:
   const route = 'job snapshot';
   const requestId = context?.awsRequestId;
   try {
-    const now = new Date();
+    const now = clockNow();
     const run = await runSnapshot(snapshotDate(event ?? {}, now), { now });
     started.finish({
       route,

@@ -72,6 +72,12 @@ export class KaikuFunction extends Construct {
     logGroup.grantWrite(role);
 
     if (props.bundle) assertLocalEsbuild();
+    // The service's clock is the system clock in AWS: no function is ever given KAIKU_CLOCK (decision 0013).
+    const clockVariables = Object.keys(props.environment ?? {}).filter((name) =>
+      name.startsWith('KAIKU_CLOCK'),
+    );
+    if (clockVariables.length > 0)
+      throw new Error(`${this.node.path}: ${clockVariables.join(', ')} is for the local service only`);
     this.lambdaFunction = new NodejsFunction(this, 'Function', {
       description: props.description,
       runtime: Runtime.NODEJS_24_X,

@@ -1,6 +1,6 @@
 // The local stand-in for API Gateway (HTTP API): the same route table, the same authorizer with the same
 // result cache, the same handlers, each invoked in its own function runtime (infra/local/lambda) with
-// the API Gateway v2 event shape.
+// the API Gateway v2 event shape. Outside /v1 it serves the built web app, as CloudFront does in AWS.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -13,6 +13,7 @@ import {
   type Route,
   routes,
 } from '../../shared/routes.ts';
+import { defaultWebRoot, isWebPath, serveWeb } from './static-web.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 /** What runs the functions: LocalFunctions, one runtime per function with its own role. */
@@ -71,7 +72,18 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-export async function startGateway(functions: Invoker, port: number, host = '127.0.0.1'): Promise<Gateway> {
+export interface GatewayOptions {
+  /** The built web app served at / (every path outside /v1); false for the API alone. */
+  readonly webRoot?: string | false;
+}
+
+export async function startGateway(
+  functions: Invoker,
+  port: number,
+  host = '127.0.0.1',
+  options: GatewayOptions = {},
+): Promise<Gateway> {
+  const webRoot = options.webRoot ?? defaultWebRoot;
   const compiled = [...(routes as readonly Route[])].sort(bySpecificity).map(compile);
   // The promise is cached, so concurrent first requests with one key share a single authorizer call.
   const authCache = new Map<string, { context: Promise<unknown>; expires: number }>();
@@ -99,6 +111,8 @@ export async function startGateway(functions: Invoker, port: number, host = '127
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const requestId = randomUUID();
     const url = new URL(request.url ?? '/', 'http://localhost');
+    // The web app (web/dist) at /, the API under /v1: one origin, so the app needs no CORS.
+    if (webRoot && isWebPath(url.pathname)) return serveWeb(webRoot, request, response, url.pathname);
     const method = request.method ?? 'GET';
     const candidates = compiled.filter(({ pattern }) => pattern.test(url.pathname));
     const match = candidates.find(({ route }) => route.method === method);

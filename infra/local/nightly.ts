@@ -1,6 +1,8 @@
 // The local stand-in for the EventBridge schedule: inside npm start, at 02:30 Europe/Helsinki every
 // night, the snapshot function's own handler is called with the scheduled time, as Scheduler calls it.
-// A failed run is retried twice, a minute apart (Scheduler and Lambda retry in AWS).
+// A failed run is retried twice, a minute apart (Scheduler and Lambda retry in AWS). Its times are the
+// service's clock (shared/clock.ts): with KAIKU_CLOCK, 02:30 of that clock's nights.
+import { now } from '../../shared/clock.ts';
 import { nextNightlyRun } from '../../shared/stats/nightly-time.ts';
 
 export interface NightlySchedule {
@@ -19,7 +21,7 @@ export function startNightlySchedule(
   job: Job = snapshotHandler,
   options: { clock?: () => Date; retryDelayMs?: number; attempts?: number } = {},
 ): NightlySchedule {
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? now;
   const attempts = options.attempts ?? 3;
   const retryDelayMs = options.retryDelayMs ?? 60_000;
   let stopped = false;

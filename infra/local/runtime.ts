@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { clockOffsetMs, setClockOffset } from '../../shared/clock.ts';
 import { createAdminKey } from '../../shared/national-centre.ts';
 import { jobHandlers } from '../../shared/routes.ts';
 import { type Credentials, LocalIam } from './aws/account.ts';
@@ -13,6 +14,7 @@ import { operatorClient, useLocalAws } from './aws/use-local-aws.ts';
 import { type Deployment, startDeployment } from './deployment.ts';
 import { ensureTable, StartupError } from './dynamodb.ts';
 import { type Gateway, startGateway } from './gateway.ts';
+import { clockOffsetFromEnv } from './local-clock.ts';
 import { type NightlySchedule, startNightlySchedule } from './nightly.ts';
 import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 
@@ -31,6 +33,11 @@ export interface LocalOptions {
   readonly streamPollMs?: number;
   /** Run the nightly statistics snapshot at 02:30 Europe/Helsinki, as the schedule in AWS does (npm start). */
   readonly nightlySnapshots?: boolean;
+  /**
+   * How far the service's clock runs ahead of the real time, in milliseconds (negative: behind); from
+   * KAIKU_CLOCK (optionsFromEnv). Default 0: the real time. The whole process shares it (shared/clock.ts).
+   */
+  readonly clockOffsetMs?: number;
 }
 
 export interface LocalService {
@@ -47,13 +54,21 @@ export interface LocalService {
   readonly streams: StreamPoller;
   /** The nightly snapshot's schedule, when asked for. */
   readonly nightly?: NightlySchedule;
+  /**
+   * Sets the service's clock (every function and this process's parts at once); it moves on in real time
+   * from there. For `npm run seed -- --months`, which runs a service of its own through the past; the
+   * nightly schedule, when running, keeps the times it armed.
+   */
+  setClock(at: Date): void;
   stop(): Promise<void>;
 }
 
 export const localBucket = 'kaiku-statistics';
 
+/** npm start's options from its environment; a StartupError when KAIKU_CLOCK is not an instant. */
 export function optionsFromEnv(env = process.env): LocalOptions {
   const port = Number(env.PORT ?? 3000);
+  const clockOffset = clockOffsetFromEnv(env);
   return {
     port,
     // Absolute: DynamoDB Local runs in a working directory of its own.
@@ -62,6 +77,7 @@ export function optionsFromEnv(env = process.env): LocalOptions {
     dynamoPort: Number(env.KAIKU_DYNAMODB_PORT ?? port + 1),
     s3Port: Number(env.KAIKU_S3_PORT ?? port + 2),
     ...(env.KAIKU_HOST && { host: env.KAIKU_HOST }),
+    ...(clockOffset !== undefined && { clockOffsetMs: clockOffset }),
   };
 }
 
@@ -113,6 +129,9 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
   await assertPortFree(options.port, 'the API', options.host);
   await assertPortFree(options.dynamoPort, 'DynamoDB');
   await assertPortFree(options.s3Port, 'the S3 server');
+  // Before anything is made (the admin key on a first start is dated by it): one clock for the whole
+  // process and, through the buffer they share, for every function's worker (infra/local/lambda/).
+  setClockOffset(options.clockOffsetMs ?? 0);
   const started: Array<{ stop(): Promise<void> }> = [];
   const stopAll = async () => {
     for (const part of started.reverse()) await part.stop().catch(() => undefined);
@@ -151,23 +170,27 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
       ? startNightlySchedule((event) => deployment.functions.invoke(jobHandlers.snapshot, event))
       : undefined;
     if (nightly) started.push(nightly);
-    writePrivate(
-      join(dataDir, 'runtime.json'),
-      `${JSON.stringify(
-        {
-          url: gateway.url,
-          pid: process.pid,
-          region: 'eu-north-1',
-          tableName,
-          bucket,
-          dynamoEndpoint: aws.dynamoEndpoint,
-          s3Endpoint: aws.s3Endpoint,
-          operator,
-        },
-        null,
-        2,
-      )}\n`,
-    );
+    // clockOffsetMs: scripts that act as the service (npm run snapshot, verify-stats) use the same clock.
+    const writeRuntime = () =>
+      writePrivate(
+        join(dataDir, 'runtime.json'),
+        `${JSON.stringify(
+          {
+            url: gateway.url,
+            pid: process.pid,
+            region: 'eu-north-1',
+            tableName,
+            bucket,
+            dynamoEndpoint: aws.dynamoEndpoint,
+            s3Endpoint: aws.s3Endpoint,
+            operator,
+            clockOffsetMs: clockOffsetMs(),
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    writeRuntime();
     return {
       url: gateway.url,
       adminKey,
@@ -179,6 +202,10 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
       operator,
       streams,
       nightly,
+      setClock(at: Date) {
+        setClockOffset(at.getTime() - Date.now());
+        writeRuntime();
+      },
       stop: stopAll,
     };
   } catch (error) {

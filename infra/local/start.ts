@@ -1,14 +1,16 @@
 // npm start: the whole service on this machine (api.md, "Local service conventions").
 import { mkdirSync } from 'node:fs';
+import { now } from '../../shared/clock.ts';
 import { StartupError } from './dynamodb.ts';
 import { lockDataDir } from './lock.ts';
 import { optionsFromEnv, startLocalService } from './runtime.ts';
 
 // Everything written under the data folder (DynamoDB's files, S3's, keys) is for this user only.
 process.umask(0o077);
-const options = optionsFromEnv();
 let lock: { release(): void } | undefined;
 try {
+  // An invalid KAIKU_CLOCK is refused here, with one line.
+  const options = optionsFromEnv();
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   lock = lockDataDir(options.dataDir);
   const service = await startLocalService({ ...options, nightlySnapshots: true });
@@ -18,6 +20,10 @@ try {
   console.log(
     `DynamoDB ${service.dynamoEndpoint}, S3 ${service.s3Endpoint} (IAM enforced). Stop with Ctrl-C.`,
   );
+  if (options.clockOffsetMs !== undefined)
+    console.log(
+      `Clock: KAIKU_CLOCK, the service runs as if it were ${now().toISOString()} and its clock moves on from there.`,
+    );
   console.log(
     `Next nightly statistics snapshot: ${service.nightly?.next().toISOString()} (02:30 Europe/Helsinki).`,
   );

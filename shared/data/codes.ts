@@ -27,1242 +27,1551 @@ export const welfareAreas: Readonly<Record<string, string>> = {
 };
 
 export const municipalities: Readonly<
-  Record<string, { readonly name: string; readonly welfareArea: string }>
+  Record<string, { readonly name: string; readonly nameSv: string; readonly welfareArea: string }>
 > = {
   '102': {
     name: 'Huittinen',
+    nameSv: 'Vittis',
     welfareArea: 'SA',
   },
   '103': {
     name: 'Humppila',
+    nameSv: 'Humppila',
     welfareArea: 'KH',
   },
   '105': {
     name: 'Hyrynsalmi',
+    nameSv: 'Hyrynsalmi',
     welfareArea: 'KA',
   },
   '106': {
     name: 'Hyvinkää',
+    nameSv: 'Hyvinge',
     welfareArea: 'KU',
   },
   '108': {
     name: 'Hämeenkyrö',
+    nameSv: 'Tavastkyro',
     welfareArea: 'PI',
   },
   '109': {
     name: 'Hämeenlinna',
+    nameSv: 'Tavastehus',
     welfareArea: 'KH',
   },
   '111': {
     name: 'Heinola',
+    nameSv: 'Heinola',
     welfareArea: 'PH',
   },
   '139': {
     name: 'Ii',
+    nameSv: 'Ijo',
     welfareArea: 'PP',
   },
   '140': {
     name: 'Iisalmi',
+    nameSv: 'Idensalmi',
     welfareArea: 'PS',
   },
   '142': {
     name: 'Iitti',
+    nameSv: 'Itis',
     welfareArea: 'PH',
   },
   '143': {
     name: 'Ikaalinen',
+    nameSv: 'Ikalis',
     welfareArea: 'PI',
   },
   '145': {
     name: 'Ilmajoki',
+    nameSv: 'Ilmola',
     welfareArea: 'EP',
   },
   '146': {
     name: 'Ilomantsi',
+    nameSv: 'Ilomants',
     welfareArea: 'PK',
   },
   '148': {
     name: 'Inari',
+    nameSv: 'Enare',
     welfareArea: 'LA',
   },
   '149': {
     name: 'Inkoo',
+    nameSv: 'Ingå',
     welfareArea: 'LU',
   },
   '151': {
     name: 'Isojoki',
+    nameSv: 'Storå',
     welfareArea: 'EP',
   },
   '152': {
     name: 'Isokyrö',
+    nameSv: 'Storkyro',
     welfareArea: 'EP',
   },
   '153': {
     name: 'Imatra',
+    nameSv: 'Imatra',
     welfareArea: 'EK',
   },
   '165': {
     name: 'Janakkala',
+    nameSv: 'Janakkala',
     welfareArea: 'KH',
   },
   '167': {
     name: 'Joensuu',
+    nameSv: 'Joensuu',
     welfareArea: 'PK',
   },
   '169': {
     name: 'Jokioinen',
+    nameSv: 'Jockis',
     welfareArea: 'KH',
   },
   '170': {
     name: 'Jomala',
+    nameSv: 'Jomala',
     welfareArea: 'AX',
   },
   '171': {
     name: 'Joroinen',
+    nameSv: 'Jorois',
     welfareArea: 'PS',
   },
   '172': {
     name: 'Joutsa',
+    nameSv: 'Joutsa',
     welfareArea: 'KS',
   },
   '176': {
     name: 'Juuka',
+    nameSv: 'Juga',
     welfareArea: 'PK',
   },
   '177': {
     name: 'Juupajoki',
+    nameSv: 'Juupajoki',
     welfareArea: 'PI',
   },
   '178': {
     name: 'Juva',
+    nameSv: 'Juva',
     welfareArea: 'ES',
   },
   '179': {
     name: 'Jyväskylä',
+    nameSv: 'Jyväskylä',
     welfareArea: 'KS',
   },
   '181': {
     name: 'Jämijärvi',
+    nameSv: 'Jämijärvi',
     welfareArea: 'SA',
   },
   '182': {
     name: 'Jämsä',
+    nameSv: 'Jämsä',
     welfareArea: 'KS',
   },
   '186': {
     name: 'Järvenpää',
+    nameSv: 'Träskända',
     welfareArea: 'KU',
   },
   '202': {
     name: 'Kaarina',
+    nameSv: 'S:t Karins',
     welfareArea: 'VS',
   },
   '204': {
     name: 'Kaavi',
+    nameSv: 'Kaavi',
     welfareArea: 'PS',
   },
   '205': {
     name: 'Kajaani',
+    nameSv: 'Kajana',
     welfareArea: 'KA',
   },
   '208': {
     name: 'Kalajoki',
+    nameSv: 'Kalajoki',
     welfareArea: 'PP',
   },
   '211': {
     name: 'Kangasala',
+    nameSv: 'Kangasala',
     welfareArea: 'PI',
   },
   '213': {
     name: 'Kangasniemi',
+    nameSv: 'Kangasniemi',
     welfareArea: 'ES',
   },
   '214': {
     name: 'Kankaanpää',
+    nameSv: 'Kankaanpää',
     welfareArea: 'SA',
   },
   '216': {
     name: 'Kannonkoski',
+    nameSv: 'Kannonkoski',
     welfareArea: 'KS',
   },
   '217': {
     name: 'Kannus',
+    nameSv: 'Kannus',
     welfareArea: 'KP',
   },
   '218': {
     name: 'Karijoki',
+    nameSv: 'Bötom',
     welfareArea: 'EP',
   },
   '224': {
     name: 'Karkkila',
+    nameSv: 'Högfors',
     welfareArea: 'LU',
   },
   '226': {
     name: 'Karstula',
+    nameSv: 'Karstula',
     welfareArea: 'KS',
   },
   '230': {
     name: 'Karvia',
+    nameSv: 'Karvia',
     welfareArea: 'SA',
   },
   '231': {
     name: 'Kaskinen',
+    nameSv: 'Kaskö',
     welfareArea: 'PO',
   },
   '232': {
     name: 'Kauhajoki',
+    nameSv: 'Kauhajoki',
     welfareArea: 'EP',
   },
   '233': {
     name: 'Kauhava',
+    nameSv: 'Kauhava',
     welfareArea: 'EP',
   },
   '235': {
     name: 'Kauniainen',
+    nameSv: 'Grankulla',
     welfareArea: 'LU',
   },
   '236': {
     name: 'Kaustinen',
+    nameSv: 'Kaustby',
     welfareArea: 'KP',
   },
   '239': {
     name: 'Keitele',
+    nameSv: 'Keitele',
     welfareArea: 'PS',
   },
   '240': {
     name: 'Kemi',
+    nameSv: 'Kemi',
     welfareArea: 'LA',
   },
   '241': {
     name: 'Keminmaa',
+    nameSv: 'Keminmaa',
     welfareArea: 'LA',
   },
   '244': {
     name: 'Kempele',
+    nameSv: 'Kempele',
     welfareArea: 'PP',
   },
   '245': {
     name: 'Kerava',
+    nameSv: 'Kervo',
     welfareArea: 'VK',
   },
   '249': {
     name: 'Keuruu',
+    nameSv: 'Keuru',
     welfareArea: 'KS',
   },
   '250': {
     name: 'Kihniö',
+    nameSv: 'Kihniö',
     welfareArea: 'PI',
   },
   '256': {
     name: 'Kinnula',
+    nameSv: 'Kinnula',
     welfareArea: 'KS',
   },
   '257': {
     name: 'Kirkkonummi',
+    nameSv: 'Kyrkslätt',
     welfareArea: 'LU',
   },
   '260': {
     name: 'Kitee',
+    nameSv: 'Kides',
     welfareArea: 'PK',
   },
   '261': {
     name: 'Kittilä',
+    nameSv: 'Kittilä',
     welfareArea: 'LA',
   },
   '263': {
     name: 'Kiuruvesi',
+    nameSv: 'Kiuruvesi',
     welfareArea: 'PS',
   },
   '265': {
     name: 'Kivijärvi',
+    nameSv: 'Kivijärvi',
     welfareArea: 'KS',
   },
   '271': {
     name: 'Kokemäki',
+    nameSv: 'Kumo',
     welfareArea: 'SA',
   },
   '272': {
     name: 'Kokkola',
+    nameSv: 'Karleby',
     welfareArea: 'KP',
   },
   '273': {
     name: 'Kolari',
+    nameSv: 'Kolari',
     welfareArea: 'LA',
   },
   '275': {
     name: 'Konnevesi',
+    nameSv: 'Konnevesi',
     welfareArea: 'KS',
   },
   '276': {
     name: 'Kontiolahti',
+    nameSv: 'Kontiolax',
     welfareArea: 'PK',
   },
   '280': {
     name: 'Korsnäs',
+    nameSv: 'Korsnäs',
     welfareArea: 'PO',
   },
   '284': {
     name: 'Koski Tl',
+    nameSv: 'Koskis',
     welfareArea: 'VS',
   },
   '285': {
     name: 'Kotka',
+    nameSv: 'Kotka',
     welfareArea: 'KY',
   },
   '286': {
     name: 'Kouvola',
+    nameSv: 'Kouvola',
     welfareArea: 'KY',
   },
   '287': {
     name: 'Kristiinankaupunki',
+    nameSv: 'Kristinestad',
     welfareArea: 'PO',
   },
   '288': {
     name: 'Kruunupyy',
+    nameSv: 'Kronoby',
     welfareArea: 'PO',
   },
   '290': {
     name: 'Kuhmo',
+    nameSv: 'Kuhmo',
     welfareArea: 'KA',
   },
   '291': {
     name: 'Kuhmoinen',
+    nameSv: 'Kuhmois',
     welfareArea: 'PI',
   },
   '295': {
     name: 'Kumlinge',
+    nameSv: 'Kumlinge',
     welfareArea: 'AX',
   },
   '297': {
     name: 'Kuopio',
+    nameSv: 'Kuopio',
     welfareArea: 'PS',
   },
   '300': {
     name: 'Kuortane',
+    nameSv: 'Kuortane',
     welfareArea: 'EP',
   },
   '301': {
     name: 'Kurikka',
+    nameSv: 'Kurikka',
     welfareArea: 'EP',
   },
   '304': {
     name: 'Kustavi',
+    nameSv: 'Gustavs',
     welfareArea: 'VS',
   },
   '305': {
     name: 'Kuusamo',
+    nameSv: 'Kuusamo',
     welfareArea: 'PP',
   },
   '309': {
     name: 'Outokumpu',
+    nameSv: 'Outokumpu',
     welfareArea: 'PK',
   },
   '312': {
     name: 'Kyyjärvi',
+    nameSv: 'Kyyjärvi',
     welfareArea: 'KS',
   },
   '316': {
     name: 'Kärkölä',
+    nameSv: 'Kärkölä',
     welfareArea: 'PH',
   },
   '317': {
     name: 'Kärsämäki',
+    nameSv: 'Kärsämäki',
     welfareArea: 'PP',
   },
   '318': {
     name: 'Kökar',
+    nameSv: 'Kökar',
     welfareArea: 'AX',
   },
   '320': {
     name: 'Kemijärvi',
+    nameSv: 'Kemijärvi',
     welfareArea: 'LA',
   },
   '322': {
     name: 'Kemiönsaari',
+    nameSv: 'Kimitoön',
     welfareArea: 'VS',
   },
   '398': {
     name: 'Lahti',
+    nameSv: 'Lahtis',
     welfareArea: 'PH',
   },
   '399': {
     name: 'Laihia',
+    nameSv: 'Laihela',
     welfareArea: 'PO',
   },
   '400': {
     name: 'Laitila',
+    nameSv: 'Letala',
     welfareArea: 'VS',
   },
   '402': {
     name: 'Lapinlahti',
+    nameSv: 'Lapinlahti',
     welfareArea: 'PS',
   },
   '403': {
     name: 'Lappajärvi',
+    nameSv: 'Lappajärvi',
     welfareArea: 'EP',
   },
   '405': {
     name: 'Lappeenranta',
+    nameSv: 'Villmanstrand',
     welfareArea: 'EK',
   },
   '407': {
     name: 'Lapinjärvi',
+    nameSv: 'Lappträsk',
     welfareArea: 'IU',
   },
   '408': {
     name: 'Lapua',
+    nameSv: 'Lappo',
     welfareArea: 'EP',
   },
   '410': {
     name: 'Laukaa',
+    nameSv: 'Laukas',
     welfareArea: 'KS',
   },
   '416': {
     name: 'Lemi',
+    nameSv: 'Lemi',
     welfareArea: 'EK',
   },
   '417': {
     name: 'Lemland',
+    nameSv: 'Lemland',
     welfareArea: 'AX',
   },
   '418': {
     name: 'Lempäälä',
+    nameSv: 'Lempäälä',
     welfareArea: 'PI',
   },
   '420': {
     name: 'Leppävirta',
+    nameSv: 'Leppävirta',
     welfareArea: 'PS',
   },
   '421': {
     name: 'Lestijärvi',
+    nameSv: 'Lestijärvi',
     welfareArea: 'KP',
   },
   '422': {
     name: 'Lieksa',
+    nameSv: 'Lieksa',
     welfareArea: 'PK',
   },
   '423': {
     name: 'Lieto',
+    nameSv: 'Lundo',
     welfareArea: 'VS',
   },
   '425': {
     name: 'Liminka',
+    nameSv: 'Limingo',
     welfareArea: 'PP',
   },
   '426': {
     name: 'Liperi',
+    nameSv: 'Libelits',
     welfareArea: 'PK',
   },
   '430': {
     name: 'Loimaa',
+    nameSv: 'Loimaa',
     welfareArea: 'VS',
   },
   '433': {
     name: 'Loppi',
+    nameSv: 'Loppi',
     welfareArea: 'KH',
   },
   '434': {
     name: 'Loviisa',
+    nameSv: 'Lovisa',
     welfareArea: 'IU',
   },
   '435': {
     name: 'Luhanka',
+    nameSv: 'Luhanka',
     welfareArea: 'KS',
   },
   '436': {
     name: 'Lumijoki',
+    nameSv: 'Lumijoki',
     welfareArea: 'PP',
   },
   '438': {
     name: 'Lumparland',
+    nameSv: 'Lumparland',
     welfareArea: 'AX',
   },
   '440': {
     name: 'Luoto',
+    nameSv: 'Larsmo',
     welfareArea: 'PO',
   },
   '441': {
     name: 'Luumäki',
+    nameSv: 'Luumäki',
     welfareArea: 'EK',
   },
   '444': {
     name: 'Lohja',
+    nameSv: 'Lojo',
     welfareArea: 'LU',
   },
   '445': {
     name: 'Parainen',
+    nameSv: 'Pargas',
     welfareArea: 'VS',
   },
   '475': {
     name: 'Maalahti',
+    nameSv: 'Malax',
     welfareArea: 'PO',
   },
   '478': {
     name: 'Maarianhamina',
+    nameSv: 'Mariehamn',
     welfareArea: 'AX',
   },
   '480': {
     name: 'Marttila',
+    nameSv: 'S:t Mårtens',
     welfareArea: 'VS',
   },
   '481': {
     name: 'Masku',
+    nameSv: 'Masku',
     welfareArea: 'VS',
   },
   '483': {
     name: 'Merijärvi',
+    nameSv: 'Merijärvi',
     welfareArea: 'PP',
   },
   '484': {
     name: 'Merikarvia',
+    nameSv: 'Sastmola',
     welfareArea: 'SA',
   },
   '489': {
     name: 'Miehikkälä',
+    nameSv: 'Miehikkälä',
     welfareArea: 'KY',
   },
   '491': {
     name: 'Mikkeli',
+    nameSv: 'S:t Michel',
     welfareArea: 'ES',
   },
   '494': {
     name: 'Muhos',
+    nameSv: 'Muhos',
     welfareArea: 'PP',
   },
   '495': {
     name: 'Multia',
+    nameSv: 'Multia',
     welfareArea: 'KS',
   },
   '498': {
     name: 'Muonio',
+    nameSv: 'Muonio',
     welfareArea: 'LA',
   },
   '499': {
     name: 'Mustasaari',
+    nameSv: 'Korsholm',
     welfareArea: 'PO',
   },
   '500': {
     name: 'Muurame',
+    nameSv: 'Muurame',
     welfareArea: 'KS',
   },
   '503': {
     name: 'Mynämäki',
+    nameSv: 'Virmo',
     welfareArea: 'VS',
   },
   '504': {
     name: 'Myrskylä',
+    nameSv: 'Mörskom',
     welfareArea: 'IU',
   },
   '505': {
     name: 'Mäntsälä',
+    nameSv: 'Mäntsälä',
     welfareArea: 'KU',
   },
   '507': {
     name: 'Mäntyharju',
+    nameSv: 'Mäntyharju',
     welfareArea: 'ES',
   },
   '508': {
     name: 'Mänttä-Vilppula',
+    nameSv: 'Mänttä-Vilppula',
     welfareArea: 'PI',
   },
   '529': {
     name: 'Naantali',
+    nameSv: 'Nådendal',
     welfareArea: 'VS',
   },
   '531': {
     name: 'Nakkila',
+    nameSv: 'Nakkila',
     welfareArea: 'SA',
   },
   '535': {
     name: 'Nivala',
+    nameSv: 'Nivala',
     welfareArea: 'PP',
   },
   '536': {
     name: 'Nokia',
+    nameSv: 'Nokia',
     welfareArea: 'PI',
   },
   '538': {
     name: 'Nousiainen',
+    nameSv: 'Nousis',
     welfareArea: 'VS',
   },
   '541': {
     name: 'Nurmes',
+    nameSv: 'Nurmes',
     welfareArea: 'PK',
   },
   '543': {
     name: 'Nurmijärvi',
+    nameSv: 'Nurmijärvi',
     welfareArea: 'KU',
   },
   '545': {
     name: 'Närpiö',
+    nameSv: 'Närpes',
     welfareArea: 'PO',
   },
   '560': {
     name: 'Orimattila',
+    nameSv: 'Orimattila',
     welfareArea: 'PH',
   },
   '561': {
     name: 'Oripää',
+    nameSv: 'Oripää',
     welfareArea: 'VS',
   },
   '562': {
     name: 'Orivesi',
+    nameSv: 'Orivesi',
     welfareArea: 'PI',
   },
   '563': {
     name: 'Oulainen',
+    nameSv: 'Oulainen',
     welfareArea: 'PP',
   },
   '564': {
     name: 'Oulu',
+    nameSv: 'Uleåborg',
     welfareArea: 'PP',
   },
   '576': {
     name: 'Padasjoki',
+    nameSv: 'Padasjoki',
     welfareArea: 'PH',
   },
   '577': {
     name: 'Paimio',
+    nameSv: 'Pemar',
     welfareArea: 'VS',
   },
   '578': {
     name: 'Paltamo',
+    nameSv: 'Paltamo',
     welfareArea: 'KA',
   },
   '580': {
     name: 'Parikkala',
+    nameSv: 'Parikkala',
     welfareArea: 'EK',
   },
   '581': {
     name: 'Parkano',
+    nameSv: 'Parkano',
     welfareArea: 'PI',
   },
   '583': {
     name: 'Pelkosenniemi',
+    nameSv: 'Pelkosenniemi',
     welfareArea: 'LA',
   },
   '584': {
     name: 'Perho',
+    nameSv: 'Perho',
     welfareArea: 'KP',
   },
   '588': {
     name: 'Pertunmaa',
+    nameSv: 'Pertunmaa',
     welfareArea: 'ES',
   },
   '592': {
     name: 'Petäjävesi',
+    nameSv: 'Petäjävesi',
     welfareArea: 'KS',
   },
   '593': {
     name: 'Pieksämäki',
+    nameSv: 'Pieksämäki',
     welfareArea: 'ES',
   },
   '595': {
     name: 'Pielavesi',
+    nameSv: 'Pielavesi',
     welfareArea: 'PS',
   },
   '598': {
     name: 'Pietarsaari',
+    nameSv: 'Jakobstad',
     welfareArea: 'PO',
   },
   '599': {
     name: 'Pedersören kunta',
+    nameSv: 'Pedersöre',
     welfareArea: 'PO',
   },
   '601': {
     name: 'Pihtipudas',
+    nameSv: 'Pihtipudas',
     welfareArea: 'KS',
   },
   '604': {
     name: 'Pirkkala',
+    nameSv: 'Birkala',
     welfareArea: 'PI',
   },
   '607': {
     name: 'Polvijärvi',
+    nameSv: 'Polvijärvi',
     welfareArea: 'PK',
   },
   '608': {
     name: 'Pomarkku',
+    nameSv: 'Påmark',
     welfareArea: 'SA',
   },
   '609': {
     name: 'Pori',
+    nameSv: 'Björneborg',
     welfareArea: 'SA',
   },
   '611': {
     name: 'Pornainen',
+    nameSv: 'Borgnäs',
     welfareArea: 'KU',
   },
   '614': {
     name: 'Posio',
+    nameSv: 'Posio',
     welfareArea: 'LA',
   },
   '615': {
     name: 'Pudasjärvi',
+    nameSv: 'Pudasjärvi',
     welfareArea: 'PP',
   },
   '616': {
     name: 'Pukkila',
+    nameSv: 'Pukkila',
     welfareArea: 'IU',
   },
   '619': {
     name: 'Punkalaidun',
+    nameSv: 'Punkalaidun',
     welfareArea: 'PI',
   },
   '620': {
     name: 'Puolanka',
+    nameSv: 'Puolanka',
     welfareArea: 'KA',
   },
   '623': {
     name: 'Puumala',
+    nameSv: 'Puumala',
     welfareArea: 'ES',
   },
   '624': {
     name: 'Pyhtää',
+    nameSv: 'Pyttis',
     welfareArea: 'KY',
   },
   '625': {
     name: 'Pyhäjoki',
+    nameSv: 'Pyhäjoki',
     welfareArea: 'PP',
   },
   '626': {
     name: 'Pyhäjärvi',
+    nameSv: 'Pyhäjärvi',
     welfareArea: 'PP',
   },
   '630': {
     name: 'Pyhäntä',
+    nameSv: 'Pyhäntä',
     welfareArea: 'PP',
   },
   '631': {
     name: 'Pyhäranta',
+    nameSv: 'Pyhäranta',
     welfareArea: 'VS',
   },
   '635': {
     name: 'Pälkäne',
+    nameSv: 'Pälkäne',
     welfareArea: 'PI',
   },
   '636': {
     name: 'Pöytyä',
+    nameSv: 'Pöytyä',
     welfareArea: 'VS',
   },
   '638': {
     name: 'Porvoo',
+    nameSv: 'Borgå',
     welfareArea: 'IU',
   },
   '678': {
     name: 'Raahe',
+    nameSv: 'Brahestad',
     welfareArea: 'PP',
   },
   '680': {
     name: 'Raisio',
+    nameSv: 'Reso',
     welfareArea: 'VS',
   },
   '681': {
     name: 'Rantasalmi',
+    nameSv: 'Rantasalmi',
     welfareArea: 'ES',
   },
   '683': {
     name: 'Ranua',
+    nameSv: 'Ranua',
     welfareArea: 'LA',
   },
   '684': {
     name: 'Rauma',
+    nameSv: 'Raumo',
     welfareArea: 'SA',
   },
   '686': {
     name: 'Rautalampi',
+    nameSv: 'Rautalampi',
     welfareArea: 'PS',
   },
   '687': {
     name: 'Rautavaara',
+    nameSv: 'Rautavaara',
     welfareArea: 'PS',
   },
   '689': {
     name: 'Rautjärvi',
+    nameSv: 'Rautjärvi',
     welfareArea: 'EK',
   },
   '691': {
     name: 'Reisjärvi',
+    nameSv: 'Reisjärvi',
     welfareArea: 'PP',
   },
   '694': {
     name: 'Riihimäki',
+    nameSv: 'Riihimäki',
     welfareArea: 'KH',
   },
   '697': {
     name: 'Ristijärvi',
+    nameSv: 'Ristijärvi',
     welfareArea: 'KA',
   },
   '698': {
     name: 'Rovaniemi',
+    nameSv: 'Rovaniemi',
     welfareArea: 'LA',
   },
   '700': {
     name: 'Ruokolahti',
+    nameSv: 'Ruokolax',
     welfareArea: 'EK',
   },
   '702': {
     name: 'Ruovesi',
+    nameSv: 'Ruovesi',
     welfareArea: 'PI',
   },
   '704': {
     name: 'Rusko',
+    nameSv: 'Rusko',
     welfareArea: 'VS',
   },
   '707': {
     name: 'Rääkkylä',
+    nameSv: 'Rääkkylä',
     welfareArea: 'PK',
   },
   '710': {
     name: 'Raasepori',
+    nameSv: 'Raseborg',
     welfareArea: 'LU',
   },
   '729': {
     name: 'Saarijärvi',
+    nameSv: 'Saarijärvi',
     welfareArea: 'KS',
   },
   '732': {
     name: 'Salla',
+    nameSv: 'Salla',
     welfareArea: 'LA',
   },
   '734': {
     name: 'Salo',
+    nameSv: 'Salo',
     welfareArea: 'VS',
   },
   '736': {
     name: 'Saltvik',
+    nameSv: 'Saltvik',
     welfareArea: 'AX',
   },
   '738': {
     name: 'Sauvo',
+    nameSv: 'Sagu',
     welfareArea: 'VS',
   },
   '739': {
     name: 'Savitaipale',
+    nameSv: 'Savitaipale',
     welfareArea: 'EK',
   },
   '740': {
     name: 'Savonlinna',
+    nameSv: 'Nyslott',
     welfareArea: 'ES',
   },
   '742': {
     name: 'Savukoski',
+    nameSv: 'Savukoski',
     welfareArea: 'LA',
   },
   '743': {
     name: 'Seinäjoki',
+    nameSv: 'Seinäjoki',
     welfareArea: 'EP',
   },
   '746': {
     name: 'Sievi',
+    nameSv: 'Sievi',
     welfareArea: 'PP',
   },
   '747': {
     name: 'Siikainen',
+    nameSv: 'Siikais',
     welfareArea: 'SA',
   },
   '748': {
     name: 'Siikajoki',
+    nameSv: 'Siikajoki',
     welfareArea: 'PP',
   },
   '749': {
     name: 'Siilinjärvi',
+    nameSv: 'Siilinjärvi',
     welfareArea: 'PS',
   },
   '751': {
     name: 'Simo',
+    nameSv: 'Simo',
     welfareArea: 'LA',
   },
   '753': {
     name: 'Sipoo',
+    nameSv: 'Sibbo',
     welfareArea: 'IU',
   },
   '755': {
     name: 'Siuntio',
+    nameSv: 'Sjundeå',
     welfareArea: 'LU',
   },
   '758': {
     name: 'Sodankylä',
+    nameSv: 'Sodankylä',
     welfareArea: 'LA',
   },
   '759': {
     name: 'Soini',
+    nameSv: 'Soini',
     welfareArea: 'EP',
   },
   '761': {
     name: 'Somero',
+    nameSv: 'Somero',
     welfareArea: 'VS',
   },
   '762': {
     name: 'Sonkajärvi',
+    nameSv: 'Sonkajärvi',
     welfareArea: 'PS',
   },
   '765': {
     name: 'Sotkamo',
+    nameSv: 'Sotkamo',
     welfareArea: 'KA',
   },
   '766': {
     name: 'Sottunga',
+    nameSv: 'Sottunga',
     welfareArea: 'AX',
   },
   '768': {
     name: 'Sulkava',
+    nameSv: 'Sulkava',
     welfareArea: 'ES',
   },
   '771': {
     name: 'Sund',
+    nameSv: 'Sund',
     welfareArea: 'AX',
   },
   '777': {
     name: 'Suomussalmi',
+    nameSv: 'Suomussalmi',
     welfareArea: 'KA',
   },
   '778': {
     name: 'Suonenjoki',
+    nameSv: 'Suonenjoki',
     welfareArea: 'PS',
   },
   '781': {
     name: 'Sysmä',
+    nameSv: 'Sysmä',
     welfareArea: 'PH',
   },
   '783': {
     name: 'Säkylä',
+    nameSv: 'Säkylä',
     welfareArea: 'SA',
   },
   '785': {
     name: 'Vaala',
+    nameSv: 'Vaala',
     welfareArea: 'PP',
   },
   '790': {
     name: 'Sastamala',
+    nameSv: 'Sastamala',
     welfareArea: 'PI',
   },
   '791': {
     name: 'Siikalatva',
+    nameSv: 'Siikalatva',
     welfareArea: 'PP',
   },
   '831': {
     name: 'Taipalsaari',
+    nameSv: 'Taipalsaari',
     welfareArea: 'EK',
   },
   '832': {
     name: 'Taivalkoski',
+    nameSv: 'Taivalkoski',
     welfareArea: 'PP',
   },
   '833': {
     name: 'Taivassalo',
+    nameSv: 'Tövsala',
     welfareArea: 'VS',
   },
   '834': {
     name: 'Tammela',
+    nameSv: 'Tammela',
     welfareArea: 'KH',
   },
   '837': {
     name: 'Tampere',
+    nameSv: 'Tammerfors',
     welfareArea: 'PI',
   },
   '844': {
     name: 'Tervo',
+    nameSv: 'Tervo',
     welfareArea: 'PS',
   },
   '845': {
     name: 'Tervola',
+    nameSv: 'Tervola',
     welfareArea: 'LA',
   },
   '846': {
     name: 'Teuva',
+    nameSv: 'Östermark',
     welfareArea: 'EP',
   },
   '848': {
     name: 'Tohmajärvi',
+    nameSv: 'Tohmajärvi',
     welfareArea: 'PK',
   },
   '849': {
     name: 'Toholampi',
+    nameSv: 'Toholampi',
     welfareArea: 'KP',
   },
   '850': {
     name: 'Toivakka',
+    nameSv: 'Toivakka',
     welfareArea: 'KS',
   },
   '851': {
     name: 'Tornio',
+    nameSv: 'Torneå',
     welfareArea: 'LA',
   },
   '853': {
     name: 'Turku',
+    nameSv: 'Åbo',
     welfareArea: 'VS',
   },
   '854': {
     name: 'Pello',
+    nameSv: 'Pello',
     welfareArea: 'LA',
   },
   '857': {
     name: 'Tuusniemi',
+    nameSv: 'Tuusniemi',
     welfareArea: 'PS',
   },
   '858': {
     name: 'Tuusula',
+    nameSv: 'Tusby',
     welfareArea: 'KU',
   },
   '859': {
     name: 'Tyrnävä',
+    nameSv: 'Tyrnävä',
     welfareArea: 'PP',
   },
   '886': {
     name: 'Ulvila',
+    nameSv: 'Ulvsby',
     welfareArea: 'SA',
   },
   '887': {
     name: 'Urjala',
+    nameSv: 'Urjala',
     welfareArea: 'PI',
   },
   '889': {
     name: 'Utajärvi',
+    nameSv: 'Utajärvi',
     welfareArea: 'PP',
   },
   '890': {
     name: 'Utsjoki',
+    nameSv: 'Utsjoki',
     welfareArea: 'LA',
   },
   '892': {
     name: 'Uurainen',
+    nameSv: 'Uurainen',
     welfareArea: 'KS',
   },
   '893': {
     name: 'Uusikaarlepyy',
+    nameSv: 'Nykarleby',
     welfareArea: 'PO',
   },
   '895': {
     name: 'Uusikaupunki',
+    nameSv: 'Nystad',
     welfareArea: 'VS',
   },
   '905': {
     name: 'Vaasa',
+    nameSv: 'Vasa',
     welfareArea: 'PO',
   },
   '908': {
     name: 'Valkeakoski',
+    nameSv: 'Valkeakoski',
     welfareArea: 'PI',
   },
   '915': {
     name: 'Varkaus',
+    nameSv: 'Varkaus',
     welfareArea: 'PS',
   },
   '918': {
     name: 'Vehmaa',
+    nameSv: 'Vemo',
     welfareArea: 'VS',
   },
   '921': {
     name: 'Vesanto',
+    nameSv: 'Vesanto',
     welfareArea: 'PS',
   },
   '922': {
     name: 'Vesilahti',
+    nameSv: 'Vesilahti',
     welfareArea: 'PI',
   },
   '924': {
     name: 'Veteli',
+    nameSv: 'Vetil',
     welfareArea: 'KP',
   },
   '925': {
     name: 'Vieremä',
+    nameSv: 'Vieremä',
     welfareArea: 'PS',
   },
   '927': {
     name: 'Vihti',
+    nameSv: 'Vichtis',
     welfareArea: 'LU',
   },
   '931': {
     name: 'Viitasaari',
+    nameSv: 'Viitasaari',
     welfareArea: 'KS',
   },
   '934': {
     name: 'Vimpeli',
+    nameSv: 'Vindala',
     welfareArea: 'EP',
   },
   '935': {
     name: 'Virolahti',
+    nameSv: 'Vederlax',
     welfareArea: 'KY',
   },
   '936': {
     name: 'Virrat',
+    nameSv: 'Virdois',
     welfareArea: 'PI',
   },
   '941': {
     name: 'Vårdö',
+    nameSv: 'Vårdö',
     welfareArea: 'AX',
   },
   '946': {
     name: 'Vöyri',
+    nameSv: 'Vörå',
     welfareArea: 'PO',
   },
   '976': {
     name: 'Ylitornio',
+    nameSv: 'Övertorneå',
     welfareArea: 'LA',
   },
   '977': {
     name: 'Ylivieska',
+    nameSv: 'Ylivieska',
     welfareArea: 'PP',
   },
   '980': {
     name: 'Ylöjärvi',
+    nameSv: 'Ylöjärvi',
     welfareArea: 'PI',
   },
   '981': {
     name: 'Ypäjä',
+    nameSv: 'Ypäjä',
     welfareArea: 'KH',
   },
   '989': {
     name: 'Ähtäri',
+    nameSv: 'Etseri',
     welfareArea: 'EP',
   },
   '992': {
     name: 'Äänekoski',
+    nameSv: 'Äänekoski',
     welfareArea: 'KS',
   },
   '005': {
     name: 'Alajärvi',
+    nameSv: 'Alajärvi',
     welfareArea: 'EP',
   },
   '009': {
     name: 'Alavieska',
+    nameSv: 'Alavieska',
     welfareArea: 'PP',
   },
   '010': {
     name: 'Alavus',
+    nameSv: 'Alavo',
     welfareArea: 'EP',
   },
   '016': {
     name: 'Asikkala',
+    nameSv: 'Asikkala',
     welfareArea: 'PH',
   },
   '018': {
     name: 'Askola',
+    nameSv: 'Askola',
     welfareArea: 'IU',
   },
   '019': {
     name: 'Aura',
+    nameSv: 'Aura',
     welfareArea: 'VS',
   },
   '020': {
     name: 'Akaa',
+    nameSv: 'Ackas',
     welfareArea: 'PI',
   },
   '035': {
     name: 'Brändö',
+    nameSv: 'Brändö',
     welfareArea: 'AX',
   },
   '043': {
     name: 'Eckerö',
+    nameSv: 'Eckerö',
     welfareArea: 'AX',
   },
   '046': {
     name: 'Enonkoski',
+    nameSv: 'Enonkoski',
     welfareArea: 'ES',
   },
   '047': {
     name: 'Enontekiö',
+    nameSv: 'Enontekis',
     welfareArea: 'LA',
   },
   '049': {
     name: 'Espoo',
+    nameSv: 'Esbo',
     welfareArea: 'LU',
   },
   '050': {
     name: 'Eura',
+    nameSv: 'Eura',
     welfareArea: 'SA',
   },
   '051': {
     name: 'Eurajoki',
+    nameSv: 'Euraåminne',
     welfareArea: 'SA',
   },
   '052': {
     name: 'Evijärvi',
+    nameSv: 'Evijärvi',
     welfareArea: 'EP',
   },
   '060': {
     name: 'Finström',
+    nameSv: 'Finström',
     welfareArea: 'AX',
   },
   '061': {
     name: 'Forssa',
+    nameSv: 'Forssa',
     welfareArea: 'KH',
   },
   '062': {
     name: 'Föglö',
+    nameSv: 'Föglö',
     welfareArea: 'AX',
   },
   '065': {
     name: 'Geta',
+    nameSv: 'Geta',
     welfareArea: 'AX',
   },
   '069': {
     name: 'Haapajärvi',
+    nameSv: 'Haapajärvi',
     welfareArea: 'PP',
   },
   '071': {
     name: 'Haapavesi',
+    nameSv: 'Haapavesi',
     welfareArea: 'PP',
   },
   '072': {
     name: 'Hailuoto',
+    nameSv: 'Karlö',
     welfareArea: 'PP',
   },
   '074': {
     name: 'Halsua',
+    nameSv: 'Halso',
     welfareArea: 'KP',
   },
   '075': {
     name: 'Hamina',
+    nameSv: 'Fredrikshamn',
     welfareArea: 'KY',
   },
   '076': {
     name: 'Hammarland',
+    nameSv: 'Hammarland',
     welfareArea: 'AX',
   },
   '077': {
     name: 'Hankasalmi',
+    nameSv: 'Hankasalmi',
     welfareArea: 'KS',
   },
   '078': {
     name: 'Hanko',
+    nameSv: 'Hangö',
     welfareArea: 'LU',
   },
   '079': {
     name: 'Harjavalta',
+    nameSv: 'Harjavalta',
     welfareArea: 'SA',
   },
   '081': {
     name: 'Hartola',
+    nameSv: 'Gustav Adolfs',
     welfareArea: 'PH',
   },
   '082': {
     name: 'Hattula',
+    nameSv: 'Hattula',
     welfareArea: 'KH',
   },
   '086': {
     name: 'Hausjärvi',
+    nameSv: 'Hausjärvi',
     welfareArea: 'KH',
   },
   '090': {
     name: 'Heinävesi',
+    nameSv: 'Heinävesi',
     welfareArea: 'PK',
   },
   '091': {
     name: 'Helsinki',
+    nameSv: 'Helsingfors',
     welfareArea: 'HKI',
   },
   '092': {
     name: 'Vantaa',
+    nameSv: 'Vanda',
     welfareArea: 'VK',
   },
   '097': {
     name: 'Hirvensalmi',
+    nameSv: 'Hirvensalmi',
     welfareArea: 'ES',
   },
   '098': {
     name: 'Hollola',
+    nameSv: 'Hollola',
     welfareArea: 'PH',
   },
 };

@@ -3,6 +3,7 @@
 // (shared/observability.ts). Handlers stay thin: they get a parsed request and return a reply.
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { now } from '../clock.ts';
 import { ApiError, invalid, notFound } from '../errors.ts';
 import { count, type Invocation, invocation, publishMetrics } from '../observability.ts';
 import { isRole, type Principal } from '../roles.ts';
@@ -120,7 +121,7 @@ export function httpHandler<Body = unknown, Query = unknown>(
         rawBody,
         contentType,
         requestId: event.requestContext.requestId,
-        now: new Date(),
+        now: now(),
       });
     });
   return async (event: Event, context: Context): Promise<Reply> => {

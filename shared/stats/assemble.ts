@@ -3,6 +3,7 @@
 import { helsinkiDate } from '../dates.ts';
 import type { Area } from '../domain/organisations.ts';
 import type { AggregateRows, CardDay } from '../store/stats.ts';
+import { closedPeriodFigures } from './assemble-closed.ts';
 import {
   type DayCounters,
   periodStart,
@@ -15,6 +16,7 @@ import {
   type AgeGroup,
   type AgeGroupFigures,
   type AreaFigures,
+  ageGroupOf,
   ageGroups,
   type Figures,
   type JsonValue,
@@ -25,6 +27,8 @@ import {
   sectors,
 } from './figures.ts';
 
+export { ageGroupOf };
+
 /** Municipalities count on `day` when their area is active and already existed that day. */
 export function municipalitiesOn(area: Area, day: string): number {
   if (area.status !== 'active') return 0;
@@ -34,18 +38,6 @@ export function municipalitiesOn(area: Area, day: string): number {
 /** Cards active on `day`: every activity change on or before it, summed. */
 export function activeOn(cards: readonly CardDay[], day: string): number {
   return cards.reduce((sum, counters) => (counters.day <= day ? sum + counters.activeDelta : sum), 0);
-}
-
-/** Age = the year of `date` minus the birth year; community cards have no holder, so no age. */
-export function ageGroupOf(birthYear: string, date: string): AgeGroup {
-  const year = Number(birthYear);
-  if (!/^\d{4}$/.test(birthYear)) return 'unknown';
-  const age = Number(date.slice(0, 4)) - year;
-  if (age < 18) return '16-17';
-  if (age < 30) return '18-29';
-  if (age < 45) return '30-44';
-  if (age < 65) return '45-64';
-  return '65+';
 }
 
 /** One DayCounters per day that has any counter; cards taken into use are counted apart. */
@@ -194,5 +186,6 @@ export function snapshotInput(
     monthly: sumMonths(date, allDays),
     ageGroups: included.flatMap((area) => ageRows(date, area)),
     source,
+    closedPeriods: closedPeriodFigures(date, included),
   };
 }

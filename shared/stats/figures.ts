@@ -1,6 +1,7 @@
 // The figures a statistics snapshot is made of, already aggregated. The snapshot code is pure: whoever
 // reads the counters builds a SnapshotInput, and everything after that is deterministic.
 import { type Sector, sectors } from '../roles.ts';
+import type { ClosedPeriodFigures } from './closed-figures.ts';
 
 export { type Sector, sectors };
 
@@ -9,6 +10,18 @@ export type Period = (typeof periods)[number];
 
 export const ageGroups = ['16-17', '18-29', '30-44', '45-64', '65+', 'unknown'] as const;
 export type AgeGroup = (typeof ageGroups)[number];
+
+/** Age = the year of `date` minus the birth year; community cards have no holder, so no age. */
+export function ageGroupOf(birthYear: string, date: string): AgeGroup {
+  const year = Number(birthYear);
+  if (!/^\d{4}$/.test(birthYear)) return 'unknown';
+  const age = Number(date.slice(0, 4)) - year;
+  if (age < 18) return '16-17';
+  if (age < 30) return '18-29';
+  if (age < 45) return '30-44';
+  if (age < 65) return '45-64';
+  return '65+';
+}
 
 export interface SectorUses {
   readonly adultUses: number;
@@ -70,6 +83,11 @@ export interface SnapshotInput {
   readonly ageGroups: readonly AgeGroupFigures[];
   /** What the figures were computed from (table, counter versions, ...); copied into the manifest. */
   readonly source: { readonly [key: string]: JsonValue };
+  /**
+   * Exact figures of the calendar months, quarters and years closed on D (shared/stats/closed-periods.ts)
+   * by area: partners get those not published before. Without it, none.
+   */
+  readonly closedPeriods?: readonly ClosedPeriodFigures[];
 }
 
 /** A published count: `null` where disclosure control hides it (`..` in CSV). */

@@ -1,8 +1,10 @@
 // The files of a statistics snapshot exactly as the contract fixes them (shared/api.md, "Snapshot
-// files"), for both tiers, plus the manifest and latest.json. Pure: the caller writes the objects to S3
-// in the order given, so latest.json only ever points at a complete snapshot.
+// files"), for both tiers, plus the manifest and latest.json. Pure: the closed periods already published
+// come in as input (the archive's files), and the caller writes the objects to S3 in the order given, so
+// latest.json only ever points at a complete snapshot.
 import { createHash } from 'node:crypto';
 import { csvCell } from '../csv.ts';
+import type { ArchivedFile } from './archive.ts';
 import { monthlyUsesChart, sectorsChart } from './charts.ts';
 import {
   type Count,
@@ -16,7 +18,10 @@ import {
   type TierFigures,
 } from './figures.ts';
 import { prepareInput } from './input.ts';
-import { partnerTier } from './partner.ts';
+import { type DisclosureReport, publishClosedPeriods } from './partner.ts';
+import { archivePrefix, latestKey, snapshotPrefix, snapshotsPrefix } from './snapshot-keys.ts';
+
+export { latestKey, snapshotPrefix, snapshotsPrefix };
 
 export const schemaVersion = 1;
 export const tiers = ['internal', 'partner'] as const;
@@ -46,8 +51,10 @@ export interface ManifestFile {
   readonly name: string;
   readonly bytes: number;
   readonly sha256: string;
-  /** CSV: data rows without the header; national.json: periods (4); SVG: bars drawn. */
+  /** CSV: data rows without the header; national.json: periods (4); SVG: bars drawn; disclosure: 1. */
   readonly rows: number;
+  /** Files of a closed period: the snapshot day that first published them (they never change). */
+  readonly firstPublished?: string;
 }
 
 export interface Manifest {
@@ -59,25 +66,17 @@ export interface Manifest {
 }
 
 export interface Snapshot {
+  /**
+   * Closed periods published for the first time, for the archive: to be written before `objects`, so
+   * that no snapshot lists a period the archive does not hold.
+   */
+  readonly archive: readonly SnapshotObject[];
   /** In write order: every data file, then manifest.json, then snapshots/latest.json. */
   readonly objects: readonly SnapshotObject[];
   readonly manifest: Manifest;
-  readonly disclosure: {
-    readonly primary: number;
-    readonly secondary: number;
-    /** Hidden counts that stay derivable because no other count was left to hide (to be logged). */
-    readonly exposed: readonly string[];
-  };
+  /** What disclosure control did: periods published, areas left out, hidden shares, the audit's cost. */
+  readonly disclosure: DisclosureReport;
 }
-
-/** Every object of the snapshots lives under this prefix of the statistics bucket. */
-export const snapshotsPrefix = 'snapshots/';
-
-export function snapshotPrefix(date: string): string {
-  return `${snapshotsPrefix}${date}/`;
-}
-
-export const latestKey = `${snapshotsPrefix}latest.json`;
 
 /** Counts in CSV: a hidden one is `..`. */
 function csvCount(value: Count): string {
@@ -179,7 +178,10 @@ export interface TierFile {
   readonly contentType: string;
 }
 
-/** The files of one tier, in write order, named relative to the snapshot folder. */
+/**
+ * The daily files of one tier, in write order, named relative to the snapshot folder. Figures by area
+ * (areas.csv, age-groups.csv) are internal only: partners get them by closed period.
+ */
 export function tierFiles(tier: Tier, figures: TierFigures): TierFile[] {
   const national = {
     date: figures.date,
@@ -187,11 +189,12 @@ export function tierFiles(tier: Tier, figures: TierFigures): TierFile[] {
   };
   const monthlyChart = monthlyUsesChart(figures.date, figures.monthly);
   const sectorChart = sectorsChart(figures.date, figures.national.year.bySector);
+  const byArea = tier === 'internal';
   return [
     { name: 'national.json', body: json(national), rows: periods.length, contentType: contentTypes.json },
-    { name: 'areas.csv', ...areasCsv(figures), contentType: contentTypes.csv },
+    ...(byArea ? [{ name: 'areas.csv', ...areasCsv(figures), contentType: contentTypes.csv }] : []),
     { name: 'monthly.csv', ...monthlyCsv(figures), contentType: contentTypes.csv },
-    { name: 'age-groups.csv', ...ageGroupsCsv(figures), contentType: contentTypes.csv },
+    ...(byArea ? [{ name: 'age-groups.csv', ...ageGroupsCsv(figures), contentType: contentTypes.csv }] : []),
     {
       name: 'charts/monthly-uses.svg',
       body: monthlyChart.svg,
@@ -207,8 +210,21 @@ export function tierFiles(tier: Tier, figures: TierFigures): TierFile[] {
   ].map((file) => ({ ...file, name: `${tier}/${file.name}` }));
 }
 
-export function manifestEntry(name: string, body: Buffer, rows: number): ManifestFile {
-  return { name, bytes: body.length, sha256: createHash('sha256').update(body).digest('hex'), rows };
+const csvRows = (body: Buffer) => body.toString('utf8').split('\n').length - 2;
+
+export function manifestEntry(
+  name: string,
+  body: Buffer,
+  rows: number,
+  firstPublished?: string,
+): ManifestFile {
+  return {
+    name,
+    bytes: body.length,
+    sha256: createHash('sha256').update(body).digest('hex'),
+    rows,
+    ...(firstPublished !== undefined && { firstPublished }),
+  };
 }
 
 /** What a partner is shown: only the partner tier's files. */
@@ -238,24 +254,59 @@ export function latestObject(date: string): SnapshotObject {
   };
 }
 
+interface DataFile {
+  readonly name: string;
+  readonly buffer: Buffer;
+  readonly rows: number;
+  readonly contentType: string;
+  readonly firstPublished?: string;
+}
+
+export interface BuildOptions {
+  readonly generatedAt: string;
+  /** The archive of closed periods published so far (names relative to snapshots/closed-periods/). */
+  readonly archived?: readonly ArchivedFile[];
+}
+
 /**
  * Every object of the snapshot of `input.date`. `generatedAt` (an ISO instant) is the only thing
- * outside the input that reaches the output, and only the manifest holds it.
+ * outside the input that reaches the output, and only the manifest holds it. Asynchronous only because
+ * the disclosure audit's solver loads asynchronously (on the days a period closes).
  */
-export function buildSnapshot(input: SnapshotInput, options: { readonly generatedAt: string }): Snapshot {
+export async function buildSnapshot(input: SnapshotInput, options: BuildOptions): Promise<Snapshot> {
   const exact = prepareInput(input);
-  const partner = partnerTier(exact);
+  const closed = await publishClosedPeriods(exact.date, input.closedPeriods ?? [], options.archived ?? []);
   const prefix = snapshotPrefix(exact.date);
-  const files = [...tierFiles('internal', exact), ...tierFiles('partner', partner.figures)].map((file) => ({
-    ...file,
-    buffer: Buffer.from(file.body, 'utf8'),
-  }));
+  const daily = [...tierFiles('internal', exact), ...tierFiles('partner', exact)].map(
+    (file): DataFile => ({ ...file, buffer: Buffer.from(file.body, 'utf8') }),
+  );
+  const closedFiles: DataFile[] = [
+    ...closed.nationalFiles.map((file) => ({
+      name: file.name,
+      buffer: file.body,
+      rows: csvRows(file.body),
+      contentType: contentTypes.csv,
+    })),
+    ...closed.periods.flatMap((period) =>
+      period.files.map((file) => {
+        const isJson = file.name.endsWith('.json');
+        return {
+          name: file.name,
+          buffer: file.body,
+          rows: isJson ? 1 : csvRows(file.body),
+          contentType: isJson ? contentTypes.json : contentTypes.csv,
+          firstPublished: period.disclosure.firstPublished,
+        };
+      }),
+    ),
+  ];
+  const files = [...daily, ...closedFiles];
   const manifest: Manifest = {
     date: exact.date,
     generatedAt: options.generatedAt,
     schemaVersion,
     source: canonical(input.source) as Manifest['source'],
-    files: files.map((file) => manifestEntry(file.name, file.buffer, file.rows)),
+    files: files.map((file) => manifestEntry(file.name, file.buffer, file.rows, file.firstPublished)),
   };
   const objects: SnapshotObject[] = [
     ...files.map((file) => ({
@@ -270,13 +321,10 @@ export function buildSnapshot(input: SnapshotInput, options: { readonly generate
     },
     latestObject(exact.date),
   ];
-  return {
-    objects,
-    manifest,
-    disclosure: {
-      primary: partner.suppression.primary,
-      secondary: partner.suppression.secondary,
-      exposed: partner.exposed,
-    },
-  };
+  const archive = closed.archive.map((file) => ({
+    key: `${archivePrefix}${file.name}`,
+    body: file.body,
+    contentType: file.name.endsWith('.json') ? contentTypes.json : contentTypes.csv,
+  }));
+  return { archive, objects, manifest, disclosure: closed.report };
 }

@@ -1,186 +1,336 @@
-// The partner tier: the snapshot's figures laid out as one disclosure table, with every sum a reader
-// of the partner files can rely on, suppressed, and read back with hidden counts as null.
+// Figures by area for partners: closed periods only, each computed once, protected, audited and frozen.
 //
-// National figures (national.json, and monthly.csv, which is national) are published exactly, so they
-// are fixed cells: totals that constrain the areas but are never hidden.
-import { DisclosureTable, type Suppression, suppress } from './disclosure.ts';
+// A snapshot carries every period already in the archive byte for byte and publishes the periods closed
+// since: their counts from 1 to 4 hidden, more hidden until the audit of the calendar year (every
+// partner file of the year published so far and the new ones) finds no hidden count narrowed below the
+// threshold, areas that cannot be protected left out.
+import { performance } from 'node:perf_hooks';
 import {
-  type AgeGroupFigures,
-  type Count,
-  type ExactTier,
-  type Figures,
-  type Period,
-  type Published,
-  periods,
-  type Sector,
-  sectors,
-  type TierFigures,
-} from './figures.ts';
+  type ArchivedFile,
+  type ArchivedPeriod,
+  archivedPeriods,
+  archiveObjects,
+  nationalFiles,
+} from './archive.ts';
+import {
+  type AgeMeasure,
+  ageMeasures,
+  type ClosedPeriodFigures,
+  closedFiguresProblems,
+  nationalAgeCounts,
+  nationalCounts,
+} from './closed-figures.ts';
+import {
+  ageGroupsCsv,
+  areasCsv,
+  closedFileNames,
+  columnsOf,
+  csvFile,
+  nationalAgeLines,
+  nationalPeriodLine,
+  nationalPeriodsHeader,
+  parseAgeGroupsCsv,
+  parseAreasCsv,
+  parseNationalPeriods,
+} from './closed-files.ts';
+import { byPeriod, closesOn, periodKind, yearOf } from './closed-periods.ts';
+import {
+  type AgeRowSource,
+  type AreaRowSource,
+  ageCellId,
+  ageUnit,
+  areaCellId,
+  areaUnit,
+  type CellSource,
+  type ModelCell,
+  type PeriodSource,
+  unitParts,
+  YearModel,
+} from './closed-tables.ts';
+import {
+  auditMethod,
+  disclosureJson,
+  isSmallCount,
+  type LeftOut,
+  type PeriodDisclosure,
+  threshold,
+} from './disclosure.ts';
+import { type AgeGroup, ageGroups, byCodeUnits } from './figures.ts';
+import { SnapshotInputError } from './input.ts';
+import { protectYear, type YearProtection } from './protection.ts';
+import { loadSolver } from './solver.ts';
 
-/** The counts of one areas.csv row, in column order; `cardsActive` is a state, the rest are events. */
-const columns = [
-  'cardsRegistered',
-  'cardsActive',
-  'cardsTakenIntoUse',
-  'uses',
-  'adultUses',
-  'childUses',
-  ...sectors.flatMap((sector) => [`${sector}.adultUses`, `${sector}.childUses`] as const),
-] as const;
-type Column = (typeof columns)[number];
+export const fileKinds = ['month', 'quarter', 'year', 'age-groups'] as const;
+export type FileKind = (typeof fileKinds)[number];
 
-function read(figures: Figures, column: Column): number {
-  const [sector, kind] = column.split('.') as [string, 'adultUses' | 'childUses' | undefined];
-  if (kind) return figures.bySector[sector as Sector][kind];
-  return figures[column as 'cardsRegistered'];
+export interface ClosedPublication {
+  /** The periods closed on the snapshot's day, in period order: carried and new alike. */
+  readonly periods: readonly ArchivedPeriod[];
+  /** national-periods.csv and national-age-groups.csv over those periods. */
+  readonly nationalFiles: readonly ArchivedFile[];
+  /** Objects to add to the archive (new periods), in write order, before the snapshot's own files. */
+  readonly archive: readonly ArchivedFile[];
+  readonly report: DisclosureReport;
 }
 
-type RowCells = Record<Column, number>;
-
-function addRow(table: DisclosureTable, figures: Figures, label: string, fixed: boolean): RowCells {
-  const cells = {} as RowCells;
-  for (const column of columns) cells[column] = table.add(read(figures, column), `${label} ${column}`, fixed);
-  return cells;
-}
-
-function addRowSums(table: DisclosureTable, row: RowCells): void {
-  table.sum(row.uses, [row.adultUses, row.childUses]);
-  table.sum(
-    row.adultUses,
-    sectors.map((sector) => row[`${sector}.adultUses`]),
-  );
-  table.sum(
-    row.childUses,
-    sectors.map((sector) => row[`${sector}.childUses`]),
-  );
-}
-
-const ageMeasures = ['cardsRegistered', 'uses'] as const;
-
-/** Consecutive periods, day ⊂ month ⊂ year ⊂ all. */
-const nested = periods.slice(1).map((outer, index) => [periods[index]!, outer] as const);
-
-export interface PartnerTier {
-  readonly figures: TierFigures;
-  readonly suppression: Suppression;
-  /** Where a hidden count can still be worked out because nothing was left to hide with it. */
-  readonly exposed: readonly string[];
-}
-
-export function partnerTier(exact: ExactTier): PartnerTier {
-  const table = new DisclosureTable();
-  const national = {} as Record<Period, RowCells>;
-  for (const period of periods)
-    national[period] = addRow(table, exact.national[period], `national.json ${period}`, true);
-
-  const areaCells = exact.areas.map((area) => {
-    const cells = {} as Record<Period, RowCells>;
-    for (const period of periods) {
-      cells[period] = addRow(table, area.periods[period], `areas.csv ${period} ${area.areaId}`, false);
-      addRowSums(table, cells[period]);
-    }
-    return cells;
-  });
-  for (const period of periods)
-    for (const column of columns)
-      table.sum(
-        national[period][column],
-        areaCells.map((cells) => cells[period][column]),
-      );
-  // Equal national figures of two nested periods mean nothing happened in between anywhere, so each
-  // area's figures are equal too (counts are never negative); cards active is counted on D in all four.
-  for (const [inner, outer] of nested)
-    for (const column of columns) {
-      const sameNationally = table.value(national[inner][column]) === table.value(national[outer][column]);
-      if (column !== 'cardsActive' && !sameNationally) continue;
-      for (const cells of areaCells) table.equal(cells[outer][column], cells[inner][column]);
-    }
-
-  // Age groups split an area's cards registered and uses; the sums are constraints where they hold.
-  const ageCells = exact.ageGroups.map((row) => {
-    const label = `age-groups.csv ${row.period} ${row.areaId} ${row.ageGroup}`;
-    return {
-      row,
-      cardsRegistered: table.add(row.cardsRegistered, `${label} cardsRegistered`),
-      uses: table.add(row.uses, `${label} uses`),
-    };
-  });
-  const byArea = new Map<string, typeof ageCells>();
-  for (const cells of ageCells) {
-    const key = `${cells.row.period}\u0000${cells.row.areaId}`;
-    byArea.set(key, [...(byArea.get(key) ?? []), cells]);
-  }
-  const groupsOf = (period: Period, areaId: string) => byArea.get(`${period}\u0000${areaId}`) ?? [];
-  exact.areas.forEach((area, index) => {
-    const rows = areaCells[index]!;
-    const groups = {} as Record<Period, typeof ageCells>;
-    for (const period of periods) {
-      groups[period] = groupsOf(period, area.areaId);
-      for (const measure of ageMeasures)
-        table.sum(
-          rows[period][measure],
-          groups[period].map((cells) => cells[measure]),
-        );
-    }
-    // As for areas: an area's equal totals in nested periods make each age group's equal.
-    for (const [inner, outer] of nested)
-      for (const measure of ageMeasures) {
-        if (table.value(rows[inner][measure]) !== table.value(rows[outer][measure])) continue;
-        for (const cells of groups[inner]) {
-          const other = groups[outer].find((candidate) => candidate.row.ageGroup === cells.row.ageGroup);
-          if (other) table.equal(other[measure], cells[measure]);
-        }
-      }
-  });
-
-  const suppression = suppress(table);
-  const shown = (cell: number): Count => (suppression.hidden[cell] ? null : table.value(cell));
-  const publishRow = (row: RowCells, municipalities: number): Published<Figures> => ({
-    cardsRegistered: shown(row.cardsRegistered),
-    cardsActive: shown(row.cardsActive),
-    cardsTakenIntoUse: shown(row.cardsTakenIntoUse),
-    uses: shown(row.uses),
-    adultUses: shown(row.adultUses),
-    childUses: shown(row.childUses),
-    bySector: {
-      culture: { adultUses: shown(row['culture.adultUses']), childUses: shown(row['culture.childUses']) },
-      education: {
-        adultUses: shown(row['education.adultUses']),
-        childUses: shown(row['education.childUses']),
-      },
-      science: { adultUses: shown(row['science.adultUses']), childUses: shown(row['science.childUses']) },
-      sport: { adultUses: shown(row['sport.adultUses']), childUses: shown(row['sport.childUses']) },
-    },
-    // Not in areas.csv; kept exact only so the shape stays that of the summary.
-    municipalities,
-  });
-
-  const figures: TierFigures = {
-    date: exact.date,
-    national: exact.national,
-    monthly: exact.monthly,
-    areas: exact.areas.map((area, index) => {
-      const cells = areaCells[index]!;
-      const published = {} as Record<Period, Published<Figures>>;
-      for (const period of periods)
-        published[period] = publishRow(cells[period], area.periods[period].municipalities);
-      return { areaId: area.areaId, areaName: area.areaName, periods: published };
-    }),
-    ageGroups: ageCells.map(
-      (cells): Published<AgeGroupFigures> => ({
-        ...cells.row,
-        cardsRegistered: shown(cells.cardsRegistered),
-        uses: shown(cells.uses),
-      }),
-    ),
+export interface DisclosureReport {
+  readonly newPeriods: readonly string[];
+  readonly leftOut: readonly (LeftOut & { readonly period: string })[];
+  /** Over the closed-period files of the snapshot: non-zero area counts, and how many are hidden. */
+  readonly hidden: Readonly<Record<FileKind, { readonly hidden: number; readonly nonZero: number }>>;
+  readonly audit: {
+    readonly years: readonly string[];
+    readonly hiddenCells: number;
+    readonly rounds: number;
+    readonly lpSolves: number;
+    readonly mipSolves: number;
+    readonly patternSolves: number;
+    readonly millis: number;
   };
-  const exposed = suppression.exposed.map((index) => {
-    const constraint = table.constraints[index]!;
-    const cells = [constraint.total, ...constraint.members];
-    return cells
-      .filter((cell) => suppression.hidden[cell])
-      .map((cell) => table.cells[cell]!.label)
-      .join(', ');
-  });
-  return { figures, suppression, exposed };
+}
+
+const shown = (value: number): CellSource => ({ value, state: 'shown' });
+const primary = (value: number): CellSource => ({ value, state: isSmallCount(value) ? 'hidden' : 'shown' });
+/** A count as partners see it: the value, or (hidden before) an unknown. */
+const asPublished = (value: number | null): CellSource =>
+  value === null ? { value: undefined, state: 'hidden' } : shown(value);
+const leftOutCell: CellSource = { value: undefined, state: 'leftOut' };
+
+/** A period published before, as its files show it. */
+function archivedSource(period: ArchivedPeriod): PeriodSource {
+  const body = (name: string) => period.files.find((file) => file.name === name)!.body.toString('utf8');
+  const leftOut = (name: string) =>
+    period.disclosure.leftOut.filter((entry) => entry.file === name).map((entry) => entry.areaId);
+  const columns = columnsOf(period.period);
+  const areas: AreaRowSource[] = [
+    ...parseAreasCsv(period.period, body(closedFileNames.areas(period.period))).map((row) => ({
+      areaId: row.areaId,
+      cells: Object.fromEntries(columns.map((column) => [column, asPublished(row.cells[column] ?? null)])),
+    })),
+    ...leftOut(closedFileNames.areas(period.period)).map((areaId) => ({
+      areaId,
+      cells: Object.fromEntries(columns.map((column) => [column, leftOutCell])),
+    })),
+  ];
+  const national = parseNationalPeriods(csvFile(nationalPeriodsHeader, [period.nationalLine])).get(
+    period.period,
+  )!;
+  if (periodKind(period.period) !== 'year') return { period: period.period, fresh: false, national, areas };
+  const agesName = closedFileNames.ageGroups(period.period);
+  const ages: AgeRowSource[] = [
+    ...parseAgeGroupsCsv(period.period, body(agesName)).map((row) => ({
+      areaId: row.areaId,
+      ageGroup: row.ageGroup,
+      cells: { cards_registered: asPublished(row.cells.cards_registered), uses: asPublished(row.cells.uses) },
+    })),
+    ...leftOut(agesName).flatMap((areaId) =>
+      ageGroups.map((ageGroup) => ({
+        areaId,
+        ageGroup,
+        cells: { cards_registered: leftOutCell, uses: leftOutCell },
+      })),
+    ),
+  ];
+  const nationalAges = Object.fromEntries(
+    period.nationalAgeLines.map((line) => {
+      const [, group, cards, uses] = line.split(',');
+      return [group, { cards_registered: Number(cards), uses: Number(uses) }];
+    }),
+  ) as Record<AgeGroup, { cards_registered: number; uses: number }>;
+  return { period: period.period, fresh: false, national, areas, nationalAges, ages };
+}
+
+/** A period being published now: exact figures, counts from 1 to 4 hidden. */
+function freshSource(figures: ClosedPeriodFigures): PeriodSource {
+  const areas = figures.areas.map((area) => ({
+    areaId: area.areaId,
+    cells: Object.fromEntries(
+      columnsOf(figures.period).map((column) => [column, primary(area.counts[column])]),
+    ),
+  }));
+  const base = { period: figures.period, fresh: true, national: nationalCounts(figures), areas };
+  if (periodKind(figures.period) !== 'year') return base;
+  const byKey = new Map(figures.ageGroups.map((row) => [`${row.areaId}\u0000${row.ageGroup}`, row]));
+  const ages = figures.areas.flatMap((area) =>
+    ageGroups.map((ageGroup) => {
+      const row = byKey.get(`${area.areaId}\u0000${ageGroup}`);
+      return {
+        areaId: area.areaId,
+        ageGroup,
+        cells: { cards_registered: primary(row?.cards_registered ?? 0), uses: primary(row?.uses ?? 0) },
+      };
+    }),
+  );
+  return { ...base, nationalAges: nationalAgeCounts(figures), ages };
+}
+
+const published = (cell: ModelCell) => (cell.state === 'hidden' ? null : cell.value!);
+
+/** The files of a period just protected, from the states its cells ended in. */
+function render(
+  figures: ClosedPeriodFigures,
+  model: YearModel,
+  protection: YearProtection,
+  date: string,
+): ArchivedPeriod {
+  const { period } = figures;
+  const areas = [...figures.areas].sort((a, b) => byCodeUnits(a.areaId, b.areaId));
+  const included = (unit: string) => model.unitCells(unit).every((cell) => cell.state !== 'leftOut');
+  const counted: ModelCell[] = [];
+  const cellOf = (id: string) => {
+    const cell = model.cell(id);
+    counted.push(cell);
+    return published(cell);
+  };
+  const areaRows = areas
+    .filter((area) => included(areaUnit(period, area.areaId)))
+    .map((area) => ({
+      ...area,
+      cells: Object.fromEntries(
+        columnsOf(period).map((column) => [column, cellOf(areaCellId(period, area.areaId, column))]),
+      ),
+    }));
+  const files = [{ name: closedFileNames.areas(period), body: areasCsv(period, areaRows) }];
+  const year = periodKind(period) === 'year';
+  if (year) {
+    const ageRows = areas
+      .filter((area) => included(ageUnit(period, area.areaId)))
+      .flatMap((area) =>
+        ageGroups.map((ageGroup) => ({
+          areaId: area.areaId,
+          ageGroup,
+          cells: Object.fromEntries(
+            ageMeasures.map((measure) => [
+              measure,
+              cellOf(ageCellId(period, area.areaId, ageGroup, measure)),
+            ]),
+          ) as Record<AgeMeasure, number | null>,
+        })),
+      );
+    files.push({ name: closedFileNames.ageGroups(period), body: ageGroupsCsv(period, ageRows) });
+  }
+  const hidden = counted.filter((cell) => cell.state === 'hidden');
+  const small = hidden.filter((cell) => isSmallCount(cell.value!)).length;
+  const leftOut = protection.leftOut
+    .map((entry) => ({ ...unitParts(entry.unit), reason: entry.reason }))
+    .filter((entry) => entry.period === period)
+    .map((entry) => ({
+      file: entry.file === 'areas' ? closedFileNames.areas(period) : closedFileNames.ageGroups(period),
+      areaId: entry.areaId,
+      reason: entry.reason,
+    }))
+    .sort((a, b) => byCodeUnits(a.file, b.file) || byCodeUnits(a.areaId, b.areaId));
+  const disclosure: PeriodDisclosure = {
+    period,
+    firstPublished: date,
+    files: files.map((file) => file.name),
+    threshold,
+    cells: counted.length,
+    zeros: counted.filter((cell) => cell.value === 0).length,
+    hidden: { primary: small, secondary: hidden.length - small },
+    leftOut,
+    audit: {
+      method: auditMethod,
+      periods: [...model.periods].sort(byPeriod),
+      hiddenCells: protection.audit.hiddenCells,
+      narrowed: protection.audit.narrowed.length,
+      result: `no hidden count can be narrowed to a range below ${threshold}`,
+    },
+  };
+  files.push({ name: closedFileNames.disclosure(period), body: disclosureJson(disclosure) });
+  return {
+    period,
+    disclosure,
+    files: files.map((file) => ({ name: file.name, body: Buffer.from(file.body, 'utf8') })),
+    nationalLine: nationalPeriodLine(period, nationalCounts(figures)),
+    nationalAgeLines: year ? nationalAgeLines(period, nationalAgeCounts(figures)) : [],
+  };
+}
+
+/** Hidden and non-zero counts per file kind, read from the files as partners get them. */
+function hiddenShares(periods: readonly ArchivedPeriod[]): DisclosureReport['hidden'] {
+  const shares = Object.fromEntries(fileKinds.map((kind) => [kind, { hidden: 0, nonZero: 0 }])) as Record<
+    FileKind,
+    { hidden: number; nonZero: number }
+  >;
+  for (const period of periods)
+    for (const file of period.files) {
+      if (file.name.endsWith('.json')) continue;
+      const kind = file.name.startsWith('partner/age-groups/') ? 'age-groups' : periodKind(period.period);
+      const cells =
+        kind === 'age-groups'
+          ? parseAgeGroupsCsv(period.period, file.body.toString()).flatMap((row) => Object.values(row.cells))
+          : parseAreasCsv(period.period, file.body.toString()).flatMap((row) => Object.values(row.cells));
+      for (const cell of cells) {
+        if (cell === null) shares[kind].hidden++;
+        if (cell !== 0) shares[kind].nonZero++;
+      }
+    }
+  return shares;
+}
+
+/**
+ * The closed periods of the snapshot of `date`: those in the archive carried as they are, those closed
+ * since computed from `closed` (the exact figures of every period closed on `date`) and protected.
+ */
+export async function publishClosedPeriods(
+  date: string,
+  closed: readonly ClosedPeriodFigures[],
+  archived: readonly ArchivedFile[],
+): Promise<ClosedPublication> {
+  const archive = archivedPeriods(archived);
+  const known = new Set(archive.map((period) => period.period));
+  const fresh = closed
+    .filter((figures) => !known.has(figures.period) && closesOn(figures.period) <= date)
+    .sort((a, b) => byPeriod(a.period, b.period));
+  const problems = fresh.flatMap(closedFiguresProblems);
+  if (problems.length > 0) throw new SnapshotInputError(problems);
+
+  const started = performance.now();
+  const audit = {
+    years: [] as string[],
+    hiddenCells: 0,
+    rounds: 0,
+    lpSolves: 0,
+    mipSolves: 0,
+    patternSolves: 0,
+  };
+  const leftOut: DisclosureReport['leftOut'][number][] = [];
+  const rendered: ArchivedPeriod[] = [];
+  const years = [...new Set(fresh.map((figures) => yearOf(figures.period)))].sort();
+  const highs = years.length > 0 ? await loadSolver() : undefined;
+  for (const year of years) {
+    const freshOfYear = fresh.filter((figures) => yearOf(figures.period) === year);
+    const sources = [
+      ...archive.filter((period) => yearOf(period.period) === year).map(archivedSource),
+      ...freshOfYear.map(freshSource),
+    ].sort((a, b) => byPeriod(a.period, b.period));
+    const model = new YearModel(sources);
+    const protection = protectYear(highs!, model, threshold);
+    audit.years.push(year);
+    audit.hiddenCells += protection.audit.hiddenCells;
+    audit.rounds += protection.rounds;
+    audit.lpSolves += protection.audit.lpSolves;
+    audit.mipSolves += protection.audit.mipSolves;
+    audit.patternSolves += protection.patternSolves;
+    for (const figures of freshOfYear) {
+      const period = render(figures, model, protection, date);
+      rendered.push(period);
+      leftOut.push(...period.disclosure.leftOut.map((entry) => ({ ...entry, period: figures.period })));
+    }
+  }
+  const periods = [...archive.filter((period) => closesOn(period.period) <= date), ...rendered].sort((a, b) =>
+    byPeriod(a.period, b.period),
+  );
+  return {
+    periods,
+    nationalFiles: nationalFiles(periods),
+    archive: rendered.flatMap(archiveObjects),
+    report: {
+      newPeriods: rendered.map((period) => period.period),
+      leftOut,
+      hidden: hiddenShares(periods),
+      audit: { ...audit, millis: Math.round(performance.now() - started) },
+    },
+  };
 }

@@ -2,10 +2,11 @@
 // the statistics bucket in order, then record the snapshot in the table's index. The nightly schedule,
 // POST /v1/stats/snapshots and `npm run snapshot` all come here.
 import { createHash } from 'node:crypto';
+import { now as clockNow } from '../clock.ts';
 import { mapLimit } from '../concurrency.ts';
 import { today } from '../dates.ts';
 import type { Area } from '../domain/organisations.ts';
-import { deleteObject, getObject, putObject } from '../store/s3.ts';
+import { deleteObject, getObject, listKeys, putObject } from '../store/s3.ts';
 import {
   allAreas,
   areaConcurrency,
@@ -16,9 +17,11 @@ import {
   snapshotBefore,
 } from '../store/stats.ts';
 import { tableName } from '../table.ts';
+import { type ArchivedFile, archivePrefix } from './archive.ts';
 import { type AreaSnapshotRows, snapshotInput } from './assemble.ts';
 import { periodStart, takenIntoUseIn } from './counters.ts';
 import { buildSnapshot, latestKey, latestObject, type SnapshotObject } from './files.ts';
+import { type DisclosureReport, fileKinds } from './partner.ts';
 import { checkSnapshotDate } from './snapshot-date.ts';
 
 export interface SnapshotRun {
@@ -33,7 +36,15 @@ export interface SnapshotRun {
   readonly requests: number;
   /** Whether snapshots/latest.json now points at this snapshot. */
   readonly latest: boolean;
-  readonly disclosure: { readonly primary: number; readonly secondary: number; readonly exposed: number };
+  readonly disclosure: {
+    /** Closed periods published for the first time by this run. */
+    readonly newPeriods: readonly string[];
+    /** Rows of areas left out of new periods' files because they could not be protected. */
+    readonly leftOut: number;
+    /** Share of the non-zero area counts hidden in the snapshot's closed-period files, by kind of file. */
+    readonly hiddenShare: Readonly<Record<string, number | null>>;
+    readonly auditMillis: number;
+  };
 }
 
 export type ObjectWriter = (object: SnapshotObject) => Promise<void>;
@@ -58,6 +69,28 @@ async function readArea(area: Area, date: string, count: ReadCount): Promise<Are
 }
 
 const sha256 = (body: Buffer) => createHash('sha256').update(body).digest('hex');
+
+/** How many archived files are read at once. */
+const archiveConcurrency = 16;
+
+/** The closed periods published so far, as the archive holds them: never recomputed, only carried. */
+async function readArchive(): Promise<ArchivedFile[]> {
+  const keys = await listKeys(archivePrefix);
+  return mapLimit(keys, archiveConcurrency, async (key) => {
+    const body = await getObject(key);
+    if (body === undefined) throw new Error(`${key} was listed but could not be read`);
+    return { name: key.slice(archivePrefix.length), body };
+  });
+}
+
+function hiddenShare(report: DisclosureReport): Record<string, number | null> {
+  return Object.fromEntries(
+    fileKinds.map((kind) => {
+      const { hidden, nonZero } = report.hidden[kind];
+      return [kind, nonZero === 0 ? null : Math.round((hidden / nonZero) * 1000) / 1000];
+    }),
+  );
+}
 
 /**
  * Files are rewritten in place (their keys are the contract's), so recomputing the day latest.json
@@ -104,7 +137,7 @@ export async function runSnapshot(
   date: string,
   options: { readonly now?: Date; readonly write?: ObjectWriter } = {},
 ): Promise<SnapshotRun> {
-  const now = options.now ?? new Date();
+  const now = options.now ?? clockNow();
   const problem = checkSnapshotDate(date, now);
   if (problem) throw new Error(`snapshot date ${date} ${problem}`);
   const write = options.write ?? writeToBucket;
@@ -118,8 +151,14 @@ export async function runSnapshot(
     asOf: `${date} (days are Europe/Helsinki days; everything recorded for them when generatedAt says)`,
     computedFrom: { areas: areas.length, itemsRead: count.items, requests: count.requests },
   };
-  const snapshot = buildSnapshot(snapshotInput(date, rows, source), { generatedAt: now.toISOString() });
+  const snapshot = await buildSnapshot(snapshotInput(date, rows, source), {
+    generatedAt: now.toISOString(),
+    archived: await readArchive(),
+  });
 
+  // New closed periods into the archive first, one after the other: each period's disclosure record
+  // comes last, and a period counts as published once it is there.
+  for (const object of snapshot.archive) await write(object);
   const objects = snapshot.objects;
   const latest = objects[objects.length - 1]!;
   const manifest = objects[objects.length - 2]!;
@@ -139,14 +178,22 @@ export async function runSnapshot(
     manifest: manifest.body.toString('utf8'),
   });
 
-  if (snapshot.disclosure.exposed.length > 0)
+  const report = snapshot.disclosure;
+  const shares = hiddenShare(report);
+  console.log(
+    JSON.stringify({
+      level: 'info',
+      event: 'snapshot.disclosure',
+      date,
+      newPeriods: report.newPeriods,
+      hiddenShare: shares,
+      leftOut: report.leftOut.length,
+      audit: report.audit,
+    }),
+  );
+  if (report.leftOut.length > 0)
     console.warn(
-      JSON.stringify({
-        level: 'warn',
-        event: 'snapshot.disclosure.exposed',
-        date,
-        cells: snapshot.disclosure.exposed,
-      }),
+      JSON.stringify({ level: 'warn', event: 'snapshot.disclosure.left-out', date, rows: report.leftOut }),
     );
   return {
     date,
@@ -157,9 +204,10 @@ export async function runSnapshot(
     requests: count.requests,
     latest: movesLatest,
     disclosure: {
-      primary: snapshot.disclosure.primary,
-      secondary: snapshot.disclosure.secondary,
-      exposed: snapshot.disclosure.exposed.length,
+      newPeriods: report.newPeriods,
+      leftOut: report.leftOut.length,
+      hiddenShare: shares,
+      auditMillis: report.audit.millis,
     },
   };
 }

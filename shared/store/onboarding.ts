@@ -4,6 +4,7 @@
 // item holds their ids, added by the submit and taken out by the decision, in their transactions.
 import { randomBytes } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { nowMs } from '../clock.ts';
 import type { ApiKeyRecord } from '../domain/api-keys.ts';
 import { maxPendingPerSource } from '../domain/application-source.ts';
 import type { AuditEntry } from '../domain/audit.ts';
@@ -44,7 +45,9 @@ const fromItem = (item: Record<string, unknown>) => {
  * address stays in the table for good. (An application still waiting by then no longer counts.)
  */
 const sourceItemLifetimeSeconds = 90 * 24 * 3600;
-const sourceItemExpiry = () => Math.floor(Date.now() / 1000) + sourceItemLifetimeSeconds;
+// The service's clock, not the real time: the 90 days are a rule about the applications, dated by that
+// clock. In AWS the two are the same; locally (KAIKU_CLOCK) DynamoDB Local removes nothing by TTL anyway.
+const sourceItemExpiry = () => Math.floor(nowMs() / 1000) + sourceItemLifetimeSeconds;
 
 /** Takes one of the client's places: refused when it already has maxPendingPerSource waiting. */
 const takePlace = (source: string, applicationId: string): TransactItem => ({

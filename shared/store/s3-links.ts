@@ -79,7 +79,12 @@ function address(key: string) {
   };
 }
 
-/** A GET link anyone holding it may use until it expires; signed with this function's credentials. */
+/**
+ * A GET link anyone holding it may use until it expires; signed with this function's credentials. Signed
+ * at the real time (the presigner's own clock), never the service's clock (shared/clock.ts): S3, and the
+ * local S3 endpoint that checks links as S3 does, compare X-Amz-Date and the expiry with the real time, so a
+ * link signed by a clock months behind (KAIKU_CLOCK) would be refused as expired.
+ */
 export async function presignedGet(key: string, expiresInSeconds: number): Promise<string> {
   const where = address(key);
   const host = `${where.hostname}${where.port ? `:${where.port}` : ''}`;

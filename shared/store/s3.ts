@@ -36,6 +36,21 @@ export async function getObject(key: string): Promise<Buffer | undefined> {
   }
 }
 
+/** Every key under `prefix`, in S3's (code-unit) order. */
+export async function listKeys(prefix: string): Promise<string[]> {
+  const { s3: client, sdk } = await s3();
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client.send(
+      new sdk.ListObjectsV2Command({ Bucket: statsBucket(), Prefix: prefix, ContinuationToken: token }),
+    );
+    for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
+    token = page.NextContinuationToken;
+  } while (token);
+  return keys;
+}
+
 export async function deleteObject(key: string): Promise<void> {
   const { s3: client, sdk } = await s3();
   await client.send(new sdk.DeleteObjectCommand({ Bucket: statsBucket(), Key: key }));

@@ -70,7 +70,9 @@ const markerLifetimeSeconds = 3 * 86_400;
 const markerPut = (marker: { pk: string; sk: string }): TransactItem => ({
   Put: {
     TableName: tableName(),
-    Item: { ...marker, expiresAt: Math.floor(Date.now() / 1000) + markerLifetimeSeconds },
+    // Real time on purpose, not the service's clock: the stream keeps a record for 24 hours of real time,
+    // and TTL compares with the real time too (locally KAIKU_CLOCK may run the clock months behind).
+    Item: { ...marker, expiresAt: Math.floor(Date.now() / 1000) + markerLifetimeSeconds }, // real time
     ConditionExpression: 'attribute_not_exists(pk)',
   },
 });

@@ -246,6 +246,37 @@ const matrix: Record<RouteKey, Row> = {
       anonymous: 200,
     },
   },
+  'GET /v1/municipalities': {
+    call: async () => ({ path: '/v1/municipalities' }),
+    own: {
+      admin: 200,
+      'area-admin': 200,
+      distributor: 200,
+      venue: 200,
+      'ticket-agent': 200,
+      partner: 200,
+      anonymous: 200,
+    },
+    ownGateway: true,
+    check: (reply) => {
+      expect(reply.body.items).toHaveLength(309);
+      const joined = reply.body.items.find((item: any) => item.code === areas.own.municipalityCode);
+      expect(joined.areaId).toBe(areas.own.areaId);
+    },
+  },
+  'GET /v1/me': {
+    call: async () => ({ path: '/v1/me' }),
+    own: {
+      admin: 200,
+      'area-admin': 200,
+      distributor: 200,
+      venue: 200,
+      'ticket-agent': 200,
+      partner: 200,
+      anonymous: 401,
+    },
+    check: (reply, _scope, who) => expect(reply.body.role).toBe(who),
+  },
   'POST /v1/cards': {
     call: async () => ({ path: '/v1/cards', body: { cardType: 'community' } }),
     own: {

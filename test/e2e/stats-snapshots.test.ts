@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamPoller } from '../../infra/local/stream-poller.ts';
 import { addDays, today as todayOf } from '../../shared/dates.ts';
 import { ageGroupOf } from '../../shared/stats/assemble.ts';
+import { closedAreasHeader } from '../../shared/stats/closed-files.ts';
+import { closesOn } from '../../shared/stats/closed-periods.ts';
 import { areasHeader } from '../../shared/stats/files.ts';
 import { runSnapshot } from '../../shared/stats/snapshot-job.ts';
 import { putObject } from '../../shared/store/s3.ts';
@@ -26,14 +28,27 @@ const today = todayOf();
 const day = addDays(today, -1);
 const prefix = `snapshots/${day}/`;
 const sha256 = (body: Buffer) => createHash('sha256').update(body).digest('hex');
-const tierFiles = [
+const internalFiles = [
   'national.json',
   'areas.csv',
   'monthly.csv',
   'age-groups.csv',
   'charts/monthly-uses.svg',
   'charts/sectors.svg',
-];
+].map((name) => `internal/${name}`);
+/** Figures by area reach partners by closed period only (below); these are national. */
+const partnerDailyFiles = [
+  'national.json',
+  'monthly.csv',
+  'charts/monthly-uses.svg',
+  'charts/sectors.svg',
+  'national-periods.csv',
+  'national-age-groups.csv',
+].map((name) => `partner/${name}`);
+// Cards registered five months ago, in a month closed by now (75 days after its last day).
+const oldDay = addDays(today, -150);
+const closedMonth = oldDay.slice(0, 7);
+const isClosedPeriodFile = (name: string) => /^partner\/(areas|age-groups|disclosure)\//.test(name);
 
 /**
  * A snapshot requested through the API, as an admin would: the route hands the day to the snapshot
@@ -56,6 +71,11 @@ beforeAll(async () => {
   streams = await startStreamCounting();
   partnerKey = await service.partnerKey();
   areas = [await service.area(), await service.area(), await service.area()];
+  expect(closesOn(closedMonth) <= day).toBe(true);
+  // The closed month: nine registrations in the first area, two in the second (hidden), none in the third.
+  for (const [index, count] of [9, 2].entries())
+    for (let i = 0; i < count; i++)
+      await putBackdatedCard(areas[index]!, { issuedOn: oldDay, validUntil: addDays(oldDay, 364) });
   // Yesterday's uses: a busy area, and two small ones whose counts the partner tier must hide.
   const useCounts = [12, 3, 2];
   for (const [index, area] of areas.entries()) {
@@ -88,9 +108,18 @@ describe('POST /v1/stats/snapshots', () => {
     expect(first).toMatchObject({ date: day, status: 'queued' });
     expect(first.createdAt).toBeDefined();
     const run1 = await readObjects();
+    const manifest = JSON.parse(run1.get(`${prefix}manifest.json`)!.toString());
+    const names: string[] = manifest.files.map((file: { name: string }) => file.name);
+    expect(names.slice(0, 12)).toEqual([...internalFiles, ...partnerDailyFiles]);
+    expect(names).toContain(`partner/areas/${closedMonth}.csv`);
+    expect(names.slice(12).every(isClosedPeriodFile)).toBe(true);
+    // Each closed period's files are kept once in the archive, which later snapshots copy them from.
+    const archived = [...run1.keys()].filter((key) => key.startsWith('snapshots/closed-periods/'));
+    expect(archived).toContain(`snapshots/closed-periods/partner/areas/${closedMonth}.csv`);
+    expect(archived).toContain(`snapshots/closed-periods/national/${closedMonth}.csv`);
     const expected = [
-      ...tierFiles.map((name) => `${prefix}internal/${name}`),
-      ...tierFiles.map((name) => `${prefix}partner/${name}`),
+      ...names.map((name) => `${prefix}${name}`),
+      ...archived,
       `${prefix}manifest.json`,
       'snapshots/latest.json',
     ].sort();
@@ -100,7 +129,6 @@ describe('POST /v1/stats/snapshots', () => {
       manifest: `${prefix}manifest.json`,
     });
 
-    const manifest = JSON.parse(run1.get(`${prefix}manifest.json`)!.toString());
     expect(manifest).toMatchObject({ date: day, generatedAt: first.createdAt, schemaVersion: 1 });
     expect(manifest.source).toMatchObject({ table: service.tableName, computedFrom: { areas: 3 } });
     expect(manifest.source.computedFrom.itemsRead).toBeGreaterThan(0);
@@ -122,10 +150,10 @@ describe('POST /v1/stats/snapshots', () => {
     }
   });
 
-  it('publishes exact internal figures, and hides small area counts from partners', async () => {
+  it('publishes exact internal figures, and figures by area to partners for closed periods only', async () => {
     const objects = await readObjects(prefix);
     const internal = objects.get(`${prefix}internal/areas.csv`)!.toString();
-    const partner = objects.get(`${prefix}partner/areas.csv`)!.toString();
+    expect(objects.has(`${prefix}partner/areas.csv`)).toBe(false);
     expect(internal.split('\n')[0]).toBe(areasHeader);
     const dayRow = (csv: string, area: TestArea) =>
       csv
@@ -135,8 +163,23 @@ describe('POST /v1/stats/snapshots', () => {
     // uses, adult_uses of the busy area and of one with three uses.
     expect(dayRow(internal, areas[0]!).slice(6, 8)).toEqual(['18', '12']);
     expect(dayRow(internal, areas[1]!).slice(6, 8)).toEqual(['4', '3']);
-    expect(dayRow(partner, areas[1]!).slice(6, 8)).toEqual(['..', '..']);
-    expect(partner).not.toContain(',1,');
+    // The closed month: the two registrations hidden, and the nine with them (the national 11 would
+    // give the two away). The third area did not exist yet and counted nothing: it has no row.
+    const partner = objects.get(`${prefix}partner/areas/${closedMonth}.csv`)!.toString();
+    const [header, ...rows] = partner.trim().split('\n');
+    expect(header).toBe(closedAreasHeader(closedMonth));
+    const row = (area: TestArea) => rows.find((line) => line.includes(`,${area.areaId},`))!.split(',');
+    expect(row(areas[1]!)[3]).toBe('..');
+    expect(row(areas[0]!)[3]).toBe('..');
+    expect(rows.some((line) => line.includes(`,${areas[2]!.areaId},`))).toBe(false);
+    const nationalRow = objects
+      .get(`${prefix}partner/national-periods.csv`)!
+      .toString()
+      .split('\n')
+      .find((line) => line.startsWith(`${closedMonth},`))!;
+    expect(nationalRow.split(',')[1]).toBe('11');
+    const disclosure = JSON.parse(objects.get(`${prefix}partner/disclosure/${closedMonth}.json`)!.toString());
+    expect(disclosure).toMatchObject({ period: closedMonth, firstPublished: day, hidden: { primary: 1 } });
     // National figures are exact in both tiers.
     const national = (tier: string) => JSON.parse(objects.get(`${prefix}${tier}/national.json`)!.toString());
     expect(national('partner')).toEqual(national('internal'));
@@ -154,13 +197,16 @@ describe('POST /v1/stats/snapshots', () => {
 
   it('writes latest.json last, after the manifest, which comes after every file', async () => {
     const order: string[] = [];
-    await runSnapshot(day, {
+    const run = await runSnapshot(day, {
       write: async (object) => {
         await putObject(object.key, object.body, object.contentType);
         order.push(object.key);
       },
     });
-    expect(order).toHaveLength(14);
+    // Closed periods are in the archive already: nothing new to archive, nothing recomputed.
+    expect(run.disclosure.newPeriods).toEqual([]);
+    expect(order).toHaveLength(run.files + 2);
+    expect(order.filter((key) => key.startsWith('snapshots/closed-periods/'))).toEqual([]);
     expect(order.at(-1)).toBe('snapshots/latest.json');
     expect(order.at(-2)).toBe(`${prefix}manifest.json`);
   });
@@ -220,7 +266,10 @@ describe('GET /v1/stats/snapshots/{date}', () => {
   it('gives an admin every file with a link that fetches exactly the file', async () => {
     const reply = await service.call('GET', `/v1/stats/snapshots/${day}`, { key: service.adminKey });
     expect(reply.status).toBe(200);
-    expect(reply.body.files).toHaveLength(12);
+    expect(reply.body.files.slice(0, 12).map((file: { name: string }) => file.name)).toEqual([
+      ...internalFiles,
+      ...partnerDailyFiles,
+    ]);
     expect(Date.parse(reply.body.urlsExpireAt) - Date.now()).toBeGreaterThan(14 * 60_000);
     for (const file of reply.body.files) {
       const url = new URL(file.url);
@@ -235,12 +284,15 @@ describe('GET /v1/stats/snapshots/{date}', () => {
   it('gives a partner the partner tier only', async () => {
     const reply = await service.call('GET', `/v1/stats/snapshots/${day}`, { key: partnerKey });
     expect(reply.status).toBe(200);
-    expect(reply.body.files.map((file: { name: string }) => file.name)).toEqual(
-      tierFiles.map((name) => `partner/${name}`),
+    const names = reply.body.files.map((file: { name: string }) => file.name);
+    expect(names.slice(0, 6)).toEqual(partnerDailyFiles);
+    expect(names.slice(6).every(isClosedPeriodFile)).toBe(true);
+    const areasCsv = reply.body.files.find(
+      (file: { name: string }) => file.name === `partner/areas/${closedMonth}.csv`,
     );
-    const areasCsv = reply.body.files.find((file: { name: string }) => file.name === 'partner/areas.csv');
+    expect(areasCsv.firstPublished).toBe(day);
     const body = await (await fetch(areasCsv.url)).text();
-    expect(body.startsWith(`${areasHeader}\n`)).toBe(true);
+    expect(body.startsWith(`${closedAreasHeader(closedMonth)}\n`)).toBe(true);
     expect(body).toContain('..');
     // When the figures were taken, and nothing of the table or its key layout.
     expect(Object.keys(reply.body.source)).toEqual(['asOf']);

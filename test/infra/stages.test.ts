@@ -32,7 +32,7 @@ describe('stages', () => {
       Object.values(dev.stacks)
         .map((stack) => stack.stackName)
         .sort(),
-    ).toEqual(['Kaiku-dev-Api', 'Kaiku-dev-Data', 'Kaiku-dev-Edge', 'Kaiku-dev-Stats']);
+    ).toEqual(['Kaiku-dev-Api', 'Kaiku-dev-Data', 'Kaiku-dev-Edge', 'Kaiku-dev-Stats', 'Kaiku-dev-Web']);
     expect(
       Object.values(prod.stacks)
         .map((stack) => stack.stackName)
@@ -43,6 +43,7 @@ describe('stages', () => {
       'Kaiku-prod-Data',
       'Kaiku-prod-Edge',
       'Kaiku-prod-Stats',
+      'Kaiku-prod-Web',
     ]);
     const names = namesOf(stageFromContext((key) => ({ ...cdkJsonContext, stage: 'prod' })[key]));
     expect(names).toMatchObject({
@@ -78,6 +79,7 @@ describe('stages', () => {
       'Kaiku-prod-Stats': '222222222222/eu-north-1',
       'Kaiku-prod-Edge': '222222222222/us-east-1',
       'Kaiku-prod-Api': '222222222222/eu-north-1',
+      'Kaiku-prod-Web': '222222222222/eu-north-1',
     });
     for (const stack of dev.assembly.stacks) expect(stack.environment.account).toBe('111111111111');
   });
@@ -109,10 +111,11 @@ describe('stages', () => {
 });
 
 /**
- * CDK's own deploy-time helpers (a custom resource that empties a dev bucket before it is deleted): they run
- * only inside a deployment, whose failure CloudFormation reports. Nothing else may go without alarms.
+ * CDK's own deploy-time helpers (a custom resource that empties a dev bucket before it is deleted, the copy
+ * of the web app into its bucket): they run only inside a deployment, whose failure CloudFormation reports.
+ * Nothing else may go without alarms.
  */
-const deployTimeHelpers = /^CustomS3AutoDeleteObjectsCustomResourceProvider/;
+const deployTimeHelpers = /^Custom(S3AutoDeleteObjectsCustomResourceProvider|CDKBucketDeployment)/;
 
 describe.each([
   ['dev', dev],

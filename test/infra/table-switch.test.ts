@@ -24,11 +24,11 @@ const ofType = (stack: Stack, type: string) =>
 
 const original = synth({ stage: 'prod' });
 const switched = synth({ stage: 'prod', tableName: restored, tableStreamArn: restoredStream });
-/** Every function of the stage but CDK's own deploy-time helpers. */
+/** Every function of the stage but CDK's own deploy-time helpers (emptying a bucket, copying the web app). */
 const functionsOf = (stacks: Record<string, Stack>) =>
   Object.values(stacks).flatMap((stack) =>
     ofType(stack, 'AWS::Lambda::Function')
-      .filter(([id]) => !id.startsWith('CustomS3AutoDeleteObjects'))
+      .filter(([id]) => !/^Custom(S3AutoDeleteObjects|CDKBucketDeployment)/.test(id))
       .map(([id, fn]) => ({ stack, id, fn })),
   );
 const tableStatements = (stacks: Record<string, Stack>) =>

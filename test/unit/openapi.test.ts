@@ -177,3 +177,24 @@ describe('openapi.json', () => {
     expect(success('DELETE', '/v1/usages/{usageId}')).toEqual(['200']);
   });
 });
+
+describe('openapi.json for generated clients', () => {
+  it('gives every operation a unique operationId and a tag', () => {
+    const ids = all.map((route) => (operationOf(route) as unknown as { operationId: string }).operationId);
+    expect(new Set(ids).size).toBe(all.length);
+    expect(ids).toContain('issueCard');
+    expect(ids).toContain('listMunicipalities');
+    for (const route of all)
+      expect((operationOf(route) as unknown as { tags: string[] }).tags).toHaveLength(1);
+  });
+
+  it('names X-Next-Cursor on the lists that answer CSV', () => {
+    const usages = operationOf(all.find((route) => route.method === 'GET' && route.path === '/v1/usages')!)!;
+    const ok = usages.responses['200'] as {
+      headers: Record<string, unknown>;
+      content: Record<string, unknown>;
+    };
+    expect(ok.headers['X-Next-Cursor']).toBeDefined();
+    expect(ok.content['text/csv']).toBeDefined();
+  });
+});

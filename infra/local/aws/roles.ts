@@ -33,7 +33,7 @@ export function functionTemplates(): FunctionTemplate[] {
   const outdir = mkdtempSync(join(tmpdir(), 'kaiku-roles-'));
   try {
     const app = new App({ outdir });
-    addKaikuStacks(app, { bundle: false });
+    addKaikuStacks(app, { bundle: false, forLocalRuntime: true });
     const assembly = app.synth();
     return assembly.stacks.flatMap((stack) => templatesOf(stack.template as Template));
   } finally {

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { clockBuffer } from '../../../shared/clock.ts';
 import type { LocalDeploymentNames, LocalIam } from '../aws/account.ts';
 import { appliesTo, type FaultPlan } from '../faults.ts';
 
@@ -26,12 +27,18 @@ interface Running {
   readonly pending: Map<number, Pending>;
 }
 
-/** Local-only settings the functions may read (the authorizer's cache time); never credentials. */
+/**
+ * Local-only settings the functions may read (the authorizer's cache time); never credentials. Not
+ * KAIKU_CLOCK: the functions read the service's clock from the buffer they share with the runtime
+ * (workerData.clock), which the runtime set from it once, so that every part agrees.
+ */
 const passedThrough = (env: NodeJS.ProcessEnv) =>
   Object.fromEntries(
     Object.entries(env).filter(
       ([name, value]) =>
-        value !== undefined && (name.startsWith('KAIKU_') || ['PATH', 'TZ', 'HOME'].includes(name)),
+        value !== undefined &&
+        name !== 'KAIKU_CLOCK' &&
+        (name.startsWith('KAIKU_') || ['PATH', 'TZ', 'HOME'].includes(name)),
     ),
   ) as Record<string, string>;
 
@@ -141,6 +148,8 @@ export class LocalFunctions {
       workerData: {
         handlerFile,
         functionName: this.iam.functionNameOf(handlerFile) ?? handlerFile,
+        // The service's clock: shared memory, so a change reaches every function at once.
+        clock: clockBuffer(),
         ...(this.faults && appliesTo(this.faults, handlerFile) && { faults: this.faults }),
       },
       stdout: true,

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
+import { useClockBuffer } from '../../../shared/clock.ts';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 interface Invocation {
@@ -13,11 +14,15 @@ interface Invocation {
   readonly timeoutMs: number;
 }
 
-const { handlerFile, functionName, faults } = workerData as {
+const { handlerFile, functionName, faults, clock } = workerData as {
   handlerFile: string;
   functionName: string;
   faults?: import('../faults.ts').FaultPlan;
+  clock?: SharedArrayBuffer;
 };
+// The runtime's clock (shared/clock.ts), before the handler's first "now": the same module instance the
+// handler imports, reading the offset the runtime sets (KAIKU_CLOCK, or the seed's history).
+if (clock) useClockBuffer(clock);
 const projectRoot = join(import.meta.dirname, '..', '..', '..');
 // Faults (tests only) go into the function's own SDK clients before its first invocation.
 const loaded = (

@@ -98,7 +98,7 @@ describe('figures from counters', () => {
     expect(figures.bySector.sport).toEqual({ adultUses: 1, childUses: 0 });
   });
 
-  it('make a snapshot input that buildSnapshot accepts, national = sum of areas', () => {
+  it('make a snapshot input that buildSnapshot accepts, national = sum of areas', async () => {
     const taken = { day: 1, month: 1, year: 1, all: 2 };
     const input = snapshotInput(
       '2026-01-02',
@@ -127,7 +127,75 @@ describe('figures from counters', () => {
     expect(ages.find((row) => row.ageGroup === '45-64')).toMatchObject({ cardsRegistered: 2, uses: 1 });
     expect(ages.find((row) => row.ageGroup === '16-17')).toMatchObject({ cardsRegistered: 1, uses: 0 });
     expect(ages.find((row) => row.ageGroup === 'unknown')).toMatchObject({ cardsRegistered: 1 });
-    const snapshot = buildSnapshot(input, { generatedAt: '2026-01-03T00:30:00.000Z' });
+    const snapshot = await buildSnapshot(input, { generatedAt: '2026-01-03T00:30:00.000Z' });
     expect(snapshot.objects.at(-1)!.key).toBe('snapshots/latest.json');
+    // Periods closed 75 days after their last day, from January of the first year counted: up to
+    // September and the third quarter, all zero (the first count is of 30 December).
+    expect(input.closedPeriods!.map((period) => period.period).at(-1)).toBe('2025-Q3');
+    expect(input.closedPeriods!.every((period) => period.areas.every((row) => row.counts.uses === 0))).toBe(
+      true,
+    );
+    expect(snapshot.manifest.files.map((file) => file.name)).toContain('partner/areas/2025-Q3.csv');
+  });
+
+  it('give the figures of every period closed on the day, from January of the first year counted', () => {
+    const taken = { day: 0, month: 0, year: 0, all: 0 };
+    const withTaken: AggregateRows = {
+      ...rows,
+      cards: rows.cards.map((card) => ({ ...card, takenIntoUse: 1 })),
+      ages: [{ day: '2025-12-01', usesByBirthYear: { '1980': 2, unknown: 1 } }, ...rows.ages],
+    };
+    const input = snapshotInput(
+      '2026-03-16',
+      [
+        { area: area('a', '2025-01-01T00:00:00Z'), rows: withTaken, takenIntoUse: taken },
+        {
+          area: area('c', '2026-02-01T00:00:00Z'),
+          rows: { cards: [], uses: [], ages: [] },
+          takenIntoUse: taken,
+        },
+      ],
+      { table: 't' },
+    );
+    const closed = input.closedPeriods!;
+    expect(closed.map((period) => period.period)).toEqual([
+      '2025-01',
+      '2025-02',
+      '2025-03',
+      '2025-Q1',
+      '2025-04',
+      '2025-05',
+      '2025-06',
+      '2025-Q2',
+      '2025-07',
+      '2025-08',
+      '2025-09',
+      '2025-Q3',
+      '2025-10',
+      '2025-11',
+      '2025-12',
+      '2025-Q4',
+      '2025',
+    ]);
+    const december = closed.find((period) => period.period === '2025-12')!;
+    // Area c did not exist in 2025 and counted nothing then.
+    expect(december.areas.map((row) => row.areaId)).toEqual(['a']);
+    expect(december.areas[0]!.counts).toMatchObject({
+      cards_registered: 3,
+      cards_taken_into_use: 1,
+      uses: 3,
+      adult_uses: 2,
+      child_uses: 1,
+      culture_adult_uses: 2,
+      culture_child_uses: 1,
+      sport_adult_uses: 0,
+    });
+    const year = closed.find((period) => period.period === '2025')!;
+    expect(year.areas[0]!.counts).toEqual(december.areas[0]!.counts);
+    // Ages as of the period's own year: born 1980 is 45 in 2025.
+    const ages = Object.fromEntries(year.ageGroups.map((row) => [row.ageGroup, row]));
+    expect(ages['45-64']).toMatchObject({ cards_registered: 2, uses: 2 });
+    expect(ages.unknown).toMatchObject({ cards_registered: 1, uses: 1 });
+    expect(closed.find((period) => period.period === '2025-Q3')!.areas[0]!.counts.uses).toBe(0);
   });
 });

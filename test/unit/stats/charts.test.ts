@@ -27,9 +27,9 @@ function texts(svg: string): string[] {
   return [...svg.matchAll(/<text [^>]*>([^<]*)<\/text>/g)].map((match) => match[1]!);
 }
 
-describe('charts', () => {
+describe('charts', async () => {
   const input = sampleInput(21);
-  const snapshot = buildSnapshot(input, { generatedAt: '2025-03-15T00:30:00Z' });
+  const snapshot = await buildSnapshot(input, { generatedAt: '2025-03-15T00:30:00Z' });
   const svgs = snapshot.objects.filter((object) => object.key.endsWith('.svg'));
 
   it('are well-formed SVG', () => {

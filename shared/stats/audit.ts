@@ -1,0 +1,82 @@
+// The audit of a year of closed-period files: with every hidden count an unknown whole number of at least
+// 1, every count of an area left out one of at least 0, and every sum of the YearModel a constraint, how
+// far can linear (and, where needed, integer) programming narrow each hidden count?
+import type { Highs } from 'highs';
+import type { ModelCell, YearModel } from './closed-tables.ts';
+import { auditRanges, type ValueRange } from './ranges.ts';
+import type { LinearProgram, LinearRow } from './solver.ts';
+
+export interface Narrowed {
+  readonly cell: ModelCell;
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface YearAudit {
+  readonly hiddenCells: number;
+  readonly narrowed: readonly Narrowed[];
+  readonly lpSolves: number;
+  readonly mipSolves: number;
+}
+
+/** The unknowns (hidden and left-out cells) and the sums as rows over them; published cells are constants. */
+export function unknownsProgram(model: YearModel): { program: LinearProgram; unknowns: ModelCell[] } {
+  const unknowns = [...model.cells.values()].filter((cell) => cell.state !== 'shown');
+  const index = new Map(unknowns.map((cell, at) => [cell.id, at]));
+  const rows: LinearRow[] = [];
+  for (const sum of model.sums) {
+    const vars: number[] = [];
+    const coefficients: number[] = [];
+    let constant = 0;
+    const term = (id: string, sign: number) => {
+      const at = index.get(id);
+      if (at === undefined) constant += sign * model.cell(id).value!;
+      else {
+        vars.push(at);
+        coefficients.push(sign);
+      }
+    };
+    term(sum.total, 1);
+    for (const member of sum.members) term(member, -1);
+    if (vars.length > 0) rows.push({ vars, coefficients, lower: -constant, upper: -constant });
+  }
+  return {
+    program: {
+      colLower: unknowns.map((cell) => (cell.state === 'hidden' ? 1 : 0)),
+      colUpper: unknowns.map(() => Infinity),
+      rows,
+    },
+    unknowns,
+  };
+}
+
+/**
+ * `known`: values cells take in whole-number solutions the caller has checked against every sum (the
+ * true figures are one): they spare solves, never replace them where they do not show the range.
+ */
+export function auditYear(
+  highs: Highs,
+  model: YearModel,
+  threshold: number,
+  known: ReadonlyMap<string, ValueRange> = new Map(),
+): YearAudit {
+  const { program, unknowns } = unknownsProgram(model);
+  const audited = unknowns.flatMap((cell, at) => (cell.state === 'hidden' ? [at] : []));
+  const result = auditRanges(
+    highs,
+    program,
+    audited,
+    threshold,
+    unknowns.map((cell) => known.get(cell.id)),
+  );
+  return {
+    hiddenCells: audited.length,
+    narrowed: result.narrowed.map((found) => ({
+      cell: unknowns[found.variable]!,
+      min: found.min,
+      max: found.max,
+    })),
+    lpSolves: result.lpSolves,
+    mipSolves: result.mipSolves,
+  };
+}

@@ -1,0 +1,87 @@
+// The distributor's pages in Chromium: find a card by its number, correct it, renew it, replace a lost
+// one, revoke one, and print a card with its number and validity and no personal data.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ensureWebBuild } from '../../scripts/build-web.ts';
+import { startTestService, type TestArea, type TestService } from '../support/service.ts';
+import { launchBrowser, type OpenPage, openPage, seriousViolations, signIn } from './support/browser.ts';
+
+vi.setConfig({ testTimeout: 90_000 });
+
+let service: TestService;
+let browser: Browser;
+let area: TestArea;
+let session: OpenPage;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  await ensureWebBuild();
+  service = await startTestService();
+  area = await service.area();
+  session = await openPage(browser, service.url);
+  await signIn(session.page, area.distributorKey, '/cards');
+}, 180_000);
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+const cardOf = async (cardNumber: string) =>
+  (await service.call('GET', `/v1/cards/${cardNumber}`, { key: area.distributorKey })).body;
+
+describe('a distributor’s cards', () => {
+  it('finds a card, corrects it, renews it, replaces it when lost, and prints the new one', async () => {
+    const { page } = session;
+    const card = await service.issueCard(area, { postalCode: '53100', minorChildren: 1 });
+    await page.getByLabel('Kortin numero').fill(card.cardNumber.toLowerCase());
+    await page.getByRole('button', { name: 'Avaa kortti' }).click();
+    await page.getByRole('heading', { name: 'Kortti', exact: true }).waitFor();
+
+    const correct = page.getByRole('region', { name: 'Korjaa tiedot' });
+    await correct.getByLabel('Postinumero').fill('53200');
+    await correct.getByRole('button', { name: 'Yksi lapsi lisää' }).click();
+    await correct.getByLabel('Elämäntilanne (valinnainen)').selectOption({ label: 'Opiskelija' });
+    await correct.getByRole('button', { name: 'Tallenna korjaus' }).click();
+    await page.getByText('Tiedot korjattu.').waitFor();
+    expect(await cardOf(card.cardNumber)).toMatchObject({
+      postalCode: '53200',
+      minorChildren: 2,
+      lifeSituation: 'student',
+    });
+
+    await page.getByRole('region', { name: 'Uusi kortti 12 kuukaudeksi' }).getByRole('button').click();
+    await page.getByText('Kortti uusittu.').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Korvaa kortti' }).click();
+    await page.getByText('Uusi kortti korvaa kadonneen; vanha on peruttu.').waitFor();
+    await page.locator('.facts code').first().waitFor();
+    const replacement = (await page.locator('.facts code').first().textContent())!.trim();
+    expect(replacement).not.toBe(card.cardNumber);
+    const old = await cardOf(card.cardNumber);
+    expect(old).toMatchObject({ status: 'revoked', replacedBy: replacement });
+    expect(await cardOf(replacement)).toMatchObject({ status: 'active', postalCode: '53200' });
+
+    await page.getByRole('link', { name: 'Tulostusnäkymä' }).click();
+    const printed = page.locator('.printed-card');
+    await printed.waitFor();
+    const text = (await printed.textContent()) ?? '';
+    expect(text).toContain(replacement);
+    expect(text).toContain('Voimassa');
+    for (const personal of ['53200', '1980', 'Opiskelija']) expect(text).not.toContain(personal);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('revokes a card with a reason', async () => {
+    const { page } = session;
+    const card = await service.issueCard(area, { cardType: 'community' });
+    await page.goto(`/cards/${card.cardNumber}`);
+    await page.getByLabel('Syy').selectOption({ label: 'Väärinkäyttö' });
+    await page.getByRole('button', { name: 'Peru kortti' }).click();
+    await page.getByText('Peruttu', { exact: true }).waitFor();
+    expect((await cardOf(card.cardNumber)).status).toBe('revoked');
+    // A revoked card offers no more actions.
+    expect(await page.getByRole('button', { name: 'Peru kortti' }).count()).toBe(0);
+    expect(session.problems).toEqual([]);
+  });
+});

@@ -1,0 +1,129 @@
+// Every page of the web app, for every role, in Finnish, Swedish and English: a screenshot of each into
+// test-results/screenshots/ (gitignored), no serious or critical axe finding, no CSP violation or page
+// error, and the page's heading in the chosen language.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ensureWebBuild } from '../../scripts/build-web.ts';
+import { today } from '../../shared/dates.ts';
+import { startTestService, type TestArea, type TestService } from '../support/service.ts';
+import {
+  chooseLanguage,
+  type Language,
+  launchBrowser,
+  type OpenPage,
+  openPage,
+  screenshot,
+  seriousViolations,
+  signIn,
+} from './support/browser.ts';
+
+vi.setConfig({ testTimeout: 180_000 });
+
+let service: TestService;
+let browser: Browser;
+let area: TestArea;
+let cardNumber: string;
+let partnerKey: string;
+const opened: OpenPage[] = [];
+const findings: string[] = [];
+const languages: Language[] = ['fi', 'sv', 'en'];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  await ensureWebBuild();
+  service = await startTestService();
+  area = await service.area();
+  partnerKey = await service.partnerKey();
+  cardNumber = (await service.issueCard(area)).cardNumber;
+  await service.recordUse(area.venueKey, { cardNumber, sector: 'culture', adults: 1, children: 2 });
+  await service.apply({ areaName: 'Odottava alue', municipalityCodes: ['444'], welfareArea: 'LU' });
+  await service.call('POST', '/v1/stats/snapshots', { key: service.adminKey, body: { date: today() } });
+}, 180_000);
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+/** Each page in each language: its screenshot, axe's findings, and its heading (h1) per language. */
+async function visit(page: Page, name: string, path: string): Promise<Record<Language, string>> {
+  await page.goto(path);
+  const headings = {} as Record<Language, string>;
+  for (const lang of languages) {
+    await chooseLanguage(page, lang);
+    await page.waitForLoadState('networkidle');
+    await page.locator('main h1').waitFor();
+    headings[lang] = (await page.locator('main h1').textContent()) ?? '';
+    await screenshot(page, `${name}-${lang}`);
+    findings.push(...(await seriousViolations(page)));
+  }
+  await chooseLanguage(page, 'fi');
+  return headings;
+}
+
+async function pagesOf(key: string | undefined, home: string, pages: [string, string][]) {
+  const next = await openPage(browser, service.url);
+  opened.push(next);
+  if (key) await signIn(next.page, key, home);
+  const untranslated: string[] = [];
+  for (const [name, path] of pages) {
+    const headings = await visit(next.page, name, path);
+    // The front page's heading is the name of the scheme, an organisation's page its name: the same anywhere.
+    const named = name === 'home' || name === 'organisation';
+    if (!named && headings.fi === headings.en) untranslated.push(`${name}: ${headings.fi}`);
+  }
+  expect(untranslated).toEqual([]);
+}
+
+describe('every page in every language', () => {
+  it('a visitor’s pages', () =>
+    pagesOf(undefined, '/', [
+      ['home', '/'],
+      ['sign-in', '/sign-in'],
+      ['apply', '/apply'],
+      ['application-status', '/apply/status'],
+      ['not-found', '/no-such-page'],
+    ]));
+
+  it('the venue’s pages', () =>
+    pagesOf(area.venueKey, '/desk', [
+      ['desk', '/desk'],
+      ['batch', '/desk/batch'],
+    ]));
+
+  it('the distributor’s pages', () =>
+    pagesOf(area.distributorKey, '/cards', [
+      ['cards', '/cards'],
+      ['new-card', '/cards/new'],
+      ['card', `/cards/${cardNumber}`],
+      ['print-card', `/cards/${cardNumber}/print`],
+    ]));
+
+  it('the area’s pages', () =>
+    pagesOf(area.areaAdminKey, '/area', [
+      ['organisations', '/area'],
+      ['organisation', `/area/organisations/${area.venueId}`],
+      ['area-figures', '/area/figures'],
+      ['area-audit', '/area/audit'],
+      ['area-flags', '/area/flags'],
+    ]));
+
+  it('the national centre’s pages', () =>
+    pagesOf(service.adminKey, '/national', [
+      ['applications', '/national'],
+      ['national-figures', '/national/figures'],
+      ['snapshots', '/national/snapshots'],
+      ['national-audit', '/national/audit'],
+      ['national-flags', '/national/flags'],
+    ]));
+
+  it('the partner’s page, and a page of another role', () =>
+    pagesOf(partnerKey, '/snapshots', [
+      ['partner-snapshots', '/snapshots'],
+      ['not-for-role', '/desk'],
+    ]));
+
+  it('had no serious or critical axe finding, CSP violation or page error', () => {
+    expect(findings).toEqual([]);
+    expect(opened.flatMap((page) => page.problems)).toEqual([]);
+  });
+});

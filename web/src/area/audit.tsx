@@ -1,0 +1,63 @@
+// Administrative actions (GET /v1/audit): the national centre sees all, an area-admin its own area's.
+import { useState } from 'preact/hooks';
+import { DateRange, lastDays } from '../components/date-range.tsx';
+import { ErrorMessage } from '../components/error-message.tsx';
+import { usePages } from '../components/use-pages.ts';
+import { formatInstant } from '../dates.ts';
+import { keyFor, language, locale, useT } from '../i18n/i18n.ts';
+import { useStore } from '../store.ts';
+
+interface AuditEntry {
+  readonly at: string;
+  readonly actor: { readonly orgId: string; readonly keyId: string; readonly role: string };
+  readonly action: string;
+  readonly target: string;
+  readonly areaId?: string;
+}
+
+export function Audit() {
+  const t = useT();
+  const lang = useStore(language);
+  const [range, setRange] = useState(() => lastDays(30));
+  const list = usePages<AuditEntry>('/audit', { ...range, limit: 100 });
+  return (
+    <section>
+      <h1 tabIndex={-1}>{t('audit.title')}</h1>
+      <DateRange value={range} onChange={setRange} />
+      <ErrorMessage error={list.error} />
+      {list.items.length === 0 && !list.loading && <p>{t('audit.none')}</p>}
+      {list.items.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('audit.at')}</th>
+              <th scope="col">{t('audit.action')}</th>
+              <th scope="col">{t('audit.target')}</th>
+              <th scope="col">{t('audit.actor')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((entry, index) => (
+              <tr key={`${entry.at}-${index}`}>
+                <td>{formatInstant(entry.at, locale(lang))}</td>
+                <td>{t(keyFor('audit.action', entry.action, 'audit.otherAction'))}</td>
+                <td>
+                  <code>{entry.target}</code>
+                </td>
+                <td>
+                  {t(keyFor('kind', entry.actor.role, 'audit.otherAction'))} (<code>{entry.actor.orgId}</code>
+                  )
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {list.more && (
+        <button type="button" onClick={list.more}>
+          {t('common.showMore')}
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,139 @@
+// One organisation of the area: its keys (a new key is shown once, with a copy button), revoking a key,
+// and deactivating or reactivating the organisation.
+import { useState } from 'preact/hooks';
+import { api } from '../api.ts';
+import { SecretBox } from '../components/copy-button.tsx';
+import { ErrorMessage } from '../components/error-message.tsx';
+import { useLoad } from '../components/use-load.ts';
+import { formatInstant } from '../dates.ts';
+import { language, locale, useT } from '../i18n/i18n.ts';
+import { Link } from '../router.ts';
+import { requireSession } from '../session.ts';
+import { useStore } from '../store.ts';
+import { type ApiKeyListed, listOrganisations, type Organisation } from './area-data.ts';
+
+function Keys({ orgId }: { orgId: string }) {
+  const t = useT();
+  const lang = useStore(language);
+  const keys = useLoad(
+    () => api<{ items: ApiKeyListed[] }>('GET', `/organisations/${encodeURIComponent(orgId)}/keys`),
+    [orgId],
+  );
+  const [fresh, setFresh] = useState<string>();
+  const [confirming, setConfirming] = useState<string>();
+  const [error, setError] = useState<unknown>();
+  const act = async (work: () => Promise<void>) => {
+    setError(undefined);
+    try {
+      await work();
+      keys.reload();
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  const create = () =>
+    act(async () => {
+      const made = await api<{ apiKey: string }>('POST', `/organisations/${encodeURIComponent(orgId)}/keys`, {
+        body: {},
+      });
+      setFresh(made.apiKey);
+    });
+  const revoke = (keyId: string) =>
+    act(async () => {
+      await api('DELETE', `/keys/${encodeURIComponent(keyId)}`);
+      setConfirming(undefined);
+    });
+  return (
+    <section aria-labelledby="keys-title">
+      <h2 id="keys-title">{t('keys.title')}</h2>
+      <ErrorMessage error={keys.error ?? error} />
+      {fresh && <SecretBox label={t('keys.newKey')} secret={fresh} />}
+      <ul class="keys">
+        {(keys.data?.items ?? []).map((key) => (
+          <li key={key.keyId}>
+            <code>{key.keyId}</code> · {t('keys.created', { at: formatInstant(key.createdAt, locale(lang)) })}
+            {key.lastUsedAt && (
+              <> · {t('keys.lastUsed', { at: formatInstant(key.lastUsedAt, locale(lang)) })}</>
+            )}
+            {key.revokedAt ? (
+              <> · {t('keys.revoked')}</>
+            ) : confirming === key.keyId ? (
+              <>
+                {' '}
+                <button type="button" class="danger" onClick={() => void revoke(key.keyId)}>
+                  {t('keys.confirmRevoke')}
+                </button>{' '}
+                <button type="button" onClick={() => setConfirming(undefined)}>
+                  {t('common.cancel')}
+                </button>
+              </>
+            ) : (
+              <>
+                {' '}
+                <button type="button" onClick={() => setConfirming(key.keyId)}>
+                  {t('keys.revoke')}
+                </button>
+              </>
+            )}
+          </li>
+        ))}
+      </ul>
+      <button type="button" class="primary" onClick={() => void create()}>
+        {t('keys.create')}
+      </button>
+    </section>
+  );
+}
+
+export function OrganisationPage({ orgId }: { orgId: string }) {
+  const t = useT();
+  const { areaId } = requireSession();
+  const list = useLoad(() => listOrganisations(areaId ?? ''), [areaId]);
+  const [error, setError] = useState<unknown>();
+  const organisation: Organisation | undefined = list.data?.items.find((item) => item.id === orgId);
+  const setStatus = async (status: 'active' | 'inactive') => {
+    setError(undefined);
+    try {
+      await api('PATCH', `/organisations/${encodeURIComponent(orgId)}`, { body: { status } });
+      list.reload();
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  return (
+    <section>
+      <h1 tabIndex={-1}>{organisation ? organisation.name : t('org.title')}</h1>
+      <ErrorMessage error={list.error ?? error} />
+      {organisation && (
+        <>
+          <dl class="facts">
+            <dt>{t('orgs.kind')}</dt>
+            <dd>{t(`kind.${organisation.kind}`)}</dd>
+            <dt>{t('orgs.status')}</dt>
+            <dd>{t(`orgs.status.${organisation.status}`)}</dd>
+            <dt>{t('orgs.contactEmail')}</dt>
+            <dd>{organisation.contactEmail ?? '–'}</dd>
+            {organisation.cardLimitPerDay !== undefined && (
+              <>
+                <dt>{t('orgs.cardLimitPerDay')}</dt>
+                <dd>{organisation.cardLimitPerDay}</dd>
+              </>
+            )}
+          </dl>
+          {organisation.kind !== 'area-admin' && (
+            <button
+              type="button"
+              onClick={() => void setStatus(organisation.status === 'active' ? 'inactive' : 'active')}
+            >
+              {t(organisation.status === 'active' ? 'org.deactivate' : 'org.reactivate')}
+            </button>
+          )}
+          <Keys orgId={orgId} />
+        </>
+      )}
+      <p>
+        <Link href="/area">{t('orgs.title')}</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,54 @@
+// The links of the signed-in role (or of a visitor): what each role sees.
+import { type MessageKey, useT } from './i18n/i18n.ts';
+import type { Role } from './roles.ts';
+import { Link } from './router.ts';
+
+const linksOf: Record<Role | 'visitor', readonly [string, MessageKey][]> = {
+  visitor: [
+    ['/', 'nav.home'],
+    ['/sign-in', 'nav.signIn'],
+    ['/apply', 'nav.apply'],
+    ['/apply/status', 'nav.applicationStatus'],
+  ],
+  venue: [
+    ['/desk', 'nav.desk'],
+    ['/desk/batch', 'nav.batch'],
+  ],
+  'ticket-agent': [
+    ['/desk', 'nav.desk'],
+    ['/desk/batch', 'nav.batch'],
+  ],
+  distributor: [
+    ['/cards', 'nav.cards'],
+    ['/cards/new', 'nav.newCard'],
+  ],
+  'area-admin': [
+    ['/area', 'nav.organisations'],
+    ['/area/figures', 'nav.figures'],
+    ['/area/audit', 'nav.audit'],
+    ['/area/flags', 'nav.flags'],
+  ],
+  admin: [
+    ['/national', 'nav.applications'],
+    ['/national/figures', 'nav.figures'],
+    ['/national/snapshots', 'nav.snapshots'],
+    ['/national/audit', 'nav.audit'],
+    ['/national/flags', 'nav.flags'],
+  ],
+  partner: [['/snapshots', 'nav.snapshots']],
+};
+
+export function Navigation({ role }: { readonly role: Role | undefined }) {
+  const t = useT();
+  return (
+    <nav aria-label={t('nav.label')}>
+      <ul>
+        {linksOf[role ?? 'visitor'].map(([href, label]) => (
+          <li key={href}>
+            <Link href={href}>{t(label)}</Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
