@@ -88,3 +88,7 @@ export const invalid = (details: readonly ErrorDetail[], message = 'The request 
   new ApiError('VALIDATION_FAILED', message, details);
 
 export const notFound = (what: string) => new ApiError('NOT_FOUND', `${what} was not found.`);
+
+/** Slow down and come back: always with Retry-After, as the contract says. */
+export const throttled = (message = 'The service is busy; retry after a moment.') =>
+  new ApiError('THROTTLED', message, undefined, { 'retry-after': '1' });

@@ -1,6 +1,6 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ApiError } from '../errors.ts';
+import { ApiError, throttled } from '../errors.ts';
 
 const jsonType = { 'content-type': 'application/json; charset=utf-8' };
 
@@ -71,8 +71,7 @@ const retryShortly = { 'retry-after': '1' };
 
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  if (isThrottling(error))
-    return new ApiError('THROTTLED', 'The service is busy; retry after a moment.', undefined, retryShortly);
+  if (isThrottling(error)) return throttled();
   if (isTransient(error))
     return new ApiError(
       'SERVICE_UNAVAILABLE',

@@ -1,6 +1,5 @@
 // Listing the flags of abnormal use (written by the stream consumer, shared/store/stream-counters.ts):
 // national from gsi3, one partition per month; an area's from gsi1. Both sort by day, card, reason.
-import { addDays } from '../dates.ts';
 import type { Flag, FlagScope } from '../domain/flags.ts';
 import { flagsOfArea, flagsOfMonth } from './keys.ts';
 import { monthByMonth, type Page, queryPage } from './query.ts';
@@ -38,22 +37,26 @@ export async function listFlags(
     );
     return { items: page.items.map(fromItem), next: page.next };
   }
-  // monthByMonth widens a range by a day each side (for UTC instants); a flag's day is a Helsinki day
-  // already, so the range is narrowed by as much and only the months of `from` to `to` are read.
-  const months = { from: addDays(range.from, 1), to: addDays(range.to, -1) };
-  return monthByMonth(months, limit, position, async (month, startKey, left) => {
-    const page = await queryPage(
-      {
-        index: 'gsi3',
-        partitionKey: 'gsi3pk',
-        sortKey: 'gsi3sk',
-        partition: flagsOfMonth(month),
-        lower,
-        upper,
-      },
-      left,
-      startKey,
-    );
-    return { items: page.items.map(fromItem), next: page.next };
-  });
+  // A flag's day is a Helsinki day already: only the months of `from` to `to` are read.
+  return monthByMonth(
+    range,
+    limit,
+    position,
+    async (month, startKey, left) => {
+      const page = await queryPage(
+        {
+          index: 'gsi3',
+          partitionKey: 'gsi3pk',
+          sortKey: 'gsi3sk',
+          partition: flagsOfMonth(month),
+          lower,
+          upper,
+        },
+        left,
+        startKey,
+      );
+      return { items: page.items.map(fromItem), next: page.next };
+    },
+    0,
+  );
 }

@@ -70,9 +70,11 @@ export async function monthByMonth<T>(
   position: { key?: Record<string, string>; month?: string } | undefined,
   /** One month's query; `limit` is what is left of the page, so a page never holds more than asked. */
   page: (month: string, startKey: Record<string, string> | undefined, limit: number) => Promise<Page<T>>,
+  /** Days read beyond each end: 1 for UTC instants (a Helsinki day spans two UTC days), 0 for Helsinki days. */
+  marginDays: 0 | 1 = 1,
 ): Promise<Page<T>> {
-  const first = addDays(range.from, -1).slice(0, 7);
-  const last = addDays(range.to, 1).slice(0, 7);
+  const first = addDays(range.from, -marginDays).slice(0, 7);
+  const last = addDays(range.to, marginDays).slice(0, 7);
   let month = position?.month ?? first;
   // A cursor from another range would walk months the query never asked for.
   if (month < first || month > last) throw badCursor();

@@ -1,7 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { ApiError } from '../errors.ts';
+import { throttled } from '../errors.ts';
 import { documentClient } from './client.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -31,22 +31,12 @@ export async function transactWrite(items: TransactItem[]): Promise<CancelledIte
       if (conflicted && !failed) {
         if (attempt >= maxAttempts)
           // Still contended after the retries: the client should come back shortly, not see a failure.
-          throw new ApiError(
-            'THROTTLED',
-            'Too many changes to the same card or counter at once; retry shortly.',
-            undefined,
-            {
-              'retry-after': '1',
-            },
-          );
+          throw throttled('Too many changes to the same card or counter at once; retry shortly.');
         await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt * Math.random()));
         continue;
       }
       // DynamoDB throttled a part of the transaction (nothing was written): the client should retry.
-      if (!failed && reasons.some((reason) => reason.Code === 'ThrottlingError'))
-        throw new ApiError('THROTTLED', 'The service is busy; retry after a moment.', undefined, {
-          'retry-after': '1',
-        });
+      if (!failed && reasons.some((reason) => reason.Code === 'ThrottlingError')) throw throttled();
       if (!failed) throw error;
       return reasons.map((reason) => ({
         conditionFailed: reason.Code === 'ConditionalCheckFailed',
