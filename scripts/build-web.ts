@@ -81,9 +81,12 @@ export function webConfig(outDir: string): InlineConfig {
   };
 }
 
-/** Every file under web/ (but the build) and every project file it imports: what a build depends on. */
+/**
+ * Every file under web/ (but the build), this script (its settings shape the build) and every project file
+ * the app imports: what a build depends on.
+ */
 function sourceFiles(): string[] {
-  const found: string[] = [];
+  const found: string[] = [join(projectRoot, 'scripts', 'build-web.ts')];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
@@ -106,7 +109,14 @@ function inputsHash(files: readonly string[]): string {
 /** Builds into outDir (by default web/dist, replaced whole once the new build is complete). */
 export async function buildWeb(outDir = webDist): Promise<void> {
   const staging = `${outDir}.building-${process.pid}`;
-  const result = await build(webConfig(staging));
+  // Vite makes a production build only when NODE_ENV is unset or "production"; under vitest it is "test",
+  // and a test's build would lose what only the built app has (the service worker's registration).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  const result = await build(webConfig(staging)).finally(() => {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  });
   const outputs = Array.isArray(result) ? result : [result];
   // The project's own modules the bundle read, besides web/ (shared/card-number-check.ts).
   const imported = outputs.flatMap((output) =>

@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import type { TableGrant } from '../../shared/access.ts';
 import { tableIndexesFinding } from '../nag-findings.ts';
 import { projectRoot } from '../paths.ts';
-import { lambdaBundle } from './lambda-bundle.ts';
+import { lambdaBundle, runtimeFiles } from './lambda-bundle.ts';
 import { grantTable } from './table-grant.ts';
 
 /** The metadata key on every function's template resource: the handler file it runs (read locally). */
@@ -108,6 +108,14 @@ export class KaikuFunction extends Construct {
               format: OutputFormat.ESM,
               bundleAwsSDK: true,
               forceDockerBundling: false,
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir, outputDir) =>
+                  (runtimeFiles[props.handlerFile] ?? []).map(
+                    (file) => `cp "${join(inputDir, file)}" "${outputDir}/"`,
+                  ),
+              },
             },
           }
         : { code: stubCode, handler: 'index.handler' }),

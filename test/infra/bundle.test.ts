@@ -1,15 +1,17 @@
 // Every handler of the route table, and the authorizer, bundled as KaikuFunction bundles them for Lambda.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { esbuildOptions } from '../../infra/constructs/lambda-bundle.ts';
+import { esbuildOptions, runtimeFiles } from '../../infra/constructs/lambda-bundle.ts';
 import { projectRoot } from '../../infra/paths.ts';
-import { allHandlers } from '../../shared/routes.ts';
+import { allHandlers, jobHandlers } from '../../shared/routes.ts';
 
 const handlerFiles = allHandlers();
+// Loads the solver as the snapshot bundle does, so the test can run it with and without its runtime files.
+const solverProbe = 'test/infra/fixtures/solve.ts';
 const outdir = mkdtempSync(join(tmpdir(), 'kaiku-bundles-'));
 let metafile: Metafile;
 
@@ -17,7 +19,7 @@ beforeAll(async () => {
   // One build with many entry points: each still gets a bundle of its own, as in CDK, in one pass.
   const result = await build({
     absWorkingDir: projectRoot,
-    entryPoints: handlerFiles.map((file) => ({ in: file, out: file.replace(/\.ts$/, '') })),
+    entryPoints: [...handlerFiles, solverProbe].map((file) => ({ in: file, out: file.replace(/\.ts$/, '') })),
     outdir,
     outExtension: { '.js': '.mjs' },
     ...esbuildOptions,
@@ -72,5 +74,25 @@ describe('Lambda bundles', () => {
       env: { ...process.env, AWS_REGION: 'eu-north-1', TABLE_NAME: 'kaiku' },
       stdio: 'pipe',
     });
+  });
+
+  it('take in the solver only where its WebAssembly is copied beside them', () => {
+    const withSolver = handlerFiles.filter((handlerFile) =>
+      Object.keys(metafile.outputs[relative(projectRoot, bundleOf(handlerFile))]!.inputs).some((input) =>
+        input.includes('node_modules/highs/'),
+      ),
+    );
+    expect(withSolver).toEqual([jobHandlers.snapshot]);
+    for (const handlerFile of withSolver)
+      expect(runtimeFiles[handlerFile]).toContain('node_modules/highs/build/highs.wasm');
+  });
+
+  it('solve with HiGHS once the runtime files are beside the bundle, and fail without them', () => {
+    const probe = bundleOf(solverProbe);
+    const run = () => execFileSync(process.execPath, [probe], { stdio: 'pipe', encoding: 'utf8' }).trim();
+    expect(run).toThrow(/highs\.wasm/);
+    for (const file of runtimeFiles[jobHandlers.snapshot]!)
+      copyFileSync(join(projectRoot, file), join(probe, '..', file.split('/').pop()!));
+    expect(JSON.parse(run())).toEqual({ status: 7, x: 3 });
   });
 });

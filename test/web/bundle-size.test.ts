@@ -47,6 +47,13 @@ describe('the web app build', () => {
     expect(html).not.toMatch(/data:/);
   });
 
+  it('is a production build even under vitest: the app registers its service worker', () => {
+    // Vite builds for development when NODE_ENV is "test"; that build leaves the registration out.
+    expect(process.env.NODE_ENV).toBe('test');
+    const entry = readFileSync(join(outDir, 'dist', initialScripts()[0]!), 'utf8');
+    expect(entry).toContain('/sw.js');
+  });
+
   it('has a service worker that caches every built file', () => {
     const worker = readFileSync(join(outDir, 'dist', 'sw.js'), 'utf8');
     expect(worker).not.toContain('__PRECACHE_FILES__');
