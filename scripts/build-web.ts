@@ -193,9 +193,10 @@ if (import.meta.main) {
   }
   const started = Date.now();
   const outcome = onlyIfStale ? await ensureWebBuild() : await buildWeb(outDir).then(() => 'built');
-  console.log(
-    outcome === 'built'
-      ? `Web app built into ${outDir ?? 'web/dist'} in ${((Date.now() - started) / 1000).toFixed(1)} s`
-      : 'Web app in web/dist is current',
-  );
+  // Quiet when there was nothing to do: before `npm start`, the service's own lines come first (a refused
+  // second start says why in one line).
+  if (outcome === 'built')
+    console.log(
+      `Web app built into ${outDir ?? 'web/dist'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
 }

@@ -1,12 +1,21 @@
-// The venue desk in Chromium without a network: the service worker keeps the app loading, uses recorded
-// offline wait in IndexedDB with their Idempotency-Keys and are sent when the connection returns (stored
-// exactly once; a refused one shows its reason), and paper forms are entered as CSV with a bad row.
+// The venue desk in Chromium without a network, in Finnish and in Swedish: the service worker keeps the
+// app loading, uses recorded offline wait in IndexedDB with their Idempotency-Keys and are sent when the
+// connection returns (stored exactly once; a refused one shows its reason), and paper forms are entered as
+// CSV with a bad row. Elements are found by the app's own texts in the language (web/src/i18n/*.json).
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
 import { helsinkiDate } from '../../shared/dates.ts';
 import { startTestService, type TestArea, type TestService } from '../support/service.ts';
-import { launchBrowser, type OpenPage, openPage, seriousViolations, signIn } from './support/browser.ts';
+import {
+  type Language,
+  launchBrowser,
+  type OpenPage,
+  openPage,
+  seriousViolations,
+  signIn,
+  textsOf,
+} from './support/browser.ts';
 
 vi.setConfig({ testTimeout: 90_000 });
 
@@ -26,8 +35,8 @@ afterAll(async () => {
   await service?.stop();
 });
 
-async function deskPage(): Promise<OpenPage> {
-  const next = await openPage(browser, service.url);
+async function deskPage(lang: Language): Promise<OpenPage> {
+  const next = await openPage(browser, service.url, lang);
   opened.push(next);
   await signIn(next.page, area.venueKey, '/desk');
   return next;
@@ -41,17 +50,21 @@ const usesToday = async () => {
   return reply.body.items as { cardNumber: string; voided: boolean }[];
 };
 
-async function record(page: Page, cardNumber: string) {
-  await page.getByLabel('Kortin numero').fill(cardNumber);
-  await page.getByRole('radio', { name: 'Liikunta' }).check();
-  await page.getByRole('button', { name: 'Kirjaa käynti' }).click();
+async function record(page: Page, lang: Language, cardNumber: string) {
+  const t = textsOf(lang);
+  await page.getByLabel(t('cardNumber.label')).fill(cardNumber);
+  await page.getByRole('radio', { name: t('sector.sport') }).check();
+  await page.getByRole('button', { name: t('desk.record') }).click();
 }
 
-describe('the desk offline', () => {
+const languages: Language[] = ['fi', 'sv'];
+
+describe.each(languages)('the desk offline (%s)', (lang) => {
+  const t = textsOf(lang);
   it('loads without a network, queues uses, and sends them once when the connection returns', async () => {
     const good = (await service.issueCard(area)).cardNumber as string;
     const revoked = (await service.issueCard(area)).cardNumber as string;
-    const { context, page, problems } = await deskPage();
+    const { context, page, problems } = await deskPage(lang);
     // The service worker has cached the app.
     await page.evaluate(() => (navigator as any).serviceWorker.ready.then(() => undefined));
     await expect
@@ -60,14 +73,11 @@ describe('the desk offline', () => {
 
     await context.setOffline(true);
     await page.reload();
-    await page.getByRole('heading', { name: 'Kassa' }).waitFor();
-    await page
-      .getByText(/Ei verkkoyhteyttä/)
-      .first()
-      .waitFor();
+    await page.getByRole('heading', { name: t('desk.title') }).waitFor();
+    await page.getByText(t('app.offline')).first().waitFor();
 
-    await record(page, good);
-    await page.getByText(/käynti tallennettiin laitteelle/).waitFor();
+    await record(page, lang, good);
+    await page.getByText(t('desk.queued')).waitFor();
     // The second card is revoked meanwhile: the service refuses it once it hears of it.
     expect(
       (
@@ -77,22 +87,22 @@ describe('the desk offline', () => {
         })
       ).status,
     ).toBe(200);
-    await record(page, revoked);
-    await page.getByText('Odottaa lähetystä: 2').waitFor();
-    expect(await usesToday()).toEqual([]);
+    await record(page, lang, revoked);
+    await page.getByText(t('pending.count', { count: 2 })).waitFor();
+    expect((await usesToday()).filter((use) => [good, revoked].includes(use.cardNumber))).toEqual([]);
     expect(await seriousViolations(page)).toEqual([]);
 
     await context.setOffline(false);
-    await page.getByText('Odottaa lähetystä: 0').waitFor({ timeout: 30_000 });
-    await page.getByText(/hylätty: Kortti on peruttu\./).waitFor();
+    await page.getByText(t('pending.count', { count: 0 })).waitFor({ timeout: 30_000 });
+    await page.getByText(`${t('pending.refused')}: ${t('error.CARD_REVOKED')}`).waitFor();
     await page.getByRole('table').getByText(good).waitFor();
     const uses = await usesToday();
     expect(uses.filter((use) => use.cardNumber === good)).toHaveLength(1);
     expect(uses.filter((use) => use.cardNumber === revoked)).toHaveLength(0);
 
     // Dismissed, the refused one leaves the list; nothing is sent twice on later rounds.
-    await page.getByRole('button', { name: 'Poista listalta' }).click();
-    await expect.poll(() => page.getByText('Lähettämättömät käynnit').count()).toBe(0);
+    await page.getByRole('button', { name: t('pending.dismiss') }).click();
+    await expect.poll(() => page.getByText(t('pending.title')).count()).toBe(0);
     await page.reload();
     await page.getByRole('table').getByText(good).waitFor();
     expect((await usesToday()).filter((use) => use.cardNumber === good)).toHaveLength(1);
@@ -100,31 +110,35 @@ describe('the desk offline', () => {
   });
 });
 
-describe('paper forms as CSV', () => {
+describe.each(languages)('paper forms as CSV (%s)', (lang) => {
+  const t = textsOf(lang);
   it('stores the good rows and shows the bad one with its reason', async () => {
     const card = (await service.issueCard(area)).cardNumber as string;
-    const { page, problems } = await deskPage();
-    await page.getByRole('link', { name: 'Paperilomakkeet (CSV)' }).first().click();
-    await page.getByRole('heading', { name: 'Paperilomakkeet (CSV)' }).waitFor();
+    const { page, problems } = await deskPage(lang);
+    await page
+      .getByRole('link', { name: t('nav.batch') })
+      .first()
+      .click();
+    await page.getByRole('heading', { name: t('batch.title') }).waitFor();
     const csv = [
       'clientRef,cardNumber,sector,adults,children',
-      `form-1,${card},culture,1,1`,
-      `form-2,${card},culture,1,9`,
-      `form-3,${card},sport,1,0`,
+      `${lang}-form-1,${card},culture,1,1`,
+      `${lang}-form-2,${card},culture,1,9`,
+      `${lang}-form-3,${card},sport,1,0`,
     ].join('\n');
-    await page.getByLabel('CSV-tiedosto').setInputFiles({
+    await page.getByLabel(t('batch.file')).setInputFiles({
       name: 'forms.csv',
       mimeType: 'text/csv',
       buffer: Buffer.from(csv),
     });
-    await page.getByRole('button', { name: 'Lähetä' }).click();
-    await page.getByText('Tallennettu 2, hylätty 1.').waitFor();
-    const bad = page.getByRole('row').filter({ hasText: 'form-2' });
-    expect(await bad.textContent()).toContain('Liian monta lasta tälle kortille.');
+    await page.getByRole('button', { name: t('batch.send'), exact: true }).click();
+    await page.getByText(t('batch.summary', { ok: 2, failed: 1 })).waitFor();
+    const bad = page.getByRole('row').filter({ hasText: `${lang}-form-2` });
+    expect(await bad.textContent()).toContain(t('error.TOO_MANY_CHILDREN'));
     expect(await seriousViolations(page)).toEqual([]);
     // The same file again stores nothing twice.
-    await page.getByRole('button', { name: 'Lähetä' }).click();
-    await expect.poll(() => page.getByRole('cell', { name: 'tallennettu jo aiemmin' }).count()).toBe(2);
+    await page.getByRole('button', { name: t('batch.send'), exact: true }).click();
+    await expect.poll(() => page.getByRole('cell', { name: t('batch.replayed') }).count()).toBe(2);
     expect((await usesToday()).filter((use) => use.cardNumber === card)).toHaveLength(2);
     expect(problems).toEqual([]);
   });

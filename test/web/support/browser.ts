@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { projectRoot } from '../../../infra/paths.ts';
+import en from '../../../web/src/i18n/en.json' with { type: 'json' };
+import fi from '../../../web/src/i18n/fi.json' with { type: 'json' };
+import sv from '../../../web/src/i18n/sv.json' with { type: 'json' };
 
 const candidates = [
   process.env.KAIKU_CHROMIUM,
@@ -44,12 +47,18 @@ export interface OpenPage {
   readonly problems: string[];
 }
 
-export async function openPage(browser: Browser, baseURL: string): Promise<OpenPage> {
+/** A page in a fresh context; with `language`, the app starts in it (as if chosen on an earlier visit). */
+export async function openPage(browser: Browser, baseURL: string, language?: Language): Promise<OpenPage> {
   const context = await browser.newContext({
     baseURL,
     viewport: { width: 1280, height: 900 },
-    locale: 'fi-FI',
+    locale: { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' }[language ?? 'fi'],
   });
+  if (language)
+    await context.addInitScript(
+      (lang) => (globalThis as any).localStorage.setItem('kaiku.language', lang),
+      language,
+    );
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -73,6 +82,18 @@ export async function signIn(page: Page, apiKey: string, home: string): Promise<
 }
 
 export type Language = 'fi' | 'sv' | 'en';
+
+type MessageKey = keyof typeof fi;
+const catalogues: Record<Language, Record<MessageKey, string>> = { fi, sv, en };
+
+/** The app's own text for a key, as the page shows it in that language (tests find elements by it). */
+export function textsOf(lang: Language) {
+  return (key: MessageKey, params: Record<string, string | number> = {}): string =>
+    catalogues[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+      params[name] === undefined ? whole : String(params[name]),
+    );
+}
+
 const languageNames: Record<Language, string> = { fi: 'Suomi', sv: 'Svenska', en: 'English' };
 
 export async function chooseLanguage(page: Page, lang: Language): Promise<void> {
