@@ -37,6 +37,9 @@ const statusOf: Record<ErrorCode, number> = {
   SERVICE_UNAVAILABLE: 503,
 };
 
+/** The HTTP status an error code is answered with. */
+export const statusOfCode = (code: ErrorCode): number => statusOf[code];
+
 /** Every code the service answers with, as the OpenAPI document lists them. */
 export const errorCodes = Object.keys(statusOf) as ErrorCode[];
 

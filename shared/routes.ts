@@ -1,6 +1,8 @@
 // The route table, declared once: API Gateway routes and functions (infra/api-stack.ts), the local
 // gateway (infra/local/gateway.ts), the role check in every handler and openapi.json all read it.
 import { partitions, type TableGrant } from './access.ts';
+import type { ErrorCode } from './errors.ts';
+import { type ResponseOf, responses as r } from './response-schemas.ts';
 import type { Role } from './roles.ts';
 import type { AnySchema } from './schemas.ts';
 import * as schemas from './schemas.ts';
@@ -18,6 +20,13 @@ export interface Route {
   readonly success?: 201 | 202;
   readonly body?: AnySchema;
   readonly query?: AnySchema;
+  /** What the route answers on success: its body's schema and examples (shared/response-schemas.ts). */
+  readonly response: ResponseOf;
+  /**
+   * The error codes this route answers beyond those openapi.ts gives every route of its kind (400
+   * VALIDATION_FAILED, 401 and 403 with a key, 404 with a path parameter, 429, 500, 503 with storage).
+   */
+  readonly errors?: readonly ErrorCode[];
   /** Requests per second (and burst) for this route, on top of the API's default. */
   readonly throttle?: { readonly rate: number; readonly burst: number };
   /** Memory and timeout above the defaults, for routes that do more work per request. */
@@ -62,6 +71,7 @@ export const routes = [
     table: { GetItem: [p.health] },
     roles: 'public',
     summary: 'The service can reach its table.',
+    response: r.health,
   },
   {
     method: 'GET',
@@ -70,6 +80,7 @@ export const routes = [
     table: {},
     roles: 'public',
     summary: 'This OpenAPI 3.1 document.',
+    response: r.openapi,
   },
   {
     method: 'GET',
@@ -80,6 +91,7 @@ export const routes = [
     summary:
       'Every municipality, for application forms: {items: [{code, nameFi, nameSv, welfareArea, areaId?}]}; `areaId` once it has joined an area.',
     throttle: { rate: 5, burst: 20 },
+    response: r.municipalities,
   },
   {
     method: 'GET',
@@ -89,6 +101,7 @@ export const routes = [
     roles: ['admin', 'area-admin', 'distributor', 'venue', 'ticket-agent', 'partner'],
     summary:
       "Who the key belongs to: {keyId, orgId, role, areaId?} (areaId for an area's organisations); the web app finds its role with it.",
+    response: r.me,
   },
   {
     method: 'POST',
@@ -99,6 +112,8 @@ export const routes = [
     roles: ['distributor'],
     summary: 'Register a card for a client.',
     body: schemas.issueCard,
+    response: r.card,
+    errors: ['CARD_NUMBER_TAKEN'],
   },
   {
     method: 'GET',
@@ -107,6 +122,7 @@ export const routes = [
     table: { GetItem: [p.card] },
     roles: ['distributor', 'venue', 'ticket-agent'],
     summary: "A card: the whole card for its area's distributors, a short form for venues and agents.",
+    response: r.cardAsSeen,
   },
   {
     method: 'PATCH',
@@ -116,6 +132,8 @@ export const routes = [
     roles: ['distributor'],
     summary: "Correct a card's holder data.",
     body: schemas.updateCard,
+    response: r.card,
+    errors: ['CARD_REVOKED', 'CONFLICT'],
   },
   {
     method: 'POST',
@@ -125,6 +143,8 @@ export const routes = [
     roles: ['distributor'],
     summary: 'Renew a card for 12 months from today.',
     body: schemas.emptyBody,
+    response: r.card,
+    errors: ['CARD_REVOKED', 'CONFLICT'],
   },
   {
     method: 'POST',
@@ -134,6 +154,8 @@ export const routes = [
     roles: ['distributor'],
     summary: 'Revoke a card.',
     body: schemas.revokeCard,
+    response: r.card,
+    errors: ['CARD_REVOKED', 'CONFLICT'],
   },
   {
     method: 'POST',
@@ -144,6 +166,8 @@ export const routes = [
     roles: ['distributor'],
     summary: 'Replace a lost card: a new card with the same data; the old one is revoked.',
     body: schemas.replaceCard,
+    response: r.replacement,
+    errors: ['CARD_NUMBER_TAKEN', 'CONFLICT', 'CARD_EXPIRED', 'CARD_REVOKED'],
   },
   {
     method: 'GET',
@@ -154,6 +178,7 @@ export const routes = [
     summary:
       'Abnormal use of a card, without personal data: {items: [{cardNumber, date, reason, uses, areas}]}. `many-uses`: more recorded uses in one day than the configured limit (default 5); `many-areas`: uses in more than two areas in one day. Days `from` (default 30 days before `to`) to `to` (default today). Admin: all; area-admin: the cards of its own area. Kept from the table stream seconds after each use; never blocks recording.',
     query: schemas.listFlagsQuery,
+    response: r.flags,
   },
   {
     method: 'POST',
@@ -165,6 +190,18 @@ export const routes = [
     summary: 'Record one use of a card (header Idempotency-Key required).',
     body: schemas.recordUsage,
     throttle: { rate: 500, burst: 1000 },
+    response: r.usage,
+    errors: [
+      'PERSONAL_DATA_NOT_ALLOWED',
+      'NOT_FOUND',
+      'CONFLICT',
+      'CARD_EXPIRED',
+      'CARD_REVOKED',
+      'TOO_MANY_CHILDREN',
+      'VENUE_LIMIT_REACHED',
+      'IDEMPOTENCY_KEY_REUSED',
+      'ORGANISATION_INACTIVE',
+    ],
   },
   {
     method: 'POST',
@@ -179,6 +216,7 @@ export const routes = [
     maxBodyBytes: 1024 * 1024,
     memoryMb: 1024,
     timeoutSeconds: 29,
+    response: r.batch,
   },
   {
     method: 'DELETE',
@@ -187,6 +225,8 @@ export const routes = [
     table: { GetItem: [p.usage], UpdateItem: [p.usage, p.card, p.aggregates], PutItem: [p.audit] },
     roles: ['venue'],
     summary: 'Void a use recorded by this venue within the last 14 days.',
+    response: r.voidedUsage,
+    errors: ['CONFLICT'],
   },
   {
     method: 'GET',
@@ -196,6 +236,7 @@ export const routes = [
     roles: ['venue', 'area-admin', 'admin'],
     summary: 'Recorded uses, as JSON or CSV.',
     query: schemas.listUsagesQuery,
+    response: r.usages,
   },
   {
     method: 'POST',
@@ -216,6 +257,8 @@ export const routes = [
       'A municipality (or several, with their welfare area) applies to join; answers a claim token. One client (address; an IPv6 /64) has at most 3 applications waiting: a 4th is 409 CONFLICT.',
     body: schemas.submitApplication,
     throttle: { rate: 1, burst: 5 },
+    response: r.submittedApplication,
+    errors: ['PERSONAL_DATA_NOT_ALLOWED', 'CONFLICT', 'MUNICIPALITY_ALREADY_IN_AREA'],
   },
   {
     method: 'GET',
@@ -227,6 +270,7 @@ export const routes = [
     summary:
       "The application's status for the holder of its X-Claim-Token; the area-admin key once, after approval.",
     throttle: { rate: 5, burst: 20 },
+    response: r.applicationState,
   },
   {
     method: 'GET',
@@ -237,6 +281,7 @@ export const routes = [
     summary:
       'Applications by status (default pending). A pending one has `source`: a keyed hash of the client that sent it, the same for applications of the same client (never its address).',
     query: schemas.listApplicationsQuery,
+    response: r.applications,
   },
   {
     method: 'POST',
@@ -250,6 +295,8 @@ export const routes = [
     roles: ['admin'],
     summary: 'Approve: creates the area, claims its municipalities, and makes its first area-admin key.',
     body: schemas.emptyBody,
+    response: r.approved,
+    errors: ['CONFLICT', 'MUNICIPALITY_ALREADY_IN_AREA'],
   },
   {
     method: 'POST',
@@ -259,6 +306,8 @@ export const routes = [
     roles: ['admin'],
     summary: 'Reject with a reason the applicant sees.',
     body: schemas.rejectApplication,
+    response: r.rejected,
+    errors: ['PERSONAL_DATA_NOT_ALLOWED', 'CONFLICT'],
   },
   {
     method: 'POST',
@@ -274,6 +323,8 @@ export const routes = [
       'Reject at once, with one reason, every waiting application of one `source` or the `ids` listed (1-100; exactly one of the two), each with its own audit entry: {rejected: [ids], skipped: [{id, reason: "not found"/"already decided"}]}. Safe to repeat.',
     body: schemas.rejectPendingApplications,
     timeoutSeconds: 29,
+    response: r.rejectedAtOnce,
+    errors: ['PERSONAL_DATA_NOT_ALLOWED'],
   },
   {
     method: 'GET',
@@ -283,6 +334,7 @@ export const routes = [
     roles: ['admin', 'area-admin'],
     summary: 'Areas: all for the national centre, its own for an area-admin.',
     query: schemas.pageQuery,
+    response: r.areas,
   },
   {
     method: 'GET',
@@ -291,6 +343,7 @@ export const routes = [
     table: { GetItem: [p.area] },
     roles: ['admin', 'area-admin'],
     summary: 'One area.',
+    response: r.area,
   },
   {
     method: 'POST',
@@ -301,6 +354,8 @@ export const routes = [
     roles: ['admin', 'area-admin'],
     summary: 'Add a distributor or a venue to an area.',
     body: schemas.createOrganisation,
+    response: r.organisation,
+    errors: ['PERSONAL_DATA_NOT_ALLOWED'],
   },
   {
     method: 'GET',
@@ -310,6 +365,7 @@ export const routes = [
     roles: ['admin', 'area-admin'],
     summary: "An area's organisations.",
     query: schemas.pageQuery,
+    response: r.organisations,
   },
   {
     method: 'PATCH',
@@ -319,6 +375,8 @@ export const routes = [
     roles: ['admin', 'area-admin'],
     summary: "Rename, deactivate or reactivate an organisation, or change a venue's daily limit per card.",
     body: schemas.updateOrganisation,
+    response: r.organisation,
+    errors: ['PERSONAL_DATA_NOT_ALLOWED'],
   },
   {
     method: 'POST',
@@ -329,6 +387,8 @@ export const routes = [
     roles: ['admin'],
     summary: 'Add a national ticket agent (records uses for any venue).',
     body: schemas.createNationalOrganisation,
+    response: r.nationalOrganisation,
+    errors: ['PERSONAL_DATA_NOT_ALLOWED'],
   },
   {
     method: 'POST',
@@ -339,6 +399,8 @@ export const routes = [
     roles: ['admin'],
     summary: 'Add a national statistics partner.',
     body: schemas.createNationalOrganisation,
+    response: r.nationalOrganisation,
+    errors: ['PERSONAL_DATA_NOT_ALLOWED'],
   },
   {
     method: 'POST',
@@ -351,6 +413,7 @@ export const routes = [
     summary:
       "A new API key for the organisation; the secret is in this answer only. The role follows the organisation's kind.",
     body: schemas.emptyBody,
+    response: r.newKey,
   },
   {
     method: 'GET',
@@ -360,6 +423,7 @@ export const routes = [
     roles: ['admin', 'area-admin'],
     summary: "The organisation's keys, never a secret.",
     query: schemas.pageQuery,
+    response: r.keys,
   },
   {
     method: 'DELETE',
@@ -368,6 +432,7 @@ export const routes = [
     table: { GetItem: [p.apiKey], UpdateItem: [p.apiKey], PutItem: [p.audit] },
     roles: ['admin', 'area-admin'],
     summary: 'Revoke a key; it stops working within the authorizer cache time (at most 5 minutes).',
+    response: r.revokedKey,
   },
   {
     method: 'GET',
@@ -377,6 +442,7 @@ export const routes = [
     roles: ['admin', 'area-admin'],
     summary: 'Administrative actions: approvals, organisations, keys, card revocations, voided uses.',
     query: schemas.auditQuery,
+    response: r.audit,
   },
   {
     method: 'GET',
@@ -389,6 +455,8 @@ export const routes = [
     query: schemas.statsSummaryQuery,
     memoryMb: 512,
     timeoutSeconds: 29,
+    response: r.summary,
+    errors: ['NOT_FOUND'],
   },
   {
     method: 'GET',
@@ -398,6 +466,7 @@ export const routes = [
     roles: ['admin', 'partner'],
     summary: 'The statistics snapshots written so far, newest day first: {items: [{date, createdAt}]}.',
     query: schemas.pageQuery,
+    response: r.snapshots,
   },
   {
     method: 'GET',
@@ -408,6 +477,7 @@ export const routes = [
     summary:
       "A snapshot's manifest with a presigned link (valid 15 minutes) to each file; partners see the partner/ tier only.",
     resources: ['statisticsBucket'],
+    response: r.snapshot,
   },
   {
     method: 'POST',
@@ -420,6 +490,7 @@ export const routes = [
       'Compute the snapshot of `date` (default yesterday; today gives the figures so far) the way the nightly run does.',
     body: schemas.requestSnapshot,
     resources: ['snapshotFunction'],
+    response: r.snapshotRequested,
   },
 ] as const satisfies readonly Route[];
 

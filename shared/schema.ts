@@ -96,22 +96,32 @@ export function string(options: StringOptions = {}): Schema<string> {
   };
 }
 
-export function integer(options: { min: number; max: number; description?: string }): Schema<number> {
+export function integer(options: { min: number; max?: number; description?: string }): Schema<number> {
+  const max = options.max ?? Number.MAX_SAFE_INTEGER;
   return {
     optional: false,
     parse(value, path, issues) {
       if (typeof value !== 'number' || !Number.isInteger(value))
         return fail(issues, path, 'must be an integer');
-      if (value < options.min || value > options.max)
-        return fail(issues, path, `must be between ${options.min} and ${options.max}`);
+      if (value < options.min || value > max)
+        return fail(issues, path, `must be between ${options.min} and ${max}`);
       return value;
     },
     json: () => ({
       type: 'integer',
       minimum: options.min,
-      maximum: options.max,
+      ...(options.max !== undefined && { maximum: options.max }),
       ...(options.description && { description: options.description }),
     }),
+  };
+}
+
+export function boolean(): Schema<boolean> {
+  return {
+    optional: false,
+    parse: (value, path, issues) =>
+      typeof value === 'boolean' ? value : fail(issues, path, 'must be true or false'),
+    json: () => ({ type: 'boolean' }),
   };
 }
 
@@ -146,6 +156,74 @@ export function refine<A, B>(
     json: () => ({ ...base.json(), ...describe }),
   };
 }
+
+/** The schema's value, or null (a JSON null is an answer's way to say "none", never a request's). */
+export function nullable<T>(schema: Schema<T>): Schema<T | null> {
+  return {
+    optional: false,
+    parse: (value, path, issues) => (value === null ? null : schema.parse(value, path, issues)),
+    json: () => {
+      const base = schema.json();
+      return typeof base.type === 'string'
+        ? { ...base, type: [base.type, 'null'] }
+        : { anyOf: [base, { type: 'null' }] };
+    },
+  };
+}
+
+/** Exactly one of the schemas (told apart by their fields, not by a tag). */
+export function union<T>(...variants: readonly Schema<T>[]): Schema<T> {
+  return {
+    optional: false,
+    parse(value, path, issues) {
+      const matches = variants
+        .map((variant) => variant.parse(value, path, []))
+        .filter((parsed) => parsed !== undefined);
+      return matches.length === 1 ? matches[0] : fail(issues, path, 'must match exactly one of its forms');
+    },
+    json: () => ({ oneOf: variants.map((variant) => variant.json()) }),
+  };
+}
+
+/** Any JSON object (a free-form part of an answer, described but not checked field by field). */
+export function jsonObject(description: string): Schema<Record<string, unknown>> {
+  return {
+    optional: false,
+    parse(value, path, issues) {
+      if (value === null || typeof value !== 'object' || Array.isArray(value))
+        return fail(issues, path, 'must be a JSON object');
+      return value as Record<string, unknown>;
+    },
+    json: () => ({ type: 'object', description }),
+  };
+}
+
+/**
+ * A schema with a name of its own: openapi.json lists it once under components/schemas and refers to it
+ * by `$ref` wherever it is used, so a generated client gets one named type for it.
+ */
+export interface NamedSchema<T> extends Schema<T> {
+  readonly schemaName: string;
+  /** The schema itself (`json()` answers the reference). */
+  definition(): JsonSchema;
+}
+
+const namedSchemas = new Map<string, NamedSchema<unknown>>();
+
+export function named<T>(schemaName: string, schema: Schema<T>): NamedSchema<T> {
+  if (namedSchemas.has(schemaName)) throw new Error(`two schemas named ${schemaName}`);
+  const result: NamedSchema<T> = {
+    ...schema,
+    schemaName,
+    json: () => ({ $ref: `#/components/schemas/${schemaName}` }),
+    definition: () => schema.json(),
+  };
+  namedSchemas.set(schemaName, result as NamedSchema<unknown>);
+  return result;
+}
+
+/** Every named schema declared so far, by name (the modules that declare them must be imported first). */
+export const allNamedSchemas = (): ReadonlyMap<string, NamedSchema<unknown>> => namedSchemas;
 
 export type OptionalSchema<T> = Schema<T | undefined> & { readonly optional: true };
 

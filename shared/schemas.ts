@@ -160,7 +160,7 @@ const email = string({
   freeText: true,
 });
 const personName = string({ min: 1, max: 200, freeText: true });
-const contact = object({
+export const contact = object({
   name: personName,
   email,
   phone: optional(

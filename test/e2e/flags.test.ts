@@ -327,7 +327,8 @@ describe('the route', () => {
   it('is in openapi.json, with its query and what it answers', async () => {
     const reply = await service.call('GET', '/v1/openapi.json');
     const operation = reply.body.paths['/v1/cards/flags']?.get;
-    expect(operation.summary).toContain('{items: [{cardNumber, date, reason, uses, areas}]}');
+    expect(operation.summary).toBe('Abnormal use of a card, without personal data');
+    expect(operation.description).toContain('{items: [{cardNumber, date, reason, uses, areas}]}');
     expect(operation.parameters.map((parameter: any) => parameter.name)).toEqual([
       'from',
       'to',

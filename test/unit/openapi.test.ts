@@ -33,7 +33,13 @@ describe('openapi.json', () => {
   it('is OpenAPI 3.1 with bearer-key security and the error schema', () => {
     expect(document.openapi).toBe('3.1.0');
     expect(document.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(document.components.schemas.Error).toMatchObject({ required: ['error', 'requestId'] });
+    const notFound = document.components.responses.NotFound as {
+      content: { 'application/json': { schema: Record<string, any> } };
+    };
+    const schema = notFound.content['application/json'].schema;
+    expect(schema).toMatchObject({ required: ['error', 'requestId'], additionalProperties: false });
+    expect(schema.properties.error.required).toEqual(['code', 'message']);
+    expect(schema.properties.error.properties.code).toEqual({ type: 'string', enum: ['NOT_FOUND'] });
     expect(() => JSON.parse(JSON.stringify(document))).not.toThrow();
   });
 
@@ -158,9 +164,15 @@ describe('openapi.json', () => {
         name: 'Idempotency-Key',
         in: 'header',
         required: true,
+        description: expect.any(String),
         schema: { type: 'string', minLength: 1, maxLength: 64 },
       },
     ]);
+    const status = operationOf(all.find((route) => route.path === '/v1/applications/{id}')!)!;
+    expect(status.parameters.find((p) => p.in === 'header')).toMatchObject({
+      name: 'X-Claim-Token',
+      required: true,
+    });
   });
 
   it('success codes follow the contract: 201 for creation, 200 otherwise', () => {
@@ -170,7 +182,8 @@ describe('openapi.json', () => {
       ).filter((code) => code.startsWith('2'));
     expect(success('POST', '/v1/cards')).toEqual(['201']);
     expect(success('POST', '/v1/cards/{cardNumber}/replace')).toEqual(['201']);
-    expect(success('POST', '/v1/usages')).toEqual(['201']);
+    // 200: the same use again with its Idempotency-Key answers its first answer.
+    expect(success('POST', '/v1/usages')).toEqual(['200', '201']);
     expect(success('POST', '/v1/usages/batch')).toEqual(['200']);
     expect(success('POST', '/v1/cards/{cardNumber}/renew')).toEqual(['200']);
     expect(success('GET', '/v1/usages')).toEqual(['200']);
@@ -196,5 +209,60 @@ describe('openapi.json for generated clients', () => {
     };
     expect(ok.headers['X-Next-Cursor']).toBeDefined();
     expect(ok.content['text/csv']).toBeDefined();
+  });
+});
+
+describe('openapi.json answers', () => {
+  const resolved = (response: unknown) => {
+    const ref = (response as { $ref?: string }).$ref;
+    return (ref ? document.components.responses[ref.split('/').pop()!] : response) as {
+      content: Record<string, { schema: Record<string, any> }>;
+    };
+  };
+  const codesOf = (route: Route, status: string) => {
+    const schema = resolved(operationOf(route)!.responses[status]).content['application/json']!.schema;
+    const contract = schema.oneOf ? schema.oneOf[0] : schema;
+    return contract.properties.error.properties.code.enum as string[];
+  };
+  const route = (method: string, path: string) =>
+    all.find((candidate) => candidate.method === method && candidate.path === path)!;
+
+  it("every route's success answer has the schema of its response declaration", () => {
+    for (const each of all) {
+      const ok = operationOf(each)!.responses[String(each.success ?? 200)] as {
+        content: Record<string, { schema: unknown }>;
+      };
+      expect(ok.content['application/json']!.schema, `${each.method} ${each.path}`).toEqual(
+        each.response.schema.json(),
+      );
+    }
+  });
+
+  it('lists the codes each route can answer, by status', () => {
+    expect(codesOf(route('POST', '/v1/usages'), '422')).toEqual([
+      'CARD_EXPIRED',
+      'CARD_REVOKED',
+      'TOO_MANY_CHILDREN',
+      'VENUE_LIMIT_REACHED',
+      'IDEMPOTENCY_KEY_REUSED',
+      'ORGANISATION_INACTIVE',
+    ]);
+    expect(codesOf(route('POST', '/v1/cards'), '409')).toEqual(['CARD_NUMBER_TAKEN']);
+    expect(codesOf(route('POST', '/v1/applications/{id}/approve'), '409')).toEqual([
+      'MUNICIPALITY_ALREADY_IN_AREA',
+      'CONFLICT',
+    ]);
+    expect(codesOf(route('POST', '/v1/applications'), '400')).toEqual([
+      'VALIDATION_FAILED',
+      'PERSONAL_DATA_NOT_ALLOWED',
+    ]);
+    expect(codesOf(route('GET', '/v1/health'), '503')).toEqual(['SERVICE_UNAVAILABLE']);
+    const health = operationOf(route('GET', '/v1/health'))!.responses;
+    expect(Object.keys(health).sort()).toEqual(['200', '400', '429', '500', '503']);
+    // 401 is ours or, without any Authorization header, API Gateway's own.
+    const unauthenticated = resolved(operationOf(route('GET', '/v1/me'))!.responses['401']);
+    expect(unauthenticated.content['application/json']!.schema.oneOf[1]).toEqual({
+      $ref: '#/components/schemas/GatewayError',
+    });
   });
 });

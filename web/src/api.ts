@@ -1,5 +1,6 @@
 // Every request to the API goes through here: same origin under /v1 (no CORS), the session's key as a
 // Bearer token, JSON in and out, and the contract's error body turned into an ApiFailure.
+import type { components, paths } from './api/schema.d.ts';
 import { endSession, session } from './session.ts';
 import { store } from './store.ts';
 
@@ -22,43 +23,98 @@ export class ApiFailure extends Error {
   }
 }
 
-export interface ApiOptions {
-  readonly body?: unknown;
+/** The API as web/src/api/schema.d.ts describes it (generated from openapi.json: npm run generate:api). */
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Operation<M extends Method, P extends keyof paths> = NonNullable<paths[P][Lowercase<M>]>;
+/** The paths that take the method. */
+export type PathOf<M extends Method> = {
+  [P in keyof paths]: paths[P][Lowercase<M>] extends { responses: unknown } ? P : never;
+}[keyof paths];
+
+type Parameters<O> = O extends { parameters: infer Ps } ? Ps : never;
+type PathParameters<O> = Parameters<O> extends { path: infer X } ? X : undefined;
+type QueryOf<O> = Parameters<O> extends { query?: infer Q } ? NonNullable<Q> : never;
+type JsonBody<O> = O extends { requestBody?: infer R }
+  ? NonNullable<R> extends { content: { 'application/json': infer B } }
+    ? B
+    : never
+  : never;
+type SuccessStatus = 200 | 201 | 202;
+/** The JSON body of the operation's success answers. */
+export type Answer<O> = O extends { responses: infer R }
+  ? {
+      [S in keyof R & SuccessStatus]: R[S] extends { content: { 'application/json': infer B } } ? B : never;
+    }[keyof R & SuccessStatus]
+  : never;
+
+/** What `api(method, path)` answers. */
+export type AnswerOf<M extends Method, P extends PathOf<M>> = Answer<Operation<M, P>>;
+/** The JSON body `api(method, path)` sends. */
+export type BodyOf<M extends Method, P extends PathOf<M>> = JsonBody<Operation<M, P>>;
+/** A named schema of the API (`Card`, `Organisation`, …). */
+export type Schema<N extends keyof components['schemas']> = components['schemas'][N];
+
+export type ApiOptions<O> = {
+  readonly body?: JsonBody<O>;
   /** A CSV body (text/csv) instead of JSON. */
   readonly csv?: string;
-  readonly query?: Readonly<Record<string, string | number | undefined>>;
+  readonly query?: QueryOf<O> & { readonly cursor?: string | undefined };
   readonly headers?: Readonly<Record<string, string>>;
   /** A public route: no key is sent. */
   readonly anonymous?: boolean;
   /** Use this key instead of the session's (signing in). */
   readonly apiKey?: string;
-}
+} & (PathParameters<O> extends undefined
+  ? { readonly path?: undefined }
+  : { readonly path: PathParameters<O> });
 
 /** Why the session ended on its own (the key stopped working), for the sign-in page to say. */
 export const signedOutBecause = store<'key-refused' | undefined>(undefined);
 
-export function pathWithQuery(path: string, query: ApiOptions['query'] = {}): string {
+/** The path with its parameters filled in (each encoded) and the query's defined values. */
+export function urlOf(
+  path: string,
+  parameters: Readonly<Record<string, string>> = {},
+  query: Readonly<Record<string, unknown>> = {},
+): string {
+  const filled = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(parameters[name] ?? ''));
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) if (value !== undefined) search.set(name, String(value));
   const text = search.toString();
-  return `/v1${path}${text ? `?${text}` : ''}`;
+  return `${filled}${text ? `?${text}` : ''}`;
 }
 
-export async function api<T>(method: string, path: string, options: ApiOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-  const key = options.anonymous ? undefined : (options.apiKey ?? session.get()?.apiKey);
+/**
+ * One request: the path is one of the contract's (`/v1/cards/{cardNumber}`), its parameters, query and
+ * body are typed by it, and so is the answer; a change of the contract the app does not follow fails
+ * `npm run typecheck`.
+ */
+export async function api<M extends Method, P extends PathOf<M>>(
+  method: M,
+  path: P,
+  ...[options]: PathParameters<Operation<M, P>> extends undefined
+    ? [options?: ApiOptions<Operation<M, P>>]
+    : [options: ApiOptions<Operation<M, P>>]
+): Promise<AnswerOf<M, P>> {
+  const given = (options ?? {}) as ApiOptions<unknown> & {
+    path?: Readonly<Record<string, string>>;
+    query?: Readonly<Record<string, unknown>>;
+    body?: unknown;
+  };
+  const headers: Record<string, string> = { accept: 'application/json', ...given.headers };
+  const key = given.anonymous ? undefined : (given.apiKey ?? session.get()?.apiKey);
   if (key) headers.authorization = `Bearer ${key}`;
   let body: string | undefined;
-  if (options.csv !== undefined) {
+  if (given.csv !== undefined) {
     headers['content-type'] = 'text/csv; charset=utf-8';
-    body = options.csv;
-  } else if (options.body !== undefined) {
+    body = given.csv;
+  } else if (given.body !== undefined) {
     headers['content-type'] = 'application/json';
-    body = JSON.stringify(options.body);
+    body = JSON.stringify(given.body);
   }
   let response: Response;
   try {
-    response = await fetch(pathWithQuery(path, options.query), {
+    response = await fetch(urlOf(path, given.path, given.query), {
       method,
       headers,
       body,
@@ -74,10 +130,10 @@ export async function api<T>(method: string, path: string, options: ApiOptions =
   } catch {
     parsed = undefined;
   }
-  if (response.ok) return parsed as T;
+  if (response.ok) return parsed as AnswerOf<M, P>;
   const failure = failureOf(response.status, parsed);
   // The session's key no longer works (revoked, or never valid): sign out rather than fail every page.
-  if (response.status === 401 && !options.apiKey && !options.anonymous && session.get()) {
+  if (response.status === 401 && !given.apiKey && !given.anonymous && session.get()) {
     signedOutBecause.set('key-refused');
     endSession();
   }

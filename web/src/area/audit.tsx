@@ -7,19 +7,11 @@ import { formatInstant } from '../dates.ts';
 import { keyFor, language, locale, useT } from '../i18n/i18n.ts';
 import { useStore } from '../store.ts';
 
-interface AuditEntry {
-  readonly at: string;
-  readonly actor: { readonly orgId: string; readonly keyId: string; readonly role: string };
-  readonly action: string;
-  readonly target: string;
-  readonly areaId?: string;
-}
-
 export function Audit() {
   const t = useT();
   const lang = useStore(language);
   const [range, setRange] = useState(() => lastDays(30));
-  const list = usePages<AuditEntry>('/audit', { ...range, limit: 100 });
+  const list = usePages('/v1/audit', { ...range, limit: '100' });
   return (
     <section>
       <h1 tabIndex={-1}>{t('audit.title')}</h1>

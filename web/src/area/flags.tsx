@@ -8,19 +8,11 @@ import { formatDate } from '../dates.ts';
 import { keyFor, language, locale, useT } from '../i18n/i18n.ts';
 import { useStore } from '../store.ts';
 
-interface Flag {
-  readonly cardNumber: string;
-  readonly date: string;
-  readonly reason: string;
-  readonly uses: number;
-  readonly areas: number;
-}
-
 export function Flags() {
   const t = useT();
   const lang = useStore(language);
   const [range, setRange] = useState(() => lastDays(30));
-  const list = usePages<Flag>('/cards/flags', { ...range, limit: 200 });
+  const list = usePages('/v1/cards/flags', { ...range, limit: '200' });
   return (
     <section>
       <h1 tabIndex={-1}>{t('flags.title')}</h1>

@@ -10,15 +10,12 @@ import { language, locale, useT } from '../i18n/i18n.ts';
 import { Link } from '../router.ts';
 import { requireSession } from '../session.ts';
 import { useStore } from '../store.ts';
-import { type ApiKeyListed, listOrganisations, type Organisation } from './area-data.ts';
+import { listOrganisations, type Organisation } from './area-data.ts';
 
 function Keys({ orgId }: { orgId: string }) {
   const t = useT();
   const lang = useStore(language);
-  const keys = useLoad(
-    () => api<{ items: ApiKeyListed[] }>('GET', `/organisations/${encodeURIComponent(orgId)}/keys`),
-    [orgId],
-  );
+  const keys = useLoad(() => api('GET', '/v1/organisations/{orgId}/keys', { path: { orgId } }), [orgId]);
   const [fresh, setFresh] = useState<string>();
   const [confirming, setConfirming] = useState<string>();
   const [error, setError] = useState<unknown>();
@@ -33,14 +30,12 @@ function Keys({ orgId }: { orgId: string }) {
   };
   const create = () =>
     act(async () => {
-      const made = await api<{ apiKey: string }>('POST', `/organisations/${encodeURIComponent(orgId)}/keys`, {
-        body: {},
-      });
+      const made = await api('POST', '/v1/organisations/{orgId}/keys', { path: { orgId }, body: {} });
       setFresh(made.apiKey);
     });
   const revoke = (keyId: string) =>
     act(async () => {
-      await api('DELETE', `/keys/${encodeURIComponent(keyId)}`);
+      await api('DELETE', '/v1/keys/{keyId}', { path: { keyId } });
       setConfirming(undefined);
     });
   return (
@@ -94,7 +89,7 @@ export function OrganisationPage({ orgId }: { orgId: string }) {
   const setStatus = async (status: 'active' | 'inactive') => {
     setError(undefined);
     try {
-      await api('PATCH', `/organisations/${encodeURIComponent(orgId)}`, { body: { status } });
+      await api('PATCH', '/v1/organisations/{orgId}', { path: { orgId }, body: { status } });
       list.reload();
     } catch (failure) {
       setError(failure);

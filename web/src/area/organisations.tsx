@@ -26,7 +26,7 @@ function NewOrganisation({ areaId, onCreated }: { areaId: string; onCreated: () 
       };
     });
   }, [areaId, lang]);
-  const [kind, setKind] = useState('venue');
+  const [kind, setKind] = useState<'venue' | 'distributor'>('venue');
   const [name, setName] = useState('');
   const [municipalityCode, setMunicipalityCode] = useState('');
   const [contactEmail, setContactEmail] = useState('');
@@ -40,7 +40,8 @@ function NewOrganisation({ areaId, onCreated }: { areaId: string; onCreated: () 
     setBusy(true);
     setError(undefined);
     try {
-      await api('POST', `/areas/${encodeURIComponent(areaId)}/organisations`, {
+      await api('POST', '/v1/areas/{areaId}/organisations', {
+        path: { areaId },
         body: {
           kind,
           name: name.trim(),
@@ -66,7 +67,7 @@ function NewOrganisation({ areaId, onCreated }: { areaId: string; onCreated: () 
         <Select
           label={t('orgs.kind')}
           value={kind}
-          onValue={setKind}
+          onValue={(value) => setKind(value === 'distributor' ? 'distributor' : 'venue')}
           options={[
             { value: 'venue', label: t('kind.venue') },
             { value: 'distributor', label: t('kind.distributor') },
@@ -111,7 +112,7 @@ export function Organisations() {
   const t = useT();
   const { areaId } = requireSession();
   const list = useLoad(() => listOrganisations(areaId ?? ''), [areaId]);
-  const items: Organisation[] = list.data?.items ?? [];
+  const items: readonly Organisation[] = list.data?.items ?? [];
   return (
     <section>
       <h1 tabIndex={-1}>{t('orgs.title')}</h1>

@@ -14,7 +14,7 @@ interface ActionProps {
   readonly onChanged: (card: FullCard) => void;
 }
 
-const path = (card: FullCard, action = '') => `/cards/${encodeURIComponent(card.cardNumber)}${action}`;
+const path = (card: FullCard) => ({ cardNumber: card.cardNumber });
 
 /** One action's form: its button, its error and its success line. */
 function useAction() {
@@ -55,7 +55,7 @@ export function CorrectCard({ card, onChanged }: ActionProps) {
         ...(holder.gender && { gender: holder.gender }),
         ...(holder.lifeSituation && { lifeSituation: holder.lifeSituation }),
       };
-      onChanged(await api<FullCard>('PATCH', path(card), { body }));
+      onChanged(await api('PATCH', '/v1/cards/{cardNumber}', { path: path(card), body }));
       return 'card.corrected';
     });
   };
@@ -86,7 +86,7 @@ export function RenewCard({ card, onChanged }: ActionProps) {
         disabled={action.busy || card.status === 'revoked'}
         onClick={() =>
           void action.run(async () => {
-            onChanged(await api<FullCard>('POST', path(card, '/renew'), { body: {} }));
+            onChanged(await api('POST', '/v1/cards/{cardNumber}/renew', { path: path(card), body: {} }));
             return 'card.renewed';
           })
         }
@@ -108,7 +108,7 @@ export function ReplaceCard({ card }: ActionProps) {
     event.preventDefault();
     void action.run(async () => {
       const body = parsed.kind === 'valid' ? { newCardNumber: parsed.cardNumber } : {};
-      const replacement = await api<FullCard>('POST', path(card, '/replace'), { body });
+      const replacement = await api('POST', '/v1/cards/{cardNumber}/replace', { path: path(card), body });
       navigate(`${cardPath(replacement.cardNumber)}?replaced=1`);
       return undefined;
     });
@@ -131,11 +131,11 @@ export function ReplaceCard({ card }: ActionProps) {
 export function RevokeCard({ card, onChanged }: ActionProps) {
   const t = useT();
   const action = useAction();
-  const [reason, setReason] = useState('misuse');
+  const [reason, setReason] = useState<'lost' | 'misuse' | 'other'>('misuse');
   const revoke = (event: Event) => {
     event.preventDefault();
     void action.run(async () => {
-      onChanged(await api<FullCard>('POST', path(card, '/revoke'), { body: { reason } }));
+      onChanged(await api('POST', '/v1/cards/{cardNumber}/revoke', { path: path(card), body: { reason } }));
       return 'card.revoked';
     });
   };
@@ -146,7 +146,7 @@ export function RevokeCard({ card, onChanged }: ActionProps) {
         <Select
           label={t('card.revokeReason')}
           value={reason}
-          onValue={setReason}
+          onValue={(value) => setReason(value === 'lost' || value === 'other' ? value : 'misuse')}
           options={(['lost', 'misuse', 'other'] as const).map((value) => ({
             value,
             label: t(`card.reason.${value}`),

@@ -1,20 +1,16 @@
 // One card for its distributor: its facts, the print view, and the actions its status allows.
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.ts';
 import { ErrorMessage, Notice } from '../components/error-message.tsx';
 import { useLoad } from '../components/use-load.ts';
 import { useT } from '../i18n/i18n.ts';
 import { Link } from '../router.ts';
 import { CorrectCard, RenewCard, ReplaceCard, RevokeCard } from './card-actions.tsx';
 import { CardFacts } from './card-facts.tsx';
-import type { FullCard } from './card-types.ts';
+import { type FullCard, getFullCard } from './card-types.ts';
 
 export function CardPage({ cardNumber }: { cardNumber: string }) {
   const t = useT();
-  const loaded = useLoad(
-    () => api<FullCard>('GET', `/cards/${encodeURIComponent(cardNumber)}`),
-    [cardNumber],
-  );
+  const loaded = useLoad(() => getFullCard(cardNumber), [cardNumber]);
   const [card, setCard] = useState<FullCard>();
   useEffect(() => setCard(loaded.data), [loaded.data]);
   const arrived = new URLSearchParams(location.search);

@@ -1,20 +1,14 @@
 // A card as its area's distributors see it (GET /v1/cards/{n}), and the holder fields' allowed values.
-export interface FullCard {
-  readonly cardNumber: string;
-  readonly cardType: 'personal' | 'community';
-  readonly status: 'active' | 'expired' | 'revoked';
-  readonly validUntil: string;
-  readonly areaId: string;
-  readonly issuedBy: string;
-  readonly issuedAt: string;
-  readonly birthYear?: number;
-  readonly postalCode?: string;
-  readonly minorChildren?: number;
-  readonly gender?: string;
-  readonly lifeSituation?: string;
-  readonly useCount: number;
-  readonly lastUsedAt?: string;
-  readonly replacedBy?: string;
+import { ApiFailure, api, type Schema } from '../api.ts';
+
+export type FullCard = Schema<'Card'>;
+
+/** GET /v1/cards/{n} as a distributor of the card's area: the whole card (others get the door view). */
+export async function getFullCard(cardNumber: string): Promise<FullCard> {
+  const card = await api('GET', '/v1/cards/{cardNumber}', { path: { cardNumber } });
+  if (!('issuedBy' in card))
+    throw new ApiFailure(403, 'FORBIDDEN', 'Only the door view of the card is shown.');
+  return card;
 }
 
 export const genders = ['female', 'male', 'other', 'undisclosed'] as const;

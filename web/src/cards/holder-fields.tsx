@@ -9,9 +9,12 @@ export interface Holder {
   birthYear: string;
   postalCode: string;
   minorChildren: number;
-  gender: string;
-  lifeSituation: string;
+  gender: (typeof genders)[number] | '';
+  lifeSituation: (typeof lifeSituations)[number] | '';
 }
+
+const oneOf = <T extends string>(values: readonly T[], value: string): T | '' =>
+  (values as readonly string[]).includes(value) ? (value as T) : '';
 
 export const noHolder: Holder = {
   birthYear: '',
@@ -68,7 +71,7 @@ export function HolderFields(props: {
       <Select
         label={t('card.gender')}
         value={value.gender}
-        onValue={(gender) => onChange({ ...value, gender })}
+        onValue={(gender) => onChange({ ...value, gender: oneOf(genders, gender) })}
         options={[
           { value: '', label: t('card.notGiven') },
           ...genders.map((gender) => ({ value: gender, label: t(`gender.${gender}`) })),
@@ -77,7 +80,9 @@ export function HolderFields(props: {
       <Select
         label={t('card.lifeSituation')}
         value={value.lifeSituation}
-        onValue={(lifeSituation) => onChange({ ...value, lifeSituation })}
+        onValue={(lifeSituation) =>
+          onChange({ ...value, lifeSituation: oneOf(lifeSituations, lifeSituation) })
+        }
         options={[
           { value: '', label: t('card.notGiven') },
           ...lifeSituations.map((situation) => ({

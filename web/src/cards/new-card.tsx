@@ -6,7 +6,7 @@ import { CardNumberField, cardNumberState } from '../components/card-number-fiel
 import { ErrorMessage } from '../components/error-message.tsx';
 import { useT } from '../i18n/i18n.ts';
 import { navigate } from '../router.ts';
-import { cardPath, type FullCard } from './card-types.ts';
+import { cardPath } from './card-types.ts';
 import { type Holder, HolderFields, noHolder } from './holder-fields.tsx';
 
 export function NewCard() {
@@ -37,7 +37,7 @@ export function NewCard() {
             ...(holder.lifeSituation && { lifeSituation: holder.lifeSituation }),
           };
     try {
-      const card = await api<FullCard>('POST', '/cards', { body });
+      const card = await api('POST', '/v1/cards', { body });
       navigate(`${cardPath(card.cardNumber)}?registered=1`);
     } catch (failure) {
       setError(failure);

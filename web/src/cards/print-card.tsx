@@ -1,20 +1,16 @@
 // The print view of a card: its number and validity, large, and no personal data at all.
-import { api } from '../api.ts';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { useLoad } from '../components/use-load.ts';
 import { formatDate } from '../dates.ts';
 import { language, locale, useT } from '../i18n/i18n.ts';
 import { Link } from '../router.ts';
 import { useStore } from '../store.ts';
-import type { FullCard } from './card-types.ts';
+import { getFullCard } from './card-types.ts';
 
 export function PrintCard({ cardNumber }: { cardNumber: string }) {
   const t = useT();
   const lang = useStore(language);
-  const loaded = useLoad(
-    () => api<FullCard>('GET', `/cards/${encodeURIComponent(cardNumber)}`),
-    [cardNumber],
-  );
+  const loaded = useLoad(() => getFullCard(cardNumber), [cardNumber]);
   const card = loaded.data;
   return (
     <section>

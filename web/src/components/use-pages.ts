@@ -1,6 +1,14 @@
 // A list of the API, page by page (nextCursor), with "show more".
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.ts';
+import { type AnswerOf, api, type PathOf } from '../api.ts';
+
+/** The paths of GET lists that come in pages: `{items, nextCursor?}`. */
+type ListPath = {
+  [P in PathOf<'GET'>]: AnswerOf<'GET', P> extends { items: readonly unknown[]; nextCursor?: string }
+    ? P
+    : never;
+}[PathOf<'GET'>];
+type ItemOf<P extends ListPath> = AnswerOf<'GET', P> extends { items: readonly (infer T)[] } ? T : never;
 
 export interface Pages<T> {
   readonly items: readonly T[];
@@ -9,7 +17,10 @@ export interface Pages<T> {
   readonly more: (() => void) | undefined;
 }
 
-export function usePages<T>(path: string, query: Record<string, string | number | undefined>): Pages<T> {
+export function usePages<P extends ListPath, T extends ItemOf<P> = ItemOf<P>>(
+  path: P,
+  query: Readonly<Record<string, string | undefined>>,
+): Pages<T> {
   const [state, setState] = useState<{ items: T[]; next?: string; error?: unknown; loading: boolean }>({
     items: [],
     loading: true,
@@ -18,9 +29,13 @@ export function usePages<T>(path: string, query: Record<string, string | number 
   const load = async (cursor: string | undefined, keep: T[]) => {
     setState({ items: keep, loading: true });
     try {
-      const page = await api<{ items: T[]; nextCursor?: string }>('GET', path, {
-        query: { ...query, cursor },
-      });
+      // One function for every list: its path is generic here, its answer a page of the path's items.
+      const get = api as unknown as (
+        method: 'GET',
+        path: ListPath,
+        options: { query: Readonly<Record<string, string | undefined>> },
+      ) => Promise<{ items: T[]; nextCursor?: string }>;
+      const page = await get('GET', path, { query: { ...query, cursor } });
       setState({ items: [...keep, ...page.items], next: page.nextCursor, loading: false });
     } catch (error) {
       setState({ items: keep, error, loading: false });

@@ -1,17 +1,12 @@
 // Paper forms and spreadsheets entered afterwards: a CSV file to POST /v1/usages/batch (text/csv), and the
 // service's answer for every row. Each row is idempotent by its clientRef, so sending a file again is safe.
 import { useId, useState } from 'preact/hooks';
-import { api } from '../api.ts';
+import { api, type Schema } from '../api.ts';
 import { CopyButton } from '../components/copy-button.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { keyFor, useT } from '../i18n/i18n.ts';
 
-interface RowResult {
-  readonly clientRef: string | null;
-  readonly status: 'created' | 'replayed' | 'failed';
-  readonly usageId?: string;
-  readonly error?: { readonly code: string; readonly message: string };
-}
+type RowResult = Schema<'BatchRowResult'>;
 
 export const csvTemplate = [
   'clientRef,cardNumber,sector,adults,children,occurredAt,eventName',
@@ -38,7 +33,7 @@ export function BatchUpload() {
     setBusy(true);
     setError(undefined);
     try {
-      setResults((await api<{ results: RowResult[] }>('POST', '/usages/batch', { csv: file.text })).results);
+      setResults((await api('POST', '/v1/usages/batch', { csv: file.text })).results);
     } catch (failure) {
       setError(failure);
     } finally {

@@ -1,15 +1,18 @@
 // What the desk needs of a card (GET /v1/cards/{n}, the venue's short form), fetched as soon as the
 // number typed is valid.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiFailure, api } from '../api.ts';
+import { ApiFailure, api, type Schema } from '../api.ts';
 
-export interface DoorCard {
-  readonly cardNumber: string;
-  readonly cardType: 'personal' | 'community';
-  readonly status: 'active' | 'expired' | 'revoked';
-  readonly validUntil: string;
-  readonly minorChildren: number;
-}
+export type DoorCard = Schema<'DoorCard'>;
+
+/** The door view of what GET /v1/cards/{n} answered (a venue or ticket agent gets nothing more). */
+const doorView = (card: DoorCard | Schema<'Card'>): DoorCard => ({
+  cardNumber: card.cardNumber,
+  cardType: card.cardType,
+  status: card.status,
+  validUntil: card.validUntil,
+  minorChildren: card.minorChildren ?? 0,
+});
 
 export type Lookup =
   | { readonly kind: 'none' | 'loading' }
@@ -27,8 +30,8 @@ export function useCardLookup(cardNumber: string | undefined): Lookup {
     }
     let current = true;
     setLookup({ kind: 'loading' });
-    api<DoorCard>('GET', `/cards/${encodeURIComponent(cardNumber)}`).then(
-      (card) => current && setLookup({ kind: 'found', card }),
+    api('GET', '/v1/cards/{cardNumber}', { path: { cardNumber } }).then(
+      (card) => current && setLookup({ kind: 'found', card: doorView(card) }),
       (error: unknown) => {
         if (!current) return;
         const offline = error instanceof ApiFailure && (error.status === 0 || error.status >= 500);

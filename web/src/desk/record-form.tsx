@@ -106,7 +106,7 @@ export function RecordForm({ onRecorded }: { onRecorded: () => void }) {
     if (!ready || !cardNumber || busy) return;
     const body: UseBody = {
       cardNumber,
-      sector,
+      sector: sector as Sector,
       adults,
       children,
       ...(role === 'ticket-agent' && { venueId: venueId.trim() }),
@@ -114,7 +114,7 @@ export function RecordForm({ onRecorded }: { onRecorded: () => void }) {
     setBusy(true);
     try {
       if (lookup.kind === 'offline' || !navigator.onLine) throw new ApiFailure(0, 'NETWORK', 'offline');
-      await api('POST', '/usages', { body, headers: { 'idempotency-key': idempotencyKey.current } });
+      await api('POST', '/v1/usages', { body, headers: { 'idempotency-key': idempotencyKey.current } });
       done({ kind: 'recorded', adults, children, sector: sector as Sector });
     } catch (error) {
       if (sendLater(error)) {

@@ -7,18 +7,7 @@ import { useLoad } from '../components/use-load.ts';
 import { formatTime, helsinkiToday } from '../dates.ts';
 import { language, locale, useT } from '../i18n/i18n.ts';
 import { queueVersion } from '../offline/queue.ts';
-import type { Sector } from '../roles.ts';
 import { useStore } from '../store.ts';
-
-interface ListedUse {
-  readonly usageId: string;
-  readonly cardNumber: string;
-  readonly occurredAt: string;
-  readonly sector: Sector;
-  readonly adults: number;
-  readonly children: number;
-  readonly voided: boolean;
-}
 
 export function TodaysUses({ round }: { round: number }) {
   const t = useT();
@@ -27,7 +16,7 @@ export function TodaysUses({ round }: { round: number }) {
   // Uses sent from the queue show up too.
   const sent = useStore(queueVersion);
   const list = useLoad(
-    () => api<{ items: ListedUse[] }>('GET', '/usages', { query: { from: today, to: today, limit: 500 } }),
+    () => api('GET', '/v1/usages', { query: { from: today, to: today, limit: '500' } }),
     [today, round, sent],
   );
   const [confirming, setConfirming] = useState<string>();
@@ -35,7 +24,7 @@ export function TodaysUses({ round }: { round: number }) {
   const voidUse = async (usageId: string) => {
     setError(undefined);
     try {
-      await api('DELETE', `/usages/${encodeURIComponent(usageId)}`);
+      await api('DELETE', '/v1/usages/{usageId}', { path: { usageId } });
       setConfirming(undefined);
       list.reload();
     } catch (failure) {

@@ -1,33 +1,21 @@
 // The figures of an area (area-admin: its own; the national centre: the country or any area) for a year,
 // from GET /v1/stats/summary: the year's totals, and per month the uses by sector and adults and children.
 import { useState } from 'preact/hooks';
-import { api } from '../api.ts';
+import { api, type Schema } from '../api.ts';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { Field, Select } from '../components/field.tsx';
 import { useLoad } from '../components/use-load.ts';
 import { helsinkiToday, monthsOf } from '../dates.ts';
 import { language, locale, useT } from '../i18n/i18n.ts';
-import { type Sector, sectors } from '../roles.ts';
+import { sectors } from '../roles.ts';
 import { useSession } from '../session.ts';
 import { useStore } from '../store.ts';
 import { BarChart } from './bar-chart.tsx';
 
-interface Uses {
-  readonly adultUses: number;
-  readonly childUses: number;
-}
-
-export interface Summary extends Uses {
-  readonly cardsRegistered: number;
-  readonly cardsActive: number;
-  readonly cardsTakenIntoUse: number;
-  readonly uses: number;
-  readonly bySector: Readonly<Record<Sector, Uses>>;
-  readonly municipalities: number;
-}
+export type Summary = Schema<'Figures'>;
 
 const summary = (from: string, to: string, areaId: string) =>
-  api<Summary>('GET', '/stats/summary', { query: { from, to, ...(areaId && { areaId }) } });
+  api('GET', '/v1/stats/summary', { query: { from, to, ...(areaId && { areaId }) } });
 
 async function yearFigures(year: number, areaId: string) {
   const today = helsinkiToday();
@@ -42,10 +30,7 @@ async function yearFigures(year: number, areaId: string) {
 
 function AreaChoice({ value, onChange }: { value: string; onChange: (areaId: string) => void }) {
   const t = useT();
-  const areas = useLoad(
-    () => api<{ items: { id: string; name: string }[] }>('GET', '/areas', { query: { limit: 500 } }),
-    [],
-  );
+  const areas = useLoad(() => api('GET', '/v1/areas', { query: { limit: '500' } }), []);
   return (
     <Select
       label={t('figures.area')}

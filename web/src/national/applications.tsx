@@ -1,7 +1,7 @@
 // The national centre's pending applications: approve (creates the area and its first key, which the
 // applicant fetches with the claim token) or reject with a reason the applicant sees.
 import { useState } from 'preact/hooks';
-import { api } from '../api.ts';
+import { api, type Schema } from '../api.ts';
 import { ErrorMessage, Notice } from '../components/error-message.tsx';
 import { Field } from '../components/field.tsx';
 import { useLoad } from '../components/use-load.ts';
@@ -10,21 +10,7 @@ import { language, locale, useT } from '../i18n/i18n.ts';
 import { welfareAreaName } from '../pages/apply.tsx';
 import { useStore } from '../store.ts';
 
-interface Contact {
-  readonly name: string;
-  readonly email: string;
-  readonly phone?: string;
-}
-
-interface PendingApplication {
-  readonly id: string;
-  readonly areaName: string;
-  readonly municipalityCodes: readonly string[];
-  readonly welfareArea: string;
-  readonly contacts: { readonly culture: Contact; readonly social: Contact };
-  readonly createdAt: string;
-  readonly source?: string;
-}
+type PendingApplication = Schema<'Application'>;
 
 function Decision({ application, onDecided }: { application: PendingApplication; onDecided: () => void }) {
   const t = useT();
@@ -36,9 +22,9 @@ function Decision({ application, onDecided }: { application: PendingApplication;
     setBusy(true);
     setError(undefined);
     try {
-      await api('POST', `/applications/${encodeURIComponent(application.id)}/${action}`, {
-        body: action === 'approve' ? {} : { reason: reason.trim() },
-      });
+      const path = { id: application.id };
+      if (action === 'approve') await api('POST', '/v1/applications/{id}/approve', { path, body: {} });
+      else await api('POST', '/v1/applications/{id}/reject', { path, body: { reason: reason.trim() } });
       onDecided();
     } catch (failure) {
       setError(failure);
@@ -85,8 +71,8 @@ export function Applications() {
   const lang = useStore(language);
   const list = useLoad(
     () =>
-      api<{ items: PendingApplication[] }>('GET', '/applications', {
-        query: { status: 'pending', limit: 100 },
+      api('GET', '/v1/applications', {
+        query: { status: 'pending', limit: '100' },
       }),
     [],
   );

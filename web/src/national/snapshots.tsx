@@ -9,19 +9,9 @@ import { language, locale, useT } from '../i18n/i18n.ts';
 import { useSession } from '../session.ts';
 import { useStore } from '../store.ts';
 
-interface SnapshotFile {
-  readonly name: string;
-  readonly bytes: number;
-  readonly rows?: number;
-  readonly url: string;
-}
-
 function SnapshotFiles({ date }: { date: string }) {
   const t = useT();
-  const manifest = useLoad(
-    () => api<{ files: SnapshotFile[] }>('GET', `/stats/snapshots/${encodeURIComponent(date)}`),
-    [date],
-  );
+  const manifest = useLoad(() => api('GET', '/v1/stats/snapshots/{date}', { path: { date } }), [date]);
   return (
     <>
       <ErrorMessage error={manifest.error} />
@@ -31,7 +21,7 @@ function SnapshotFiles({ date }: { date: string }) {
             <a href={file.url} rel="noopener noreferrer" download>
               {file.name}
             </a>{' '}
-            <span class="hint">{t('snapshots.size', { bytes: file.bytes, rows: file.rows ?? '–' })}</span>
+            <span class="hint">{t('snapshots.size', { bytes: file.bytes, rows: file.rows })}</span>
           </li>
         ))}
       </ul>
@@ -45,8 +35,8 @@ export function Snapshots() {
   const current = useSession();
   const list = useLoad(
     () =>
-      api<{ items: { date: string; createdAt: string }[] }>('GET', '/stats/snapshots', {
-        query: { limit: 60 },
+      api('GET', '/v1/stats/snapshots', {
+        query: { limit: '60' },
       }),
     [],
   );
@@ -56,7 +46,7 @@ export function Snapshots() {
   const requestToday = async () => {
     setError(undefined);
     try {
-      await api('POST', '/stats/snapshots', { body: { date: helsinkiToday() } });
+      await api('POST', '/v1/stats/snapshots', { body: { date: helsinkiToday() } });
       setRequested(true);
       list.reload();
     } catch (failure) {

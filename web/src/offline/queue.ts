@@ -1,15 +1,10 @@
 // Uses recorded without a connection wait here (IndexedDB), each with the Idempotency-Key it was made with,
 // until the sender gets the service's answer: stored, or refused with a reason the desk shows.
+import type { BodyOf } from '../api.ts';
 import { store } from '../store.ts';
 
-export interface UseBody {
-  readonly cardNumber: string;
-  readonly sector: string;
-  readonly adults: number;
-  readonly children: number;
-  readonly occurredAt?: string;
-  readonly venueId?: string;
-}
+/** What POST /v1/usages takes; kept as it is until it is sent. */
+export type UseBody = BodyOf<'POST', '/v1/usages'>;
 
 export interface QueuedUse {
   readonly idempotencyKey: string;

@@ -36,7 +36,7 @@ async function sendAll(): Promise<number> {
 }
 
 export function send(use: Pick<QueuedUse, 'idempotencyKey' | 'body'>) {
-  return api<{ usageId: string }>('POST', '/usages', {
+  return api('POST', '/v1/usages', {
     body: use.body,
     headers: { 'idempotency-key': use.idempotencyKey },
   });

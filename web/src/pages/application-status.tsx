@@ -1,20 +1,14 @@
 // The applicant follows the application with its claim token (X-Claim-Token). After approval the first
 // answer carries the area-admin key, and never again: it is fetched once, on request, and shown here.
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.ts';
+import { api, type Schema } from '../api.ts';
 import { SecretBox } from '../components/copy-button.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { Field } from '../components/field.tsx';
 import { useT } from '../i18n/i18n.ts';
 import { signInWith } from './sign-in.tsx';
 
-interface ApplicationState {
-  readonly id: string;
-  readonly status: 'pending' | 'approved' | 'rejected';
-  readonly areaId?: string;
-  readonly reason?: string;
-  readonly apiKey?: string;
-}
+type ApplicationState = Schema<'ApplicationState'>;
 
 /** The id and token from the link the application page gave (#id=…&token=…: never sent to a server). */
 function fromFragment(): { id: string; token: string } {
@@ -33,7 +27,8 @@ export function ApplicationStatus() {
     setBusy(true);
     setError(undefined);
     try {
-      const answer = await api<ApplicationState>('GET', `/applications/${encodeURIComponent(id.trim())}`, {
+      const answer = await api('GET', '/v1/applications/{id}', {
+        path: { id: id.trim() },
         anonymous: true,
         headers: { 'x-claim-token': token.trim() },
       });

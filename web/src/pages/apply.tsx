@@ -8,7 +8,7 @@ import { Field } from '../components/field.tsx';
 import { useLoad } from '../components/use-load.ts';
 import { keyFor, type Translate, useT } from '../i18n/i18n.ts';
 import { Link } from '../router.ts';
-import { type Municipality, MunicipalityPicker } from './municipality-picker.tsx';
+import { MunicipalityPicker } from './municipality-picker.tsx';
 
 interface Contact {
   name: string;
@@ -67,10 +67,7 @@ const contactBody = (contact: Contact) => ({
 
 export function Apply() {
   const t = useT();
-  const list = useLoad(
-    () => api<{ items: Municipality[] }>('GET', '/municipalities', { anonymous: true }),
-    [],
-  );
+  const list = useLoad(() => api('GET', '/v1/municipalities', { anonymous: true }), []);
   const [areaName, setAreaName] = useState('');
   const [codes, setCodes] = useState<string[]>([]);
   const [culture, setCulture] = useState(noContact);
@@ -96,9 +93,7 @@ export function Apply() {
         welfareArea,
         contacts: { culture: contactBody(culture), social: contactBody(social) },
       };
-      setSent(
-        await api<{ id: string; claimToken: string }>('POST', '/applications', { body, anonymous: true }),
-      );
+      setSent(await api('POST', '/v1/applications', { body, anonymous: true }));
     } catch (failure) {
       setError(failure);
     } finally {

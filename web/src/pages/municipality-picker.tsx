@@ -1,16 +1,11 @@
 // Choosing the municipalities of an application: search by name or code, the chosen ones listed with a
 // remove button; those already in an area cannot be chosen.
 import { useId, useState } from 'preact/hooks';
+import type { Schema } from '../api.ts';
 import { type Language, language, useT } from '../i18n/i18n.ts';
 import { useStore } from '../store.ts';
 
-export interface Municipality {
-  readonly code: string;
-  readonly nameFi: string;
-  readonly nameSv: string;
-  readonly welfareArea: string;
-  readonly areaId?: string;
-}
+export type Municipality = Schema<'Municipality'>;
 
 export const municipalityName = (municipality: Municipality, lang: Language) =>
   lang === 'sv' ? municipality.nameSv : municipality.nameFi;

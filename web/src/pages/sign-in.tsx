@@ -4,21 +4,14 @@ import { api, signedOutBecause } from '../api.ts';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { Field } from '../components/field.tsx';
 import { useT } from '../i18n/i18n.ts';
-import { homeOf, type Role } from '../roles.ts';
+import { homeOf } from '../roles.ts';
 import { currentPath, navigate } from '../router.ts';
 import { startSession } from '../session.ts';
 import { useStore } from '../store.ts';
 
-interface Me {
-  readonly keyId: string;
-  readonly orgId: string;
-  readonly role: Role;
-  readonly areaId?: string;
-}
-
 /** Signs in with the key; stays on the page asked for, or goes to the role's own. */
 export async function signInWith(apiKey: string): Promise<void> {
-  const me = await api<Me>('GET', '/me', { apiKey });
+  const me = await api('GET', '/v1/me', { apiKey });
   startSession({ apiKey, ...me });
   signedOutBecause.set(undefined);
   const here = currentPath.get();
