@@ -49,6 +49,8 @@ export const reservedConcurrency: Readonly<Record<string, number>> = {
   'functions/openapi.ts': 2,
   'functions/onboarding/submit-application.ts': 2,
   'functions/onboarding/get-application.ts': 5,
+  // The application form's list: one call per visitor, answered from a list bundled with the function.
+  'functions/municipalities/list-municipalities.ts': 2,
   [jobHandlers.countFromStream]: 20,
   [jobHandlers.snapshot]: 2,
 };
