@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
 import { recordSensitive } from '../support/log-leaks.ts';
-import { startTestService, type TestService } from '../support/service.ts';
+import { drainStream, startTestService, type TestService } from '../support/service.ts';
 import { launchBrowser, type OpenPage, openPage, seriousViolations, signIn } from './support/browser.ts';
 
 vi.setConfig({ testTimeout: 90_000 });
@@ -183,6 +183,8 @@ describe('an area joins and records its first use, in the browser', () => {
   });
 
   it('the use shows in the area’s figures', async () => {
+    // The area's daily use counters are kept from the table's stream (decision 0014).
+    await drainStream();
     const page = await open();
     await signIn(page, areaAdminKey, '/area');
     await page.getByRole('link', { name: 'Luvut' }).click();
