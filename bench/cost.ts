@@ -1,10 +1,11 @@
-// What one million recorded uses cost in AWS, from the request counts the bench measured and the sizes
-// of the items those uses wrote. Prices are inputs, not facts: check the current price list of the
+// What one million recorded uses cost in AWS, from the capacity units the bench measured (DynamoDB
+// Local's ConsumedCapacity of every request, the stream consumer's included) and the sizes of the items
+// those uses keep. Prices are inputs, not facts: check the current price list of the
 // region before budgeting (docs/performance.md).
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../shared/store/client.ts';
-import { cardKey, organisationKey, usageKey, useAggregateKey } from '../shared/store/keys.ts';
-import { tableName } from '../shared/table.ts';
+import { cardKey, organisationKey, usageKey } from '../shared/store/keys.ts';
+import { tableDefinition, tableName } from '../shared/table.ts';
 
 /** USD per unit; DynamoDB on-demand and Lambda arm64 list prices (us-east-1, 2025), API Gateway HTTP API. */
 export const prices = {
@@ -41,8 +42,6 @@ export function itemBytes(item: Record<string, unknown>): number {
   );
 }
 
-const units = (bytes: number, unit: number) => Math.max(1, Math.ceil(bytes / unit));
-
 async function sizeOf(key: { pk: string; sk: string }): Promise<number> {
   const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: key }));
   if (!Item) throw new Error(`no item ${key.pk}/${key.sk} to measure`);
@@ -58,40 +57,59 @@ export interface UseSample {
   readonly sector: string;
 }
 
+/** What one index copy of an item holds: the table's and the index's keys and the projected attributes. */
+function indexCopy(item: Record<string, unknown>, index: (typeof tableDefinition.indexes)[number]) {
+  if (item[index.partitionKey] === undefined) return undefined;
+  if (index.projection === 'ALL') return item;
+  const kept: string[] = [
+    tableDefinition.partitionKey,
+    tableDefinition.sortKey,
+    index.partitionKey,
+    index.sortKey,
+    ...index.projection,
+  ];
+  return Object.fromEntries(Object.entries(item).filter(([name]) => kept.includes(name)));
+}
+
+/** DynamoDB bills 100 bytes of overhead for each item and each index copy. */
+const itemOverhead = 100;
+
 export async function costOfMillionUses(
   sample: UseSample,
-  measured: { requestsPerUse: number; ageCounterRequestsPerUse: number; lambdaMs: number },
+  measured: {
+    requestsPerUse: number;
+    ageCounterRequestsPerUse: number;
+    /** Measured: capacity units DynamoDB Local reported, request path and stream together, per use. */
+    writeUnitsPerUse: number;
+    readUnitsPerUse: number;
+    lambdaMs: number;
+  },
 ) {
+  const { Item: usage } = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: usageKey(sample.usageId) }),
+  );
+  if (!usage) throw new Error(`no use ${sample.usageId} to measure`);
+  const copies = tableDefinition.indexes.flatMap((index) => {
+    const copy = indexCopy(usage, index);
+    return copy ? [itemBytes(copy) + itemOverhead] : [];
+  });
   const bytes = {
-    usage: await sizeOf(usageKey(sample.usageId)),
+    usage: itemBytes(usage) + itemOverhead,
+    usageIndexCopies: copies.reduce((sum, size) => sum + size, 0),
     card: await sizeOf(cardKey(sample.cardNumber)),
-    aggregate: await sizeOf(useAggregateKey(sample.areaId, sample.day)),
     venue: await sizeOf(organisationKey(sample.venueId)),
-  };
-  // The request: transactional writes cost two units per KB and item, and the use is in three indexes
-  // (one unit per KB each); the venue check is a transactional read.
-  const requestWrites =
-    2 * (units(bytes.usage, 1024) + units(bytes.card, 1024) + units(bytes.aggregate, 1024)) +
-    3 * units(bytes.usage, 1024);
-  const requestReads = 2 * units(bytes.venue, 4096);
-  // The stream consumer: the card's birth year (eventually consistent, shared by its batch) and a
-  // three-item transaction (marker, day and month counters). A card's first use adds one more two-item
-  // transaction, once per card: left out here, as it does not recur per use.
-  const streamWrites = 3 * 2;
-  const streamReads = 0.5;
-  const perUse = {
-    writeUnits: requestWrites + streamWrites,
-    readUnits: requestReads + streamReads,
   };
   const million = 1e6;
   const lambdaGbSeconds = (measured.lambdaMs / 1000) * 0.256 * million;
   const dollars = {
-    dynamoWrites: perUse.writeUnits * million * prices.writeRequestUnit,
-    dynamoReads: perUse.readUnits * million * prices.readRequestUnit,
+    dynamoWrites: measured.writeUnitsPerUse * million * prices.writeRequestUnit,
+    dynamoReads: measured.readUnitsPerUse * million * prices.readRequestUnit,
     apiGateway: million * prices.apiRequest,
     lambda: million * prices.lambdaRequest + lambdaGbSeconds * prices.lambdaGbSecond,
-    // A year of keeping them: the item and its three index copies.
-    storageYear: ((4 * bytes.usage * million) / 1024 ** 3) * prices.storageGbMonth * 12,
+    // A year of keeping them: the item and its index copies as projected (counters and card days are
+    // per day or per card, not per use).
+    storageYear:
+      (((bytes.usage + bytes.usageIndexCopies) * million) / 1024 ** 3) * prices.storageGbMonth * 12,
   };
   const total = Object.values(dollars).reduce((sum, value) => sum + value, 0);
   const round2 = (value: number) => Math.round(value * 100) / 100;
@@ -99,8 +117,8 @@ export async function costOfMillionUses(
     itemBytes: bytes,
     requestsPerUse: measured.requestsPerUse,
     ageCounterRequestsPerUse: measured.ageCounterRequestsPerUse,
-    writeUnitsPerUse: perUse.writeUnits,
-    readUnitsPerUse: perUse.readUnits,
+    writeUnitsPerUse: measured.writeUnitsPerUse,
+    readUnitsPerUse: measured.readUnitsPerUse,
     lambdaMsAssumed: measured.lambdaMs,
     usd: Object.fromEntries(Object.entries(dollars).map(([key, value]) => [key, round2(value)])),
     usdTotal: round2(total),

@@ -20,6 +20,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { defaultUsesPerDay, usesPerDayVariable } from '../shared/domain/flags.ts';
 import { jobAccess, jobHandlers } from '../shared/routes.ts';
+import { streamBatchSize, streamWindowSeconds } from '../shared/stream-filter.ts';
 import { tableDefinition } from '../shared/table.ts';
 import { KaikuFunction } from './constructs/kaiku-function.ts';
 import {
@@ -91,7 +92,9 @@ export class DataStack extends Stack {
         indexName: index.name,
         partitionKey: stringKey(index.partitionKey),
         sortKey: stringKey(index.sortKey),
-        projectionType: ProjectionType.ALL,
+        ...(index.projection === 'ALL'
+          ? { projectionType: ProjectionType.ALL }
+          : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection] }),
       });
     }
 
@@ -218,12 +221,16 @@ export class DataStack extends Stack {
     consumer.addEventSource(
       new DynamoEventSource(table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
+        batchSize: streamBatchSize,
+        // The window brings the shard id with each batch, which the consumer's high-water marks need
+        // (decision 0014); the consumer keeps no state in it and answers `state: {}`.
+        tumblingWindow: Duration.seconds(streamWindowSeconds),
         bisectBatchOnError: true,
         retryAttempts: 10,
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(failed),
         // Only uses (new and voided) and a card's first use matter; the rest never wakes the function.
+        // shared/stream-filter.ts says the same for the local poller.
         filters: [
           FilterCriteria.filter({ dynamodb: { NewImage: { entity: { S: FilterRule.isEqual('usage') } } } }),
           FilterCriteria.filter({

@@ -223,7 +223,12 @@ await runScript(script, async () => {
     const inTable: string[] = [];
     let position: Position | undefined;
     do {
-      const page = await listUsages({ venueId }, { from: addDays(day, -1), to: day }, 500, position);
+      const page = await listUsages(
+        { venueId, areaId: area.areaId },
+        { from: addDays(day, -1), to: day },
+        500,
+        position,
+      );
       inTable.push(...page.items.map((item) => item.usageId));
       position = page.next;
     } while (position);

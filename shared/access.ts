@@ -34,14 +34,9 @@ export const partitions = {
   /** gsi1: every area. */
   allAreas: keys.allAreas,
   usage: keys.usageKey(any).pk,
-  /** gsi1, gsi2, gsi3: uses by venue, by area, by month. */
-  usagesOfVenue: keys.usagesOfVenue(any),
+  /** gsi2: an area's uses by time (a venue's are among its area's; the national list merges the areas'). */
   usagesOfArea: keys.usagesOfArea(any),
-  usagesOfMonth: keys.usagesOfMonth(any),
   aggregates: keys.aggregatePartition(any),
-  countedUse: keys.countedMarkerKey('USE', any).pk,
-  countedVoid: keys.countedMarkerKey('VOID', any).pk,
-  countedFirstUse: keys.countedMarkerKey('FIRSTUSE', any).pk,
   venueCardDay: keys.venueCardDayKey(any, any, any).pk,
   /** A card's uses and areas of a day, and its flags of abnormal use (written from the stream). */
   cardDay: keys.cardDayKey(any, any).pk,

@@ -59,7 +59,7 @@ const keysOfOrganisationIndex = keysOfOrganisation('*');
 const recordingUses: TableGrant = {
   GetItem: [p.organisation],
   PutItem: [p.usage],
-  UpdateItem: [p.card, p.aggregates, p.venueCardDay],
+  UpdateItem: [p.card, p.venueCardDay],
   ConditionCheckItem: [p.organisation],
 };
 
@@ -222,7 +222,7 @@ export const routes = [
     method: 'DELETE',
     path: '/v1/usages/{usageId}',
     handler: 'functions/usages/void-usage.ts',
-    table: { GetItem: [p.usage], UpdateItem: [p.usage, p.card, p.aggregates], PutItem: [p.audit] },
+    table: { GetItem: [p.usage], UpdateItem: [p.usage, p.card], PutItem: [p.audit] },
     roles: ['venue'],
     summary: 'Void a use recorded by this venue within the last 14 days.',
     response: r.voidedUsage,
@@ -232,7 +232,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/usages',
     handler: 'functions/usages/list-usages.ts',
-    table: { Query: [p.usagesOfVenue, p.usagesOfArea, p.usagesOfMonth] },
+    table: { Query: [p.usagesOfArea, p.allAreas], BatchGetItem: [p.usage] },
     roles: ['venue', 'area-admin', 'admin'],
     summary: 'Recorded uses, as JSON or CSV.',
     query: schemas.listUsagesQuery,
@@ -516,12 +516,12 @@ export const authorizerAccess: TableGrant = {
 /** What the jobs may do to the table (their S3 and stream access is in the stacks that own those). */
 export const jobAccess = {
   /**
-   * Reads the holders' birth years and areas; writes a marker and the counters, once per change, with the
-   * card's day and its flags of abnormal use.
+   * Reads the holders' birth years and areas; writes each counter once per batch (its high-water mark in
+   * the same update), the card's day, and a flag of abnormal use with the day when one changes.
    */
   countFromStream: {
     BatchGetItem: [p.card],
-    PutItem: [p.countedUse, p.countedVoid, p.countedFirstUse, p.flag],
+    PutItem: [p.flag],
     UpdateItem: [p.aggregates, p.cardDay],
   },
   /**

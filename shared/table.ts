@@ -3,6 +3,12 @@ export interface IndexDefinition {
   readonly name: string;
   readonly partitionKey: string;
   readonly sortKey: string;
+  /**
+   * What an index copy holds besides the keys: ALL, or INCLUDE of exactly these attributes (the lists that
+   * read it fetch the rest from the base items). An update of an attribute an index does not project
+   * writes no index copy.
+   */
+  readonly projection: 'ALL' | readonly string[];
 }
 
 export const tableDefinition = {
@@ -12,12 +18,15 @@ export const tableDefinition = {
   // Changes feed the counters a request cannot keep in its one write (functions/jobs/count-from-stream.ts).
   stream: 'NEW_AND_OLD_IMAGES',
   indexes: [
-    // Children of a parent: an organisation's keys, an area's organisations, a venue's uses by time.
-    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-    // An area's time series: its uses by time; its cards by first-use day (sparse).
-    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-    // National time series: every use, partitioned by month.
-    { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+    // Children of a parent: an organisation's keys, an area's organisations, the areas, applications by
+    // status, an area's flags and audit entries. No item written per use is in it (docs/data-model.md):
+    // its lists show whole items, so it projects them whole.
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' },
+    // An area's uses by time: the only index a use is in. A list filters on the venue and the day here
+    // and reads the page's uses from the table (shared/store/usages.ts).
+    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: ['venueId', 'day'] },
+    // Flags by month (national); rare items, listed whole.
+    { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', projection: 'ALL' },
   ],
 } as const satisfies {
   partitionKey: string;

@@ -1,28 +1,23 @@
-// Consumes the table's stream for the counters a request cannot keep in its one write: a new use adds
-// its persons to the age-group counters of its day and area and counts in its card's day (raising the
-// flags of abnormal use: too many uses, too many areas), a voided use takes both back, and a card's
-// first use counts it as taken into use. Other records are ignored (in AWS the event source mapping
-// filters them out; the local poller passes everything).
+// Consumes the table's stream for the counters a request does not keep in its one write: a new use adds
+// its persons to its area's day (by sector) and to the age-group counters, and counts in its card's day
+// (raising the flags of abnormal use: too many uses, too many areas); a voided use takes them back; a
+// card's first use counts it as taken into use. Each batch writes one update per counter item, exactly
+// once across redeliveries by the shard's high-water mark in the item (decision 0014). The shard comes
+// with the event only under a tumbling window, so the event source mapping has one (infra/data-stack.ts);
+// the answer carries `state` as such a mapping requires. Other records are ignored (in AWS the mapping's
+// filters keep them out, and the local poller applies the same filters: countsOnStream).
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue, Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import type { Card } from '../../shared/domain/cards.ts';
+import type { AttributeValue, Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { flagLimits } from '../../shared/domain/flags.ts';
+import { type Change, paddedSequence } from '../../shared/domain/stream-batch.ts';
 import type { Usage } from '../../shared/domain/usages.ts';
 import { count, invocation, publishMetrics } from '../../shared/observability.ts';
-import {
-  type CardFacts,
-  cardFacts,
-  countTakenIntoUse,
-  countUse,
-} from '../../shared/store/stream-counters.ts';
+import { applyPlan, type CardFacts, cardFacts, planChanges } from '../../shared/store/stream-counters.ts';
 
 type Image = Record<string, AttributeValue> | undefined;
 const read = (image: Image) => (image ? (unmarshall(image as never) as Record<string, unknown>) : undefined);
 
-export type Change =
-  | { kind: 'use'; sign: 1 | -1; usage: Usage }
-  | { kind: 'firstUse'; card: Card }
-  | { kind: 'none' };
+export type { Change } from '../../shared/domain/stream-batch.ts';
 
 /** What a stream record means for the counters. Bulk loads (the bench's) count as they write and say so. */
 export function change(eventName: string | undefined, oldImage: Image, newImage: Image): Change {
@@ -36,14 +31,37 @@ export function change(eventName: string | undefined, oldImage: Image, newImage:
       return { kind: 'use', sign: -1, usage };
   }
   if (after?.entity === 'card' && eventName === 'MODIFY' && !before?.firstUsedOn && after.firstUsedOn)
-    if (after.takenCountedAt === undefined) return { kind: 'firstUse', card: after as unknown as Card };
+    if (after.takenCountedAt === undefined)
+      return {
+        kind: 'firstUse',
+        card: {
+          cardNumber: String(after.cardNumber),
+          areaId: String(after.areaId),
+          firstUsedOn: String(after.firstUsedOn),
+        },
+      };
   return { kind: 'none' };
 }
 
+/** The tumbling-window fields Lambda adds to a stream event (and needs back: `state`). */
+export interface WindowedStreamEvent extends DynamoDBStreamEvent {
+  readonly shardId?: string;
+  readonly eventSourceARN?: string;
+  readonly window?: { readonly start: string; readonly end: string };
+  readonly state?: Record<string, string>;
+  readonly isFinalInvokeForWindow?: boolean;
+  readonly isWindowTerminatedEarly?: boolean;
+}
+
+export interface WindowedBatchResponse {
+  readonly state: Record<string, string>;
+  readonly batchItemFailures: { itemIdentifier: string }[];
+}
+
 /** One log line per batch: records received, counted and failed (StreamRecordsCounted/Failed metrics). */
-export async function handler(event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> {
+export async function handler(event: WindowedStreamEvent, context?: Context): Promise<WindowedBatchResponse> {
   const started = invocation();
-  const tally = { records: event.Records.length, counted: 0, failed: 0 };
+  const tally = { records: event.Records.length, counted: 0, failed: 0, items: 0 };
   let failed = false;
   try {
     return await countChanges(event, tally);
@@ -65,31 +83,41 @@ export async function handler(event: DynamoDBStreamEvent, context?: Context): Pr
 }
 
 async function countChanges(
-  event: DynamoDBStreamEvent,
-  tally: { counted: number; failed: number },
-): Promise<DynamoDBBatchResponse> {
-  const changes = event.Records.map((record) => ({
-    id: record.dynamodb?.SequenceNumber ?? '',
-    change: change(record.eventName, record.dynamodb?.OldImage, record.dynamodb?.NewImage),
-  })).filter((entry) => entry.change.kind !== 'none');
-  if (changes.length === 0) return { batchItemFailures: [] };
+  event: WindowedStreamEvent,
+  tally: { counted: number; failed: number; items: number },
+): Promise<WindowedBatchResponse> {
+  // The window's state is not used: every batch is written when it comes (the window only brings the shard).
+  const state = {};
+  if (event.Records.length === 0) return { state, batchItemFailures: [] };
+  // Without the shard no mark can be kept: counting would not be exactly once, so nothing is counted.
+  if (!event.shardId)
+    throw new Error('the stream event names no shardId: the event source mapping needs a tumbling window');
+  const original = new Map<string, string>();
+  const changes = event.Records.map((record) => {
+    const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
+    const seq = paddedSequence(sequenceNumber);
+    original.set(seq, sequenceNumber);
+    return {
+      seq,
+      change: change(record.eventName, record.dynamodb?.OldImage, record.dynamodb?.NewImage),
+    };
+  }).filter((entry) => entry.change.kind !== 'none');
+  if (changes.length === 0) return { state, batchItemFailures: [] };
   // Read before any record is counted: a wrong FLAG_USES_PER_DAY fails the batch rather than count it wrongly.
   const limits = flagLimits();
   const uses = changes.flatMap(({ change }) => (change.kind === 'use' ? [change.usage.cardNumber] : []));
   const cards = uses.length > 0 ? await cardFacts(uses) : new Map<string, CardFacts>();
-  // In order: a use's voiding never overtakes its recording; the first failure and all after it come again.
-  for (const { id, change } of changes) {
-    try {
-      if (change.kind === 'use')
-        await countUse(change.usage, cards.get(change.usage.cardNumber), change.sign, limits);
-      else if (change.kind === 'firstUse') await countTakenIntoUse(change.card);
-      tally.counted++;
-    } catch (error) {
-      console.error(JSON.stringify({ level: 'error', record: id, error: String(error) }));
-      // This record and every one after it come again.
-      tally.failed = changes.length - tally.counted;
-      return { batchItemFailures: [{ itemIdentifier: id }] };
-    }
+  const plan = planChanges(changes, cards);
+  tally.items = plan.sums.length + plan.cardDays.length;
+  const firstFailed = await applyPlan(plan, event.shardId, limits, (key, error) =>
+    console.error(JSON.stringify({ level: 'error', item: `${key.pk} ${key.sk}`, error: String(error) })),
+  );
+  if (firstFailed === undefined) {
+    tally.counted = changes.length;
+    return { state, batchItemFailures: [] };
   }
-  return { batchItemFailures: [] };
+  // Delivered again from the first record of an item not written; the items written skip what they have.
+  tally.counted = changes.filter((entry) => entry.seq < firstFailed).length;
+  tally.failed = changes.length - tally.counted;
+  return { state, batchItemFailures: [{ itemIdentifier: original.get(firstFailed) ?? firstFailed }] };
 }

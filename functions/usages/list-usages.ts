@@ -29,7 +29,7 @@ export const handler = httpHandler<unknown, Infer<typeof listUsagesQuery>>(
     const from = query.from ?? addDays(to, -defaultRangeDays);
     const scope: UsageScope =
       principal.role === 'venue'
-        ? { venueId: principal.orgId }
+        ? { venueId: principal.orgId, areaId: principal.areaId ?? '' }
         : principal.role === 'area-admin'
           ? { areaId: principal.areaId ?? '' }
           : { national: true };

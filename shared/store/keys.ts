@@ -13,10 +13,11 @@ export const organisationsOfArea = (areaId: string | undefined) => (areaId ? `AR
 export const allAreas = 'AREAS';
 
 export const usageKey = (usageId: string) => ({ pk: `USAGE#${usageId}`, sk: 'USAGE' });
-export const usagesOfVenue = (venueId: string) => `VENUE#${venueId}`;
+/**
+ * An area's uses by time (gsi2), the only index a use is in: a venue's list reads its area's partition for
+ * the venue's uses, the national list merges the areas' partitions (no partition takes every use).
+ */
 export const usagesOfArea = (areaId: string) => `AREAUSES#${areaId}`;
-/** National listing partitioned by month, so no partition grows without bound. */
-export const usagesOfMonth = (month: string) => `USES#${month}`;
 /** Sort key of every usage listing: time first, id to break ties. */
 export const usageTimeSort = (occurredAt: string, usageId: string) => `${occurredAt}#${usageId}`;
 
@@ -46,12 +47,6 @@ export const ageUsesKey = (areaId: string, day: string) => ({
 export const ageMonthUsesKey = (areaId: string, month: string) => ({
   pk: aggregatePartition(areaId),
   sk: `AGEMONTH#${month}`,
-});
-
-/** Says a change from the stream was counted (a use, its void, a card's first use); kept a few days. */
-export const countedMarkerKey = (kind: 'USE' | 'VOID' | 'FIRSTUSE', id: string) => ({
-  pk: `COUNTED#${kind}#${id}`,
-  sk: 'COUNTED',
 });
 
 /** A venue's count of one card's uses on one day, kept only while the venue has a daily limit. */

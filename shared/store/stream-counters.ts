@@ -1,20 +1,31 @@
-// Counters kept from the table's stream, off the request path: uses by the holder's birth year (for the
-// age groups: a use does not know its holder's birth year when it is written), cards taken into use
-// (a use does not know whether it is the card's first), and each card's uses and areas of the day with
-// the flags of abnormal use they raise. Each change is counted once: a marker item is written in the
-// same transaction, so a stream record delivered twice changes nothing.
-import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
-import type { Card } from '../domain/cards.ts';
+// Counters kept from the table's stream, off the request path: each area's uses of the day by sector,
+// uses by the holder's birth year (a use does not know its holder's birth year when it is written), cards
+// taken into use (a use does not know whether it is the card's first), and each card's uses and areas of
+// the day with the flags of abnormal use they raise. A batch writes ONE update per counter item (the sum of
+// its records' contributions, shared/domain/stream-batch.ts) and, in the same update, the shard's
+// high-water mark: a record delivered again, alone or in an overlapping batch, changes nothing.
+import { BatchGetCommand, type BatchGetCommandOutput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { mapLimit } from '../concurrency.ts';
+import { type CardDay, cardDayExpiry, type Flag, type FlagLimits } from '../domain/flags.ts';
 import {
-  type CardDay,
-  cardDayExpiry,
-  type Flag,
-  type FlagLimits,
-  flagsAfter,
-  noUses,
-  withChange,
-} from '../domain/flags.ts';
-import type { Usage } from '../domain/usages.ts';
+  type Adds,
+  type BatchPlan,
+  type CardDayPlan,
+  type CardFacts,
+  type Change,
+  type Contribution,
+  type CounterKeys,
+  type DayStep,
+  markAttribute,
+  notCovered,
+  planBatch,
+  type SumPlan,
+  staleMarks,
+  stepsOfDay,
+  sumAdds,
+  unflaggedRoom,
+} from '../domain/stream-batch.ts';
 import { tableName } from '../table.ts';
 import { documentClient } from './client.ts';
 import {
@@ -23,21 +34,16 @@ import {
   cardAggregateKey,
   cardDayKey,
   cardKey,
-  countedMarkerKey,
   flagKey,
   flagSort,
   flagsOfArea,
   flagsOfMonth,
+  useAggregateKey,
+  useCounters,
 } from './keys.ts';
-import { type TransactItem, transactWrite } from './transact.ts';
+import { isConditionFailure, type TransactItem, transactWrite } from './transact.ts';
 
-export const ageAttribute = (birthYear: number | undefined) => `uses_${birthYear ?? 'unknown'}`;
-
-/** What the stream's counters need of a card: the holder's birth year (none on a community card), its area. */
-export interface CardFacts {
-  readonly birthYear?: number;
-  readonly areaId?: string;
-}
+export { ageAttribute, type CardFacts } from '../domain/stream-batch.ts';
 
 /** The named cards' birth years and areas, in one BatchGetItem per hundred cards. */
 export async function cardFacts(cardNumbers: readonly string[]): Promise<Map<string, CardFacts>> {
@@ -64,57 +70,28 @@ export async function cardFacts(cardNumbers: readonly string[]): Promise<Map<str
   return facts;
 }
 
-/** Stream records come again for at most a day; the marker outlives that, then TTL removes it. */
-const markerLifetimeSeconds = 3 * 86_400;
+const counterKeys: CounterKeys = {
+  useAggregate: useAggregateKey,
+  useCounters,
+  ageDay: ageUsesKey,
+  ageMonth: ageMonthUsesKey,
+  cardAggregate: cardAggregateKey,
+  cardDay: cardDayKey,
+};
 
-const markerPut = (marker: { pk: string; sk: string }): TransactItem => ({
-  Put: {
-    TableName: tableName(),
-    // Real time on purpose, not the service's clock: the stream keeps a record for 24 hours of real time,
-    // and TTL compares with the real time too (locally KAIKU_CLOCK may run the clock months behind).
-    Item: { ...marker, expiresAt: Math.floor(Date.now() / 1000) + markerLifetimeSeconds }, // real time
-    ConditionExpression: 'attribute_not_exists(pk)',
-  },
-});
+/** The batch's counter items and their contributions (pure: shared/domain/stream-batch.ts). */
+export const planChanges = (
+  changes: readonly { readonly seq: string; readonly change: Change }[],
+  cards: ReadonlyMap<string, CardFacts>,
+): BatchPlan => planBatch(changes, cards, counterKeys);
 
-/** The counter change and its marker, together; false when this change was already counted. */
-async function countOnce(marker: { pk: string; sk: string }, counters: TransactItem[]): Promise<boolean> {
-  const cancelled = await transactWrite([markerPut(marker), ...counters]);
-  return cancelled === undefined;
-}
-
-const add = (key: { pk: string; sk: string }, attribute: string, amount: number): TransactItem => ({
-  Update: {
-    TableName: tableName(),
-    Key: key,
-    UpdateExpression: 'ADD #counter :amount',
-    ExpressionAttributeNames: { '#counter': attribute },
-    ExpressionAttributeValues: { ':amount': amount },
-  },
-});
-
-/**
- * How the card's day is written. `unflagged`: the usual case, on the condition that the change leaves
- * every flag as it is (a use that keeps the day within the limits, or a void on a day without a flag); the
- * day is not read first. `known`: the day as the refused condition returned it; the write then also puts
- * the flags, on the condition that the day has not changed since (its `changes` count).
- */
-type CardDayPlan =
-  | { readonly kind: 'unflagged' }
-  | { readonly kind: 'known'; readonly before?: Record<string, unknown> };
-
-/** Where the card's day is among a use's transaction items (after the marker and the two age counters). */
-const cardDayIndex = 3;
-/** Tries of one change when other changes of the same card's day keep getting in between. */
-const maxPlans = 8;
-
-const cardDayOf = (item: Record<string, unknown> | undefined): CardDay =>
-  item
+const cardDayOf = (item: Record<string, unknown> | undefined): CardDay | undefined =>
+  item && item.changes !== undefined
     ? {
         uses: Number(item.uses ?? 0),
         areas: item.areas instanceof Set ? [...(item.areas as Set<string>)] : [],
       }
-    : noUses;
+    : undefined;
 
 function flagPut(flag: Flag, listed: boolean): TransactItem {
   const sort = flagSort(flag.day, flag.cardNumber, flag.reason);
@@ -138,115 +115,220 @@ function flagPut(flag: Flag, listed: boolean): TransactItem {
   };
 }
 
-/** The card's day (and, once it is known, its flags) for one use or void; none for a void of an unseen day. */
-function cardDayItems(
-  usage: Usage,
-  card: CardFacts | undefined,
-  sign: 1 | -1,
-  plan: CardDayPlan,
-  limits: FlagLimits,
-): TransactItem[] {
-  // A void of a use this consumer never counted (a bulk load's, or older than the day's lifetime).
-  if (plan.kind === 'known' && sign < 0 && plan.before === undefined) return [];
-  const change = { sign, areaId: usage.areaId };
-  const names: Record<string, string> = {
-    '#uses': 'uses',
-    '#changes': 'changes',
-    '#expiresAt': 'expiresAt',
-  };
-  const values: Record<string, unknown> = { ':delta': sign, ':one': 1, ':expires': cardDayExpiry(usage.day) };
-  let update = 'ADD #uses :delta, #changes :one';
-  if (sign > 0) {
-    update += ', #areas :area';
-    names['#areas'] = 'areas';
-    values[':area'] = new Set([usage.areaId]);
-  }
-  update += ' SET #expiresAt = :expires';
-  let condition: string;
-  const flags: TransactItem[] = [];
-  if (plan.kind === 'unflagged') {
-    names['#areas'] = 'areas';
-    values[':maxUses'] = limits.usesPerDay;
-    values[':maxAreas'] = limits.areasPerDay;
-    if (sign > 0) {
-      // After this use: at most usesPerDay uses, in at most areasPerDay areas.
-      values[':areaId'] = usage.areaId;
-      condition =
-        '(attribute_not_exists(#uses) OR #uses < :maxUses) AND (attribute_not_exists(#areas) OR contains(#areas, :areaId) OR size(#areas) < :maxAreas)';
-    } else {
-      // Before this void: no flag stood (a standing flag shows the counts the void changes).
-      condition =
-        'attribute_exists(#uses) AND #uses <= :maxUses AND (attribute_not_exists(#areas) OR size(#areas) <= :maxAreas)';
+/** The item a refused condition returned (the document client leaves it marshalled). */
+function oldItemOf(error: unknown): Record<string, unknown> | undefined {
+  const item = (error as { Item?: Record<string, never> }).Item;
+  return item ? (unmarshall(item) as Record<string, unknown>) : undefined;
+}
+
+/** Tries of one item when other writers (another shard, a card registration) keep getting in between. */
+const maxTries = 8;
+
+/** The shard's mark is below the first contribution (or there is none): all of them are new. */
+const markBelow = (values: Record<string, unknown>, first: string) => {
+  values[':first'] = first;
+  return '(attribute_not_exists(#mark) OR #mark < :first)';
+};
+
+/** Removes marks of shards long gone that an item returned (rarely more than one request a shard). */
+async function pruneMarks(
+  key: { pk: string; sk: string },
+  old: Record<string, unknown> | undefined,
+  keep: string,
+) {
+  const stale = old ? staleMarks(old, Date.now(), keep) : []; // real time: the stream's retention is real time
+  if (stale.length === 0) return;
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: key,
+      UpdateExpression: `REMOVE ${stale.map((_, i) => `#s${i}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(stale.map((name, i) => [`#s${i}`, name])),
+    }),
+  );
+}
+
+/** One item of sums: ADD the contributions the shard's mark does not cover, and move the mark. */
+async function applySums(plan: SumPlan, mark: string): Promise<void> {
+  let pending: Contribution<Adds>[] = plan.contributions;
+  for (let attempt = 1; attempt <= maxTries; attempt++) {
+    const sums = Object.entries(sumAdds(pending)).filter(([, amount]) => amount !== 0);
+    const names: Record<string, string> = { '#mark': mark };
+    const values: Record<string, unknown> = { ':last': pending.at(-1)!.seq };
+    const condition = markBelow(values, pending[0]!.seq);
+    const adds = sums.map(([name, amount], i) => {
+      names[`#a${i}`] = name;
+      values[`:a${i}`] = amount;
+      return `#a${i} :a${i}`;
+    });
+    try {
+      const { Attributes } = await documentClient().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: plan.key,
+          UpdateExpression: `${adds.length > 0 ? `ADD ${adds.join(', ')} ` : ''}SET #mark = :last`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          // Free with the write: the item as it was, to see marks that may go.
+          ReturnValues: 'ALL_OLD',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      await pruneMarks(plan.key, Attributes, mark);
+      return;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      pending = notCovered(pending, oldItemOf(error)?.[mark]);
+      if (pending.length === 0) return;
     }
-  } else {
-    const before = cardDayOf(plan.before);
-    const after = withChange(before, change);
-    for (const { flag, listed } of flagsAfter(
-      { cardNumber: usage.cardNumber, day: usage.day, areaId: card?.areaId },
-      before,
-      after,
-      limits,
-    ))
-      flags.push(flagPut(flag, listed));
-    if (plan.before === undefined) condition = 'attribute_not_exists(#changes)';
-    else {
-      condition = '#changes = :changes';
-      values[':changes'] = Number(plan.before.changes ?? 0);
-    }
   }
-  return [
-    {
-      Update: {
-        TableName: tableName(),
-        Key: cardDayKey(usage.cardNumber, usage.day),
-        UpdateExpression: update,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      },
-    },
-    ...flags,
-  ];
+  throw new Error(`${plan.key.pk} ${plan.key.sk}: its high-water mark kept moving`);
 }
 
 /**
- * A use (1) or its void (-1), counted once: its persons under the holder's birth year, and the card's
- * day with the flags of abnormal use it raises, all in one transaction with the marker. Usually one
- * request; a change that touches a flag takes a second, which writes the flags from the day the first
- * one's refused condition returned (no read of its own). False when this change was already counted.
+ * One card's day. Usually one UpdateItem whose condition says no flag changes (the day stays within the
+ * limits through every step); when it does not hold, the day the refused condition returned is taken
+ * through the steps and written back in one transaction with the flags, on the condition that it has not
+ * changed meanwhile (its `changes` count).
  */
-export async function countUse(
-  usage: Usage,
-  card: CardFacts | undefined,
-  sign: 1 | -1,
-  limits: FlagLimits,
-): Promise<boolean> {
-  const persons = sign * (usage.adults + usage.children);
-  const counted = [
-    markerPut(countedMarkerKey(sign > 0 ? 'USE' : 'VOID', usage.usageId)),
-    add(ageUsesKey(usage.areaId, usage.day), ageAttribute(card?.birthYear), persons),
-    add(ageMonthUsesKey(usage.areaId, usage.day.slice(0, 7)), ageAttribute(card?.birthYear), persons),
-  ];
-  let plan: CardDayPlan = { kind: 'unflagged' };
-  for (let attempt = 1; attempt <= maxPlans; attempt++) {
-    const cancelled = await transactWrite([...counted, ...cardDayItems(usage, card, sign, plan, limits)]);
-    if (!cancelled) return true;
-    if (cancelled[0]?.conditionFailed) return false;
-    const cardDay = cancelled[cardDayIndex];
-    if (!cardDay?.conditionFailed)
-      throw new Error(`use ${usage.usageId}: a transaction item refused unexpectedly`);
-    plan = { kind: 'known', before: cardDay.old };
+async function applyCardDay(plan: CardDayPlan, mark: string, limits: FlagLimits): Promise<void> {
+  let pending: Contribution<DayStep>[] = plan.contributions;
+  let known: { before: Record<string, unknown> | undefined } | undefined;
+  for (let attempt = 1; attempt <= maxTries; attempt++) {
+    const steps = pending.map((c) => c.value);
+    const names: Record<string, string> = { '#mark': mark, '#changes': 'changes', '#expiresAt': 'expiresAt' };
+    const values: Record<string, unknown> = {
+      ':last': pending.at(-1)!.seq,
+      ':expires': cardDayExpiry(plan.card.day),
+    };
+    const markCondition = markBelow(values, pending[0]!.seq);
+    const room = known ? undefined : unflaggedRoom(steps, limits);
+    try {
+      if (!known && room) {
+        names['#uses'] = 'uses';
+        names['#areas'] = 'areas';
+        values[':delta'] = steps.reduce((sum, step) => sum + step.sign, 0);
+        values[':n'] = steps.length;
+        values[':maxUses'] = room.maxUsesBefore;
+        if (room.newAreas.length > 0) values[':maxAreas'] = limits.areasPerDay;
+        values[':room'] = limits.areasPerDay - room.newAreas.length;
+        const contained = room.newAreas.map((area, i) => {
+          values[`:area${i}`] = area;
+          return `contains(#areas, :area${i})`;
+        });
+        const areasFit = [
+          'attribute_not_exists(#areas)',
+          'size(#areas) <= :room',
+          ...(contained.length > 0 ? [`(${contained.join(' AND ')} AND size(#areas) <= :maxAreas)`] : []),
+        ].join(' OR ');
+        let update = 'ADD #uses :delta, #changes :n';
+        if (room.newAreas.length > 0) {
+          update += ', #areas :newAreas';
+          values[':newAreas'] = new Set(room.newAreas);
+        }
+        update += ' SET #expiresAt = :expires, #mark = :last';
+        const exists = steps[0]!.sign < 0 ? 'attribute_exists(#uses) AND ' : '';
+        const { Attributes } = await documentClient().send(
+          new UpdateCommand({
+            TableName: tableName(),
+            Key: plan.key,
+            UpdateExpression: update,
+            ConditionExpression: `${markCondition} AND ${exists}(attribute_not_exists(#uses) OR #uses <= :maxUses) AND (${areasFit})`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: 'ALL_OLD',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        await pruneMarks(plan.key, Attributes, mark);
+        return;
+      }
+      const before = known?.before;
+      const { after, flags } = stepsOfDay(cardDayOf(before), steps, plan.card, limits);
+      const sets = ['#expiresAt = :expires', '#mark = :last'];
+      if (after) {
+        names['#uses'] = 'uses';
+        values[':uses'] = after.uses;
+        sets.push('#uses = :uses');
+        if (after.areas.length > 0) {
+          names['#areas'] = 'areas';
+          values[':areas'] = new Set(after.areas);
+          sets.push('#areas = :areas');
+        }
+      }
+      values[':changes'] = Number(before?.changes ?? 0) + steps.length;
+      sets.push('#changes = :changes');
+      let condition: string;
+      if (before?.changes === undefined) condition = 'attribute_not_exists(#changes)';
+      else {
+        values[':seen'] = Number(before.changes);
+        condition = '#changes = :seen';
+      }
+      const cancelled = await transactWrite([
+        {
+          Update: {
+            TableName: tableName(),
+            Key: plan.key,
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: `${markCondition} AND ${condition}`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+        ...flags.map(({ flag, listed }) => flagPut(flag, listed)),
+      ]);
+      if (!cancelled) return;
+      const refused = cancelled[0];
+      if (!refused?.conditionFailed)
+        throw new Error(`card day ${plan.key.pk} ${plan.key.sk}: a flag write refused unexpectedly`);
+      known = { before: refused.old };
+      pending = notCovered(pending, refused.old?.[mark]);
+      if (pending.length === 0) return;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const old = oldItemOf(error);
+      known = { before: old };
+      pending = notCovered(pending, old?.[mark]);
+      if (pending.length === 0) return;
+    }
   }
-  throw new Error(`use ${usage.usageId}: the day of its card kept changing; it comes again`);
+  throw new Error(`card day ${plan.key.pk} ${plan.key.sk}: it kept changing; it comes again`);
 }
 
-/** A card's first use: one more card taken into use on that day, in the card's own area. */
-export function countTakenIntoUse(
-  card: Pick<Card, 'cardNumber' | 'areaId' | 'firstUsedOn'>,
-): Promise<boolean> {
-  if (!card.firstUsedOn) throw new Error(`card ${card.cardNumber} has no first use`);
-  return countOnce(countedMarkerKey('FIRSTUSE', card.cardNumber), [
-    add(cardAggregateKey(card.areaId, card.firstUsedOn), 'takenIntoUse', 1),
-  ]);
+/** Counter items written at once by one batch (each is one request). */
+const writeConcurrency = 8;
+
+/**
+ * Writes the batch's plan, each item once (or not at all when the shard's mark covers it). Answers the
+ * first record (sequence number, as the stream gave it) of any item not written, or undefined when all
+ * were: delivered again from there, the written items pass over what they have already taken in.
+ */
+export async function applyPlan(
+  plan: BatchPlan,
+  shardId: string,
+  limits: FlagLimits,
+  onError: (key: { pk: string; sk: string }, error: unknown) => void,
+): Promise<string | undefined> {
+  const mark = markAttribute(shardId);
+  let earliest: string | undefined;
+  const failed = (key: { pk: string; sk: string }, first: string, error: unknown) => {
+    onError(key, error);
+    if (earliest === undefined || first < earliest) earliest = first;
+  };
+  const work: (() => Promise<void>)[] = [
+    ...plan.sums.map(
+      (item) => () =>
+        applySums(item, mark).catch((error: unknown) => failed(item.key, item.contributions[0]!.seq, error)),
+    ),
+    ...plan.cardDays.map(
+      (item) => () =>
+        applyCardDay(item, mark, limits).catch((error: unknown) =>
+          failed(item.key, item.contributions[0]!.seq, error),
+        ),
+    ),
+  ];
+  await mapLimit(work, writeConcurrency, (run) => run());
+  return earliest;
 }

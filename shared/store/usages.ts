@@ -1,7 +1,8 @@
 // Recorded uses. The happy path of a use is one TransactWriteItems: the use (also its idempotency
-// record), the card's count and first-use day, the area's daily counters, and the venue's checks.
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Position } from '../cursor.ts';
+// record, listed in its area's index only), the card's count and first-use day, and the venue's checks.
+// The area's daily counters are kept from the table's stream (stream-counters.ts), batched.
+import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { badCursor, type Position } from '../cursor.ts';
 import { addDays } from '../dates.ts';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { Card } from '../domain/cards.ts';
@@ -10,63 +11,25 @@ import { tableName } from '../table.ts';
 import { auditPut } from './audit.ts';
 import { cardFromItem } from './cards.ts';
 import { documentClient } from './client.ts';
-import {
-  cardKey,
-  organisationKey,
-  usageKey,
-  usagesOfArea,
-  usagesOfMonth,
-  usagesOfVenue,
-  usageTimeSort,
-  useAggregateKey,
-  useCounters,
-  venueCardDayKey,
-} from './keys.ts';
-import { type KeyCondition, monthByMonth, type Page, queryPage } from './query.ts';
+import { cardKey, organisationKey, usageKey, usagesOfArea, usageTimeSort, venueCardDayKey } from './keys.ts';
+import { listAreas } from './organisations.ts';
+import type { Page } from './query.ts';
 import { type TransactItem, transactWrite } from './transact.ts';
 
-const month = (day: string) => day.slice(0, 7);
-
-/** The stored use, with its three listing keys (venue, area, national month). */
+/** The stored use, with its one listing key: its area's partition of gsi2, by time. */
 export function usageItem(usage: Usage) {
-  const sort = usageTimeSort(usage.occurredAt, usage.usageId);
   return {
     ...usageKey(usage.usageId),
     entity: 'usage',
-    gsi1pk: usagesOfVenue(usage.venueId),
-    gsi1sk: sort,
     gsi2pk: usagesOfArea(usage.areaId),
-    gsi2sk: sort,
-    gsi3pk: usagesOfMonth(month(usage.day)),
-    gsi3sk: sort,
+    gsi2sk: usageTimeSort(usage.occurredAt, usage.usageId),
     ...usage,
   };
 }
 
 function usageFromItem(item: Record<string, unknown>): Usage {
-  const { pk, sk, entity, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, ...usage } = item;
+  const { pk, sk, entity, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, ageCountedAt, ...usage } = item;
   return usage as unknown as Usage;
-}
-
-function aggregateUpdate(usage: Usage, sign: 1 | -1): TransactItem {
-  const counters = useCounters(usage.sector);
-  return {
-    Update: {
-      TableName: tableName(),
-      Key: useAggregateKey(usage.areaId, usage.day),
-      UpdateExpression: 'ADD #adults :adults, #children :children, #records :records',
-      ExpressionAttributeNames: {
-        '#adults': counters.adultUses,
-        '#children': counters.childUses,
-        '#records': counters.records,
-      },
-      ExpressionAttributeValues: {
-        ':adults': sign * usage.adults,
-        ':children': sign * usage.children,
-        ':records': sign,
-      },
-    },
-  };
 }
 
 /** The items of a use's single write, in the order writeUsage reads the refusal reasons. */
@@ -98,7 +61,6 @@ export function usageTransactItems(usage: Usage, venue: VenueRef): TransactItem[
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     },
-    aggregateUpdate(usage, 1),
     {
       ConditionCheck: {
         TableName: tableName(),
@@ -133,7 +95,7 @@ export async function writeUsage(usage: Usage, venue: VenueRef): Promise<Refusal
   const items = usageTransactItems(usage, venue);
   const cancelled = await transactWrite(items);
   if (!cancelled) return undefined;
-  const [usageOutcome, cardOutcome, , venueOutcome, limitOutcome] = cancelled;
+  const [usageOutcome, cardOutcome, venueOutcome, limitOutcome] = cancelled;
   return {
     usageConflict: usageOutcome?.conditionFailed ?? false,
     existingUsage: usageOutcome?.old ? usageFromItem(usageOutcome.old) : undefined,
@@ -151,7 +113,10 @@ export async function getUsage(usageId: string): Promise<Usage | undefined> {
   return Item ? usageFromItem(Item) : undefined;
 }
 
-/** Marks the use voided and takes it out of every counter; false if it was voided meanwhile. */
+/**
+ * Marks the use voided and takes it out of the card's count; false if it was voided meanwhile. The
+ * stream takes it out of the area's and the age counters and the card's day (the MODIFY record).
+ */
 export async function voidUsage(usage: Usage, now: Date, audit: AuditEntry): Promise<boolean> {
   const cancelled = await transactWrite([
     {
@@ -163,7 +128,6 @@ export async function voidUsage(usage: Usage, now: Date, audit: AuditEntry): Pro
         ExpressionAttributeValues: { ':true': true, ':false': false, ':at': now.toISOString() },
       },
     },
-    aggregateUpdate(usage, -1),
     {
       Update: {
         TableName: tableName(),
@@ -178,11 +142,89 @@ export async function voidUsage(usage: Usage, now: Date, audit: AuditEntry): Pro
   return cancelled === undefined;
 }
 
-export type UsageScope = { venueId: string } | { areaId: string } | { national: true };
+export type UsageScope = { venueId: string; areaId: string } | { areaId: string } | { national: true };
+
+/** What one round reads of each partition: enough for a page, bounded for the venue's filter. */
+const roundLimit = (limit: number) => Math.min(1000, Math.max(limit, 100));
+
+/** The areas' partitions, every area once (the national list merges them). */
+async function allAreaIds(): Promise<string[]> {
+  const ids: string[] = [];
+  let startKey: Record<string, string> | undefined;
+  do {
+    const page = await listAreas(100, startKey);
+    ids.push(...page.items.map((area) => area.areaId));
+    startKey = page.next?.key;
+  } while (startKey);
+  return ids;
+}
+
+interface Entry {
+  readonly sort: string;
+  readonly usageId: string;
+  readonly venueId: string;
+  readonly day: string;
+}
+
+/** One partition's index entries with sort keys in (after, upper], oldest first; `more` if it stopped early. */
+async function entriesAfter(
+  areaId: string,
+  after: string,
+  upper: string,
+  limit: number,
+): Promise<{ entries: Entry[]; more: boolean }> {
+  const result = await documentClient().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :lower AND :upper',
+      ExpressionAttributeValues: { ':pk': usagesOfArea(areaId), ':lower': after, ':upper': upper },
+      // Only what the merge and the filters read (the index projects no more): the keys, venue and day.
+      ProjectionExpression: 'gsi2sk, pk, venueId, #day',
+      ExpressionAttributeNames: { '#day': 'day' },
+      Limit: limit,
+    }),
+  );
+  const entries = (result.Items ?? [])
+    .map((item) => ({
+      sort: String(item.gsi2sk),
+      usageId: String(item.pk).slice('USAGE#'.length),
+      venueId: String(item.venueId),
+      day: String(item.day),
+    }))
+    // BETWEEN includes its lower end: the entry the cursor names was on the previous page.
+    .filter((entry) => entry.sort > after);
+  return { entries, more: result.LastEvaluatedKey !== undefined };
+}
+
+/** The uses themselves, in the order given (BatchGetItem, a hundred keys a request). */
+async function usagesById(ids: readonly string[]): Promise<Usage[]> {
+  const found = new Map<string, Usage>();
+  for (let i = 0; i < ids.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map(usageKey);
+    while (keys && keys.length > 0) {
+      const result: BatchGetCommandOutput = await documentClient().send(
+        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys } } }),
+      );
+      for (const item of result.Responses?.[tableName()] ?? []) {
+        const usage = usageFromItem(item);
+        found.set(usage.usageId, usage);
+      }
+      keys = result.UnprocessedKeys?.[tableName()]?.Keys;
+    }
+  }
+  return ids.flatMap((id) => {
+    const usage = found.get(id);
+    return usage ? [usage] : [];
+  });
+}
 
 /**
  * Uses that occurred in the Helsinki days [from, to], oldest first. `occurredAt` is UTC, so the key
- * condition is a day wider on each side and the `day` attribute makes the answer exact.
+ * condition is a day wider on each side and the `day` attribute makes the answer exact. Every scope reads
+ * areas' partitions of gsi2: the area's own, the venue's area's (for the venue's uses), or, nationally, all
+ * of them merged by sort key. The cursor is the sort key of the last use looked at, so each page starts
+ * right after it in every partition: each use is listed exactly once however the pages fall.
  */
 export async function listUsages(
   scope: UsageScope,
@@ -192,32 +234,58 @@ export async function listUsages(
 ): Promise<Page<Usage>> {
   const lower = `${addDays(range.from, -1)}T`;
   const upper = `${addDays(range.to, 1)}T~`;
-  const page = async (
-    condition: Omit<KeyCondition, 'lower' | 'upper'>,
-    startKey?: Record<string, string>,
-    pageLimit = limit,
-  ) => {
-    const result = await queryPage({ ...condition, lower, upper }, pageLimit, startKey);
-    const items = result.items
-      .map(usageFromItem)
-      .filter((usage) => usage.day >= range.from && usage.day <= range.to);
-    return { items, next: result.next };
-  };
-  if ('venueId' in scope)
-    return page(
-      { index: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', partition: usagesOfVenue(scope.venueId) },
-      position?.key,
+  // A cursor names its list (another caller's, or another list's, is refused) and the last use looked at.
+  const list =
+    'national' in scope
+      ? 'NATIONAL'
+      : 'venueId' in scope
+        ? `VENUE#${scope.venueId}`
+        : usagesOfArea(scope.areaId);
+  const cursor = position?.key?.after;
+  if (position && (cursor === undefined || position.key?.list !== list || cursor < lower || cursor > upper))
+    throw badCursor();
+  const areaIds = 'national' in scope ? await allAreaIds() : [scope.areaId];
+  const wanted = (entry: Entry) =>
+    entry.day >= range.from &&
+    entry.day <= range.to &&
+    (!('venueId' in scope) || entry.venueId === scope.venueId);
+  let after = cursor ?? lower;
+  let open = areaIds;
+  let done = false;
+  const page: string[] = [];
+  while (!done) {
+    const reads = await Promise.all(
+      open.map(async (areaId) => ({
+        areaId,
+        ...(await entriesAfter(areaId, after, upper, roundLimit(limit))),
+      })),
     );
-  if ('areaId' in scope)
-    return page(
-      { index: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', partition: usagesOfArea(scope.areaId) },
-      position?.key,
-    );
-  return monthByMonth(range, limit, position, (month, startKey, left) =>
-    page(
-      { index: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', partition: usagesOfMonth(month) },
-      startKey,
-      left,
-    ),
-  );
+    // Merged only up to where every partition that stopped early is known: beyond that one of them may
+    // hold an earlier use than the others show (those come again in the next round).
+    const horizon =
+      reads
+        .filter((read) => read.more)
+        .map((read) => read.entries.at(-1)?.sort ?? after)
+        .sort()[0] ?? unbounded;
+    const merged = reads
+      .flatMap((read) => read.entries)
+      .filter((entry) => entry.sort <= horizon)
+      .sort((a, b) => (a.sort < b.sort ? -1 : a.sort > b.sort ? 1 : 0));
+    let left = merged.length;
+    for (const entry of merged) {
+      after = entry.sort;
+      left--;
+      if (wanted(entry)) page.push(entry.usageId);
+      if (page.length >= limit) break;
+    }
+    if (merged.length === 0 && horizon !== unbounded) after = horizon;
+    open = reads.filter((read) => read.more).map((read) => read.areaId);
+    if (open.length === 0 && left === 0) done = true;
+    else if (page.length >= limit) break;
+  }
+  const items = await usagesById(page);
+  return done ? { items } : { items, next: { key: { list, after } } };
 }
+
+/** Above every sort key (they are ISO instants and ids). */
+const unbounded = '~';

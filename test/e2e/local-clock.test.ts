@@ -123,10 +123,12 @@ describe('KAIKU_CLOCK', () => {
       { field: 'occurredAt', problem: 'may not be in the future' },
     ]);
 
-    // The day's figures so far, by the clock's today.
-    const summary = await call('GET', `/v1/stats/summary?from=2025-03-10&to=2025-03-10&areaId=${areaId}`, {
-      key: admin,
-    });
+    // The day's figures so far, by the clock's today (the day's use counters follow from the stream,
+    // which the service reads every second).
+    const summaryOf = () =>
+      call('GET', `/v1/stats/summary?from=2025-03-10&to=2025-03-10&areaId=${areaId}`, { key: admin });
+    await expect.poll(async () => (await summaryOf()).body.uses, { timeout: 10_000 }).toBe(2);
+    const summary = await summaryOf();
     expect(summary.status, summary.text).toBe(200);
     expect(summary.body).toMatchObject({ cardsRegistered: 1, uses: 2, adultUses: 2 });
 

@@ -77,6 +77,11 @@ describe('counters kept from the stream', () => {
     const usage = await getItem(usageKey(reply.body.usageId));
     const card = await getItem(cardKey(cardNumber));
     const event = {
+      shardId: 'shardId-00000001700000000000-0000test',
+      window: { start: '2026-01-01T00:00:00Z', end: '2026-01-01T00:01:00Z' },
+      state: {},
+      isFinalInvokeForWindow: false,
+      isWindowTerminatedEarly: false,
       Records: [
         { eventName: 'INSERT', dynamodb: { SequenceNumber: '1', NewImage: marshall(usage) } },
         {
@@ -92,9 +97,36 @@ describe('counters kept from the stream', () => {
     // Delivered to the consumer function itself, which runs with its own role.
     for (let delivery = 0; delivery < 2; delivery++)
       expect(await service.deployment.functions.invoke(jobHandlers.countFromStream, event)).toEqual({
+        state: {},
         batchItemFailures: [],
       });
     expect(await getItem(ageUsesKey(area.areaId, today()))).toMatchObject({ uses_1980: 2 });
     expect(await getItem(cardAggregateKey(area.areaId, today()))).toMatchObject({ takenIntoUse: 1 });
+    // Overlapping: the second record again with a new one after it; only the new one counts.
+    const later = { ...usage, usageId: 'later', pk: 'USAGE#later', adults: 2, children: 0 };
+    const overlapping = {
+      ...event,
+      Records: [
+        event.Records[1]!,
+        { eventName: 'INSERT', dynamodb: { SequenceNumber: '3', NewImage: marshall(later) } },
+      ],
+    };
+    expect(await service.deployment.functions.invoke(jobHandlers.countFromStream, overlapping)).toEqual({
+      state: {},
+      batchItemFailures: [],
+    });
+    expect(await getItem(ageUsesKey(area.areaId, today()))).toMatchObject({ uses_1980: 4 });
+    expect(await getItem(cardAggregateKey(area.areaId, today()))).toMatchObject({ takenIntoUse: 1 });
+  });
+
+  it('counts nothing without a shard id (no tumbling window): the batch fails whole', async () => {
+    const area = await service.area();
+    const usage = { entity: 'usage', usageId: 'x', areaId: area.areaId, voided: false };
+    await expect(
+      service.deployment.functions.invoke(jobHandlers.countFromStream, {
+        Records: [{ eventName: 'INSERT', dynamodb: { SequenceNumber: '9', NewImage: marshall(usage) } }],
+      }),
+    ).rejects.toThrow(/shardId/);
+    expect(await getItem(ageUsesKey(area.areaId, today()))).toBeUndefined();
   });
 });

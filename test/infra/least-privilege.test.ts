@@ -41,7 +41,7 @@ const samples = [
   'AREAUSES#a1',
   'USES#2026-11',
   'AGG#a1',
-  'COUNTED#USE#u1',
+  'CARDDAY#ABCD-EFGH-JKLM',
   'LIMIT#o1#ABCD-EFGH-JKLM',
   'APP#p1',
   'APPS#pending',
@@ -156,9 +156,10 @@ describe('least privilege, evaluated on the synthesised roles', () => {
       expect(await allowed(handlerFile, 'lambda:InvokeFunction', snapshotFunction), handlerFile).toBe(false);
   });
 
-  it('the stream consumer may write its marker, and read the stream it is mapped to', async () => {
+  it('the stream consumer may write its counters and flags, and read the stream it is mapped to', async () => {
     const consumer = jobHandlers.countFromStream;
-    expect(await allowed(consumer, 'dynamodb:PutItem', table, 'COUNTED#USE#u1')).toBe(true);
+    expect(await allowed(consumer, 'dynamodb:UpdateItem', table, 'CARDDAY#ABCD-EFGH-JKLM')).toBe(true);
+    expect(await allowed(consumer, 'dynamodb:PutItem', table, 'COUNTED#USE#u1')).toBe(false);
     expect(await allowed(consumer, 'dynamodb:UpdateItem', table, 'AGG#a1')).toBe(true);
     expect(await allowed(consumer, 'dynamodb:PutItem', table, 'CARD#ABCD-EFGH-JKLM')).toBe(false);
     expect(await allowed(consumer, 'dynamodb:GetRecords', `${table}/stream/2026-11-30T00:00:00.000`)).toBe(

@@ -9,6 +9,7 @@ import { type Deployment, startDeployment } from '../../infra/local/deployment.t
 import { ensureTable } from '../../infra/local/dynamodb.ts';
 import { type Gateway, startGateway } from '../../infra/local/gateway.ts';
 import { operatorClient, useLocalAws } from '../../infra/local/runtime.ts';
+import type { StreamPoller } from '../../infra/local/stream-poller.ts';
 import { generateCardNumber } from '../../shared/card-number.ts';
 import { today } from '../../shared/dates.ts';
 import { activeWhileValid, allowances, type Card } from '../../shared/domain/cards.ts';
@@ -26,6 +27,7 @@ import {
 } from '../../shared/store/keys.ts';
 import { statsBucket } from './global-setup.ts';
 import { recordExchange, recordSensitive } from './log-leaks.ts';
+import { startStreamCounting } from './streams.ts';
 
 export interface Reply<T = any> {
   status: number;
@@ -311,6 +313,9 @@ export async function startTestService(options: { bucket?: string } = {}): Promi
       return call('POST', '/v1/usages', { key, body, headers: { 'idempotency-key': idempotencyKey } });
     },
     async stop() {
+      const poller = counting;
+      counting = undefined;
+      if (poller) await (await poller).stop();
       await gateway.close();
       await deployment.stop();
     },
@@ -328,8 +333,19 @@ export async function getItem(key: { pk: string; sk: string }): Promise<Record<s
 
 export const cardItem = (cardNumber: string) => getItem(cardKey(cardNumber));
 
-/** The area's daily use counters for one sector (zeros when nothing was counted yet). */
+/**
+ * The stream consumer for the current test service's table, started on first need (the area's daily use
+ * counters are kept from the stream): catches up with everything written so far.
+ */
+let counting: Promise<StreamPoller> | undefined;
+export async function drainStream(): Promise<void> {
+  counting ??= startStreamCounting();
+  await (await counting).drain();
+}
+
+/** The area's daily use counters for one sector (zeros when nothing was counted yet), after the stream. */
 export async function useAggregate(areaId: string, sector: string, day = today()) {
+  await drainStream();
   const item = await getItem(useAggregateKey(areaId, day));
   const names = useCounters(sector);
   return {

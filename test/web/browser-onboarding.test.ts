@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
 import { recordSensitive } from '../support/log-leaks.ts';
-import { startTestService, type TestService } from '../support/service.ts';
+import { drainStream, startTestService, type TestService } from '../support/service.ts';
 import {
   type Language,
   launchBrowser,
@@ -231,6 +231,8 @@ describe.each(runs)('an area joins and records its first use, in the browser ($l
   });
 
   it('the use shows in the area’s figures', async () => {
+    // The area's daily use counters are kept from the table's stream (decision 0014).
+    await drainStream();
     const page = await open();
     await signIn(page, areaAdminKey, '/area');
     await page.getByRole('link', { name: t('nav.figures') }).click();

@@ -16,6 +16,12 @@ export interface DynamoEdgeOptions {
 export interface DynamoEdge extends Listening {
   /** Requests forwarded to DynamoDB Local, by operation: what a deployment would be billed for. */
   readonly requests: Map<string, number>;
+  /**
+   * Capacity units DynamoDB Local reported as consumed, by operation (the service's clients always ask
+   * for them: shared/store/client.ts). DynamoDB Local counts index writes too, a transaction's at the
+   * transactional rate (two units per KB), and a ConditionCheck as a transactional write.
+   */
+  readonly capacity: Map<string, number>;
 }
 
 const awsError = (type: string, message: string) =>
@@ -24,6 +30,7 @@ const awsError = (type: string, message: string) =>
 export async function startDynamoEdge(options: DynamoEdgeOptions): Promise<DynamoEdge> {
   const backend = new URL(options.backend);
   const requests = new Map<string, number>();
+  const capacity = new Map<string, number>();
   // DynamoDB Local's shard iterators are opaque here; the stream they came from is remembered instead.
   const iteratorStreams = new Map<string, string>();
 
@@ -69,11 +76,31 @@ export async function startDynamoEdge(options: DynamoEdgeOptions): Promise<Dynam
       requests.set(operation, (requests.get(operation) ?? 0) + 1);
       const forwarded = await forward(backend, signed.method, signed.path, signed.headers, signed.body);
       if (forwarded.status === 200) rememberIterators(operation, body, forwarded.body, iteratorStreams);
+      const units = consumedUnits(forwarded.body);
+      if (units > 0) capacity.set(operation, (capacity.get(operation) ?? 0) + units);
       answer(response, forwarded.status, forwarded.body, forwarded.headers);
     },
     'dynamodb edge',
   );
-  return { ...listening, requests };
+  return { ...listening, requests, capacity };
+}
+
+/** The CapacityUnits of a reply's ConsumedCapacity (one entry, or a list per table), 0 when none. */
+function consumedUnits(reply: Buffer): number {
+  if (reply.length === 0 || !reply.includes('ConsumedCapacity')) return 0;
+  try {
+    const { ConsumedCapacity } = JSON.parse(reply.toString('utf8')) as {
+      ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[];
+    };
+    const list = Array.isArray(ConsumedCapacity)
+      ? ConsumedCapacity
+      : ConsumedCapacity
+        ? [ConsumedCapacity]
+        : [];
+    return list.reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
+  } catch {
+    return 0;
+  }
 }
 
 function rememberIterators(

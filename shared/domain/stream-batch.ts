@@ -1,0 +1,222 @@
+// How one batch of the table's stream turns into counter writes: the pure part of the stream consumer
+// (shared/store/stream-counters.ts writes what this plans). Each counter item gets ONE update per batch
+// with the sum of the batch's contributions to it, and a high-water mark per stream shard: the sequence
+// number of the last record it has taken in. Records of one shard arrive in order, so a contribution
+// whose record is at or below the mark was applied before; only the ones above it are (re)applied.
+import { createHash } from 'node:crypto';
+import { type CardDay, type Flag, type FlagLimits, flagsAfter, noUses, withChange } from './flags.ts';
+import type { Usage } from './usages.ts';
+
+/** DynamoDB stream sequence numbers are decimal strings of varying length: padded, they sort as strings. */
+export const sequenceWidth = 40;
+export const paddedSequence = (sequenceNumber: string): string => {
+  if (!/^\d{1,40}$/.test(sequenceNumber)) throw new Error(`not a stream sequence number: ${sequenceNumber}`);
+  return sequenceNumber.padStart(sequenceWidth, '0');
+};
+
+/** Attributes that hold a shard's mark start with this (nothing else in a counter item does). */
+export const markPrefix = 'hwm_';
+
+/**
+ * The attribute that holds one shard's mark: short (a hash of the shard id) and dated by the shard's
+ * creation, which DynamoDB writes into the id (`shardId-<ms since 1970, 20 digits>-<hex>`), so that marks
+ * of shards long gone can be recognised and removed. An id of another form gets no date (kept for ever).
+ */
+export function markAttribute(shardId: string): string {
+  const created = shardCreatedMs(shardId);
+  const hash = createHash('sha256').update(shardId).digest('base64url').slice(0, 8).replace(/[-_]/g, 'x');
+  return `${markPrefix}${created === undefined ? '0' : Math.floor(created / 1000).toString(36)}_${hash}`;
+}
+
+function shardCreatedMs(shardId: string): number | undefined {
+  const match = /^shardId-(\d{20})-/.exec(shardId);
+  if (!match) return undefined;
+  const ms = Number(match[1]);
+  // 2015 .. 2100: anything else is not a creation time.
+  return ms > 1.42e12 && ms < 4.1e12 ? ms : undefined;
+}
+
+/**
+ * A stream keeps a record 24 hours; a shard takes new records for a few hours. A mark of a shard opened
+ * more than two days ago can no longer be needed: no record of it can come again.
+ */
+export const markLifetimeMs = 2 * 86_400_000;
+
+/** The marks of an item that may go (never `keep`, the one being written). */
+export function staleMarks(item: Record<string, unknown>, nowMs: number, keep: string): string[] {
+  return Object.keys(item).filter((name) => {
+    if (!name.startsWith(markPrefix) || name === keep) return false;
+    const seconds = Number.parseInt(name.slice(markPrefix.length).split('_')[0] ?? '0', 36);
+    return seconds > 0 && seconds * 1000 < nowMs - markLifetimeMs;
+  });
+}
+
+/** One record's part in one counter item. */
+export interface Contribution<T> {
+  /** The record's sequence number, padded (paddedSequence). */
+  readonly seq: string;
+  readonly value: T;
+}
+
+/** The contributions a mark has not covered yet (all when there is no mark). */
+export function notCovered<T>(contributions: readonly Contribution<T>[], mark: unknown): Contribution<T>[] {
+  return typeof mark === 'string' ? contributions.filter((c) => c.seq > mark) : [...contributions];
+}
+
+/** Numbers to ADD, by attribute. */
+export type Adds = Readonly<Record<string, number>>;
+
+export function sumAdds(contributions: readonly Contribution<Adds>[]): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const { value } of contributions)
+    for (const [name, amount] of Object.entries(value)) sum[name] = (sum[name] ?? 0) + amount;
+  return sum;
+}
+
+/** What a stream record means for the counters. */
+export type Change =
+  | { readonly kind: 'use'; readonly sign: 1 | -1; readonly usage: Usage }
+  | {
+      readonly kind: 'firstUse';
+      readonly card: { readonly cardNumber: string; readonly areaId: string; readonly firstUsedOn: string };
+    }
+  | { readonly kind: 'none' };
+
+/** What the counters need of a card: the holder's birth year (none on a community card), its area. */
+export interface CardFacts {
+  readonly birthYear?: number;
+  readonly areaId?: string;
+}
+
+export const ageAttribute = (birthYear: number | undefined) => `uses_${birthYear ?? 'unknown'}`;
+
+/** A counter item's key, as the store builds it. */
+export interface ItemKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+/** One item's contributions that are plain sums. */
+export interface SumPlan {
+  readonly key: ItemKey;
+  readonly contributions: Contribution<Adds>[];
+}
+
+/** One step of a card's day: a use in an area (1) or a void (-1). */
+export interface DayStep {
+  readonly sign: 1 | -1;
+  readonly areaId: string;
+}
+
+/** One card's day: its steps in stream order, and what a flag says of the card. */
+export interface CardDayPlan {
+  readonly key: ItemKey;
+  readonly card: { readonly cardNumber: string; readonly day: string; readonly areaId?: string };
+  readonly contributions: Contribution<DayStep>[];
+}
+
+export interface BatchPlan {
+  readonly sums: SumPlan[];
+  readonly cardDays: CardDayPlan[];
+}
+
+/** How the store names the counter items (shared/store/keys.ts), passed in so this stays pure. */
+export interface CounterKeys {
+  useAggregate(areaId: string, day: string): ItemKey;
+  useCounters(sector: string): { adultUses: string; childUses: string; records: string };
+  ageDay(areaId: string, day: string): ItemKey;
+  ageMonth(areaId: string, month: string): ItemKey;
+  cardAggregate(areaId: string, day: string): ItemKey;
+  cardDay(cardNumber: string, day: string): ItemKey;
+}
+
+/**
+ * The batch's contributions, grouped by counter item in stream order: a use adds its persons to its
+ * area's day (by sector) and to the age counters (day and month) under the holder's birth year, and one
+ * use of the card's day in its area; a void takes them back; a card's first use counts it taken into use
+ * on that day in the card's area.
+ */
+export function planBatch(
+  changes: readonly { readonly seq: string; readonly change: Change }[],
+  cards: ReadonlyMap<string, CardFacts>,
+  keys: CounterKeys,
+): BatchPlan {
+  const sums = new Map<string, SumPlan>();
+  const cardDays = new Map<string, CardDayPlan>();
+  const id = (key: ItemKey) => `${key.pk}\u0000${key.sk}`;
+  const add = (key: ItemKey, seq: string, value: Adds) => {
+    const plan = sums.get(id(key)) ?? { key, contributions: [] };
+    plan.contributions.push({ seq, value });
+    sums.set(id(key), plan);
+  };
+  for (const { seq, change } of changes) {
+    if (change.kind === 'firstUse') {
+      add(keys.cardAggregate(change.card.areaId, change.card.firstUsedOn), seq, { takenIntoUse: 1 });
+      continue;
+    }
+    if (change.kind !== 'use') continue;
+    const { usage, sign } = change;
+    const card = cards.get(usage.cardNumber);
+    const names = keys.useCounters(usage.sector);
+    add(keys.useAggregate(usage.areaId, usage.day), seq, {
+      [names.adultUses]: sign * usage.adults,
+      [names.childUses]: sign * usage.children,
+      [names.records]: sign,
+    });
+    const persons = { [ageAttribute(card?.birthYear)]: sign * (usage.adults + usage.children) };
+    add(keys.ageDay(usage.areaId, usage.day), seq, persons);
+    add(keys.ageMonth(usage.areaId, usage.day.slice(0, 7)), seq, persons);
+    const dayKey = keys.cardDay(usage.cardNumber, usage.day);
+    const day = cardDays.get(id(dayKey)) ?? {
+      key: dayKey,
+      card: { cardNumber: usage.cardNumber, day: usage.day, ...(card?.areaId && { areaId: card.areaId }) },
+      contributions: [],
+    };
+    day.contributions.push({ seq, value: { sign, areaId: usage.areaId } });
+    cardDays.set(id(dayKey), day);
+  }
+  return { sums: [...sums.values()], cardDays: [...cardDays.values()] };
+}
+
+/**
+ * A card's day after the steps, from the day as stored (undefined: never counted), with the flags they
+ * leave (per reason the last one written, as one write per step would leave them). A void of a day never
+ * counted is passed over (a bulk load's use, or one older than the day's lifetime).
+ */
+export function stepsOfDay(
+  before: CardDay | undefined,
+  steps: readonly DayStep[],
+  card: CardDayPlan['card'],
+  limits: FlagLimits,
+): { after: CardDay | undefined; flags: { flag: Flag; listed: boolean }[] } {
+  let day = before;
+  const flags = new Map<string, { flag: Flag; listed: boolean }>();
+  for (const step of steps) {
+    if (step.sign < 0 && day === undefined) continue;
+    const from = day ?? noUses;
+    const to = withChange(from, step);
+    for (const outcome of flagsAfter(card, from, to, limits)) flags.set(outcome.flag.reason, outcome);
+    day = to;
+  }
+  return { after: day, flags: [...flags.values()] };
+}
+
+/**
+ * What a day may hold before the steps for none of them to touch a flag: the most uses (undefined: no
+ * such day, the steps' running count alone passes the limit) and the areas the steps add.
+ */
+export function unflaggedRoom(
+  steps: readonly DayStep[],
+  limits: FlagLimits,
+): { maxUsesBefore: number; newAreas: string[] } | undefined {
+  let running = 0;
+  let peak = 0;
+  for (const step of steps) {
+    running += step.sign;
+    peak = Math.max(peak, running);
+  }
+  const newAreas = [...new Set(steps.filter((step) => step.sign > 0).map((step) => step.areaId))];
+  const maxUsesBefore = limits.usesPerDay - peak;
+  if (maxUsesBefore < 0 || newAreas.length > limits.areasPerDay) return undefined;
+  return { maxUsesBefore, newAreas };
+}

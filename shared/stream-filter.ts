@@ -1,0 +1,30 @@
+// Which stream records the stream consumer's event source mapping delivers: the filters of
+// infra/data-stack.ts, as a predicate for the local poller, so that its batches hold what Lambda's would.
+import type { AttributeValue } from 'aws-lambda';
+
+type Image = Record<string, AttributeValue> | undefined;
+
+export interface FilterableRecord {
+  readonly eventName?: string;
+  readonly dynamodb?: { readonly NewImage?: Image; readonly OldImage?: Image };
+}
+
+/**
+ * A use (new, or changed: voided), or a card's MODIFY that gives it its first use day. The same as the
+ * mapping's two FilterCriteria (a record passes when it matches either).
+ */
+export function countsOnStream(record: FilterableRecord): boolean {
+  const after = record.dynamodb?.NewImage;
+  const before = record.dynamodb?.OldImage;
+  if (after?.entity?.S === 'usage') return true;
+  return (
+    record.eventName === 'MODIFY' &&
+    after?.entity?.S === 'card' &&
+    after.firstUsedOn?.S !== undefined &&
+    before?.firstUsedOn?.S === undefined
+  );
+}
+
+/** The mapping's batch size and tumbling window (infra/data-stack.ts; the local poller uses the same). */
+export const streamBatchSize = 100;
+export const streamWindowSeconds = 60;
