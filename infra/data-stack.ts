@@ -229,19 +229,14 @@ export class DataStack extends Stack {
         retryAttempts: 10,
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(failed),
-        // Only uses (new and voided) and a card's first use matter; the rest never wakes the function.
-        // shared/stream-filter.ts says the same for the local poller.
+        // Only uses (new and voided) and changes of cards (a first use; the days' tallies behind the
+        // flags) matter; the rest never wakes the function. shared/stream-filter.ts says the same for
+        // the local poller.
         filters: [
           FilterCriteria.filter({ dynamodb: { NewImage: { entity: { S: FilterRule.isEqual('usage') } } } }),
           FilterCriteria.filter({
             eventName: FilterRule.isEqual('MODIFY'),
-            dynamodb: {
-              NewImage: {
-                entity: { S: FilterRule.isEqual('card') },
-                firstUsedOn: { S: FilterRule.exists() },
-              },
-              OldImage: { firstUsedOn: { S: FilterRule.notExists() } },
-            },
+            dynamodb: { NewImage: { entity: { S: FilterRule.isEqual('card') } } },
           }),
         ],
       }),

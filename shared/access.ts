@@ -38,8 +38,7 @@ export const partitions = {
   usagesOfArea: keys.usagesOfArea(any),
   aggregates: keys.aggregatePartition(any),
   venueCardDay: keys.venueCardDayKey(any, any, any).pk,
-  /** A card's uses and areas of a day, and its flags of abnormal use (written from the stream). */
-  cardDay: keys.cardDayKey(any, any).pk,
+  /** A card's flags of abnormal use (written from the stream). */
   flag: keys.flagKey(any, any, any).pk,
   /** gsi3, gsi1: flags by month (national) and by the card's area. */
   flagsOfMonth: keys.flagsOfMonth(any),

@@ -516,13 +516,14 @@ export const authorizerAccess: TableGrant = {
 /** What the jobs may do to the table (their S3 and stream access is in the stacks that own those). */
 export const jobAccess = {
   /**
-   * Reads the holders' birth years and areas; writes each counter once per batch (its high-water mark in
-   * the same update), the card's day, and a flag of abnormal use with the day when one changes.
+   * Reads the holders' birth years; writes each counter once per batch (its high-water mark in the same
+   * update) and a flag of abnormal use when a card's day crosses a limit; removes a card's day tallies
+   * too old to change that a card not used for weeks still carries.
    */
   countFromStream: {
     BatchGetItem: [p.card],
     PutItem: [p.flag],
-    UpdateItem: [p.aggregates, p.cardDay],
+    UpdateItem: [p.aggregates, p.card],
   },
   /**
    * Reads the areas and their counters; lists the finished snapshot; finds the newest finished one

@@ -10,19 +10,14 @@ export interface FilterableRecord {
 }
 
 /**
- * A use (new, or changed: voided), or a card's MODIFY that gives it its first use day. The same as the
- * mapping's two FilterCriteria (a record passes when it matches either).
+ * A use (new, or changed: voided), or a card's MODIFY (its first use day, and its days' tallies that the
+ * flags come from: every use changes its card). The same as the mapping's two FilterCriteria (a record
+ * passes when it matches either).
  */
 export function countsOnStream(record: FilterableRecord): boolean {
   const after = record.dynamodb?.NewImage;
-  const before = record.dynamodb?.OldImage;
   if (after?.entity?.S === 'usage') return true;
-  return (
-    record.eventName === 'MODIFY' &&
-    after?.entity?.S === 'card' &&
-    after.firstUsedOn?.S !== undefined &&
-    before?.firstUsedOn?.S === undefined
-  );
+  return record.eventName === 'MODIFY' && after?.entity?.S === 'card';
 }
 
 /** The mapping's batch size and tumbling window (infra/data-stack.ts; the local poller uses the same). */

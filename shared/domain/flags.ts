@@ -114,9 +114,87 @@ export function flagsAfter(
  */
 export const cardDayKeptDays = lateEntryDays + voidWindowDays + 2;
 
-/** The TTL (epoch seconds) of a card's day, and of a withdrawn flag. */
+/** The TTL (epoch seconds) of a withdrawn flag: it goes when its day can no longer change. */
 export const cardDayExpiry = (day: string) =>
   Math.floor(Date.parse(`${addDays(day, cardDayKeptDays)}T00:00:00Z`) / 1000);
+
+// A card's days are tallies in the card item itself, kept by the use's own transaction (its card Update,
+// already paid for): `du_<YYYYMMDD>` the day's recorded uses (a void adds -1) and `da_<YYYYMMDD>` the
+// string set of the areas they were in. The stream consumer raises and withdraws flags from the card's
+// MODIFY records, comparing the day's tallies in the new image with the old (decision 0014).
+export const usesTallyPrefix = 'du_';
+export const areasTallyPrefix = 'da_';
+const compact = (day: string) => day.replaceAll('-', '');
+/** Attribute names that need no placeholder: letters, digits and `_`, never a reserved word. */
+export const usesTally = (day: string) => `${usesTallyPrefix}${compact(day)}`;
+export const areasTally = (day: string) => `${areasTallyPrefix}${compact(day)}`;
+
+/** The day a tally attribute counts (undefined: not a tally). */
+export function tallyDay(name: string): string | undefined {
+  const match = /^d[ua]_(\d{4})(\d{2})(\d{2})$/.exec(name);
+  return match ? `${match[1]}-${match[2]}-${match[3]}` : undefined;
+}
+
+export const isTally = (name: string) => tallyDay(name) !== undefined;
+
+/** The first day whose tallies are still kept on `today`: older days can no longer change. */
+export const oldestKeptDay = (today: string) => addDays(today, -cardDayKeptDays);
+
+/**
+ * How many days of tallies older than the kept ones each use's write removes (REMOVE of a missing
+ * attribute is no error): a card used at least once in any such stretch never carries a stale day.
+ * After a longer pause the stream consumer removes what is left (staleTallies).
+ */
+export const tallyRemovalDays = 31;
+
+/** The tally attributes a use's write on `today` removes: the days just before the oldest kept one. */
+export function tallyRemovals(today: string): string[] {
+  const oldest = oldestKeptDay(today);
+  return Array.from({ length: tallyRemovalDays }, (_, i) => addDays(oldest, -1 - i)).flatMap((day) => [
+    usesTally(day),
+    areasTally(day),
+  ]);
+}
+
+/** Tally attributes of an item older than the kept days (the consumer removes them). */
+export function staleTallies(item: Record<string, unknown>, today: string): string[] {
+  const oldest = oldestKeptDay(today);
+  return Object.keys(item).filter((name) => {
+    const day = tallyDay(name);
+    return day !== undefined && day < oldest;
+  });
+}
+
+/** One day of a card as its tallies say (a negative count, a void of a use never tallied, reads as 0). */
+export function cardDayOf(item: Record<string, unknown> | undefined, day: string): CardDay {
+  const uses = Number(item?.[usesTally(day)] ?? 0);
+  const areas = item?.[areasTally(day)];
+  return {
+    uses: Math.max(0, Number.isFinite(uses) ? uses : 0),
+    areas: areas instanceof Set ? [...(areas as Set<string>)].sort() : Array.isArray(areas) ? [...areas] : [],
+  };
+}
+
+/** A card's day whose tallies a change of the card item changed (a day removed is no change). */
+export interface DayChange {
+  readonly day: string;
+  readonly before: CardDay;
+  readonly after: CardDay;
+}
+
+/** The days whose tallies differ between the card's old and new image, oldest first. */
+export function dayChanges(
+  before: Record<string, unknown> | undefined,
+  after: Record<string, unknown>,
+): DayChange[] {
+  const days = [...new Set(Object.keys(after).flatMap((name) => tallyDay(name) ?? []))].sort();
+  return days.flatMap((day) => {
+    const was = cardDayOf(before, day);
+    const is = cardDayOf(after, day);
+    const same = was.uses === is.uses && was.areas.join('\u0000') === is.areas.join('\u0000');
+    return same ? [] : [{ day, before: was, after: is }];
+  });
+}
 
 /** GET /v1/cards/flags: who sees which flags. */
 export type FlagScope = { readonly national: true } | { readonly areaId: string };

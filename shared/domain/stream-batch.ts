@@ -3,8 +3,10 @@
 // with the sum of the batch's contributions to it, and a high-water mark per stream shard: the sequence
 // number of the last record it has taken in. Records of one shard arrive in order, so a contribution
 // whose record is at or below the mark was applied before; only the ones above it are (re)applied.
+// Flags need no mark: each is put whole from a card's image (its days' tallies, kept by the use's own
+// transaction), so a record delivered again puts the same flag again.
 import { createHash } from 'node:crypto';
-import { type CardDay, type Flag, type FlagLimits, flagsAfter, noUses, withChange } from './flags.ts';
+import { type DayChange, type Flag, type FlagLimits, flagsAfter } from './flags.ts';
 import type { Usage } from './usages.ts';
 
 /** DynamoDB stream sequence numbers are decimal strings of varying length: padded, they sort as strings. */
@@ -73,19 +75,25 @@ export function sumAdds(contributions: readonly Contribution<Adds>[]): Record<st
   return sum;
 }
 
-/** What a stream record means for the counters. */
+/** What a stream record means for the counters (a card's MODIFY may mean two things). */
 export type Change =
   | { readonly kind: 'use'; readonly sign: 1 | -1; readonly usage: Usage }
   | {
       readonly kind: 'firstUse';
       readonly card: { readonly cardNumber: string; readonly areaId: string; readonly firstUsedOn: string };
     }
+  | {
+      /** The card's days whose tallies changed, and tallies too old to change that are still there. */
+      readonly kind: 'cardDays';
+      readonly card: { readonly cardNumber: string; readonly areaId?: string };
+      readonly days: readonly DayChange[];
+      readonly stale: readonly string[];
+    }
   | { readonly kind: 'none' };
 
-/** What the counters need of a card: the holder's birth year (none on a community card), its area. */
+/** What the counters need of a use's card: the holder's birth year (none on a community card). */
 export interface CardFacts {
   readonly birthYear?: number;
-  readonly areaId?: string;
 }
 
 export const ageAttribute = (birthYear: number | undefined) => `uses_${birthYear ?? 'unknown'}`;
@@ -102,22 +110,24 @@ export interface SumPlan {
   readonly contributions: Contribution<Adds>[];
 }
 
-/** One step of a card's day: a use in an area (1) or a void (-1). */
-export interface DayStep {
-  readonly sign: 1 | -1;
-  readonly areaId: string;
+/** A flag to put as a card's record left it (the last record of the batch for that flag). */
+export interface FlagWrite {
+  readonly seq: string;
+  readonly flag: Flag;
+  readonly listed: boolean;
 }
 
-/** One card's day: its steps in stream order, and what a flag says of the card. */
-export interface CardDayPlan {
-  readonly key: ItemKey;
-  readonly card: { readonly cardNumber: string; readonly day: string; readonly areaId?: string };
-  readonly contributions: Contribution<DayStep>[];
+/** A card's tallies too old to change, to remove (seq: the first record that showed them). */
+export interface PrunePlan {
+  readonly seq: string;
+  readonly cardNumber: string;
+  readonly names: string[];
 }
 
 export interface BatchPlan {
   readonly sums: SumPlan[];
-  readonly cardDays: CardDayPlan[];
+  readonly flags: FlagWrite[];
+  readonly prunes: PrunePlan[];
 }
 
 /** How the store names the counter items (shared/store/keys.ts), passed in so this stays pure. */
@@ -127,22 +137,24 @@ export interface CounterKeys {
   ageDay(areaId: string, day: string): ItemKey;
   ageMonth(areaId: string, month: string): ItemKey;
   cardAggregate(areaId: string, day: string): ItemKey;
-  cardDay(cardNumber: string, day: string): ItemKey;
 }
 
 /**
  * The batch's contributions, grouped by counter item in stream order: a use adds its persons to its
- * area's day (by sector) and to the age counters (day and month) under the holder's birth year, and one
- * use of the card's day in its area; a void takes them back; a card's first use counts it taken into use
- * on that day in the card's area.
+ * area's day (by sector) and to the age counters (day and month) under the holder's birth year; a void
+ * takes them back; a card's first use counts it taken into use on that day in the card's area. A card's
+ * changed day gives the flags `flagsAfter` decides from the day before and after the change (per flag the
+ * last of the batch, as one write per record would leave it).
  */
 export function planBatch(
   changes: readonly { readonly seq: string; readonly change: Change }[],
   cards: ReadonlyMap<string, CardFacts>,
   keys: CounterKeys,
+  limits: FlagLimits,
 ): BatchPlan {
   const sums = new Map<string, SumPlan>();
-  const cardDays = new Map<string, CardDayPlan>();
+  const flags = new Map<string, FlagWrite>();
+  const prunes = new Map<string, PrunePlan>();
   const id = (key: ItemKey) => `${key.pk}\u0000${key.sk}`;
   const add = (key: ItemKey, seq: string, value: Adds) => {
     const plan = sums.get(id(key)) ?? { key, contributions: [] };
@@ -152,6 +164,25 @@ export function planBatch(
   for (const { seq, change } of changes) {
     if (change.kind === 'firstUse') {
       add(keys.cardAggregate(change.card.areaId, change.card.firstUsedOn), seq, { takenIntoUse: 1 });
+      continue;
+    }
+    if (change.kind === 'cardDays') {
+      for (const { day, before, after } of change.days)
+        for (const outcome of flagsAfter({ ...change.card, day }, before, after, limits)) {
+          const flag = outcome.flag;
+          const key = `${flag.cardNumber}\u0000${flag.day}\u0000${flag.reason}`;
+          flags.delete(key); // re-inserted last: the map keeps the batch's order of last writes
+          flags.set(key, { seq, ...outcome });
+        }
+      if (change.stale.length > 0) {
+        const prune = prunes.get(change.card.cardNumber) ?? {
+          seq,
+          cardNumber: change.card.cardNumber,
+          names: [],
+        };
+        prune.names.push(...change.stale.filter((name) => !prune.names.includes(name)));
+        prunes.set(change.card.cardNumber, prune);
+      }
       continue;
     }
     if (change.kind !== 'use') continue;
@@ -166,57 +197,6 @@ export function planBatch(
     const persons = { [ageAttribute(card?.birthYear)]: sign * (usage.adults + usage.children) };
     add(keys.ageDay(usage.areaId, usage.day), seq, persons);
     add(keys.ageMonth(usage.areaId, usage.day.slice(0, 7)), seq, persons);
-    const dayKey = keys.cardDay(usage.cardNumber, usage.day);
-    const day = cardDays.get(id(dayKey)) ?? {
-      key: dayKey,
-      card: { cardNumber: usage.cardNumber, day: usage.day, ...(card?.areaId && { areaId: card.areaId }) },
-      contributions: [],
-    };
-    day.contributions.push({ seq, value: { sign, areaId: usage.areaId } });
-    cardDays.set(id(dayKey), day);
   }
-  return { sums: [...sums.values()], cardDays: [...cardDays.values()] };
-}
-
-/**
- * A card's day after the steps, from the day as stored (undefined: never counted), with the flags they
- * leave (per reason the last one written, as one write per step would leave them). A void of a day never
- * counted is passed over (a bulk load's use, or one older than the day's lifetime).
- */
-export function stepsOfDay(
-  before: CardDay | undefined,
-  steps: readonly DayStep[],
-  card: CardDayPlan['card'],
-  limits: FlagLimits,
-): { after: CardDay | undefined; flags: { flag: Flag; listed: boolean }[] } {
-  let day = before;
-  const flags = new Map<string, { flag: Flag; listed: boolean }>();
-  for (const step of steps) {
-    if (step.sign < 0 && day === undefined) continue;
-    const from = day ?? noUses;
-    const to = withChange(from, step);
-    for (const outcome of flagsAfter(card, from, to, limits)) flags.set(outcome.flag.reason, outcome);
-    day = to;
-  }
-  return { after: day, flags: [...flags.values()] };
-}
-
-/**
- * What a day may hold before the steps for none of them to touch a flag: the most uses (undefined: no
- * such day, the steps' running count alone passes the limit) and the areas the steps add.
- */
-export function unflaggedRoom(
-  steps: readonly DayStep[],
-  limits: FlagLimits,
-): { maxUsesBefore: number; newAreas: string[] } | undefined {
-  let running = 0;
-  let peak = 0;
-  for (const step of steps) {
-    running += step.sign;
-    peak = Math.max(peak, running);
-  }
-  const newAreas = [...new Set(steps.filter((step) => step.sign > 0).map((step) => step.areaId))];
-  const maxUsesBefore = limits.usesPerDay - peak;
-  if (maxUsesBefore < 0 || newAreas.length > limits.areasPerDay) return undefined;
-  return { maxUsesBefore, newAreas };
+  return { sums: [...sums.values()], flags: [...flags.values()], prunes: [...prunes.values()] };
 }

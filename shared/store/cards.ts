@@ -2,6 +2,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { ActiveDeltas, Card, RevokeReason } from '../domain/cards.ts';
+import { isTally } from '../domain/flags.ts';
 import { ApiError } from '../errors.ts';
 import { tableName } from '../table.ts';
 import { auditPut } from './audit.ts';
@@ -16,8 +17,10 @@ const cardItem = (card: Card) => ({
   ...card,
 });
 
+/** The card without its keys and its days' tallies (kept for the flags, never shown: domain/flags.ts). */
 function stripKeys(item: Record<string, unknown>): Card {
   const { pk, sk, entity, ...card } = item;
+  for (const name of Object.keys(card)) if (isTally(name)) delete card[name];
   return card as unknown as Card;
 }
 

@@ -55,8 +55,6 @@ export const venueCardDayKey = (venueId: string, cardNumber: string, day: string
   sk: day,
 });
 
-/** One card's recorded uses and the areas they were in, on one day: counted from the stream, for flags. */
-export const cardDayKey = (cardNumber: string, day: string) => ({ pk: `CARDDAY#${cardNumber}`, sk: day });
 /**
  * A flag of abnormal use, one per card, day and reason (`many-uses`, `many-areas`). Listed through gsi3
  * (national, a partition per month) and gsi1 (the card's area); a withdrawn flag has neither, so it is

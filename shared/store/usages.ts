@@ -1,11 +1,13 @@
 // Recorded uses. The happy path of a use is one TransactWriteItems: the use (also its idempotency
-// record, listed in its area's index only), the card's count and first-use day, and the venue's checks.
+// record, listed in its area's index only), the card's count, first-use day and the tallies of its day
+// (behind the flags of abnormal use), and the venue's checks.
 // The area's daily counters are kept from the table's stream (stream-counters.ts), batched.
 import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { badCursor, type Position } from '../cursor.ts';
-import { addDays } from '../dates.ts';
+import { addDays, helsinkiDate } from '../dates.ts';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { Card } from '../domain/cards.ts';
+import { areasTally, tallyRemovals, usesTally } from '../domain/flags.ts';
 import type { Refusal, Usage, VenueRef } from '../domain/usages.ts';
 import { tableName } from '../table.ts';
 import { auditPut } from './audit.ts';
@@ -47,12 +49,14 @@ export function usageTransactItems(usage: Usage, venue: VenueRef): TransactItem[
       Update: {
         TableName: tableName(),
         Key: cardKey(usage.cardNumber),
-        UpdateExpression:
-          'ADD useCount :one SET lastUsedAt = :at, firstUsedOn = if_not_exists(firstUsedOn, :day)',
+        // The card's day tallies ride on the card's own update (the flags come from its stream record);
+        // the days too old to change any more are removed so the card stays small (domain/flags.ts).
+        UpdateExpression: `ADD useCount :one, ${usesTally(usage.day)} :one, ${areasTally(usage.day)} :area SET lastUsedAt = :at, firstUsedOn = if_not_exists(firstUsedOn, :day) REMOVE ${tallyRemovals(helsinkiDate(new Date(usage.recordedAt))).join(', ')}`,
         ConditionExpression:
           'attribute_exists(pk) AND attribute_not_exists(revokedAt) AND issuedOn <= :day AND validUntil >= :day AND adultAllowance >= :adults AND childAllowance >= :children',
         ExpressionAttributeValues: {
           ':one': 1,
+          ':area': new Set([usage.areaId]),
           ':at': usage.occurredAt,
           ':day': usage.day,
           ':adults': usage.adults,
@@ -114,8 +118,9 @@ export async function getUsage(usageId: string): Promise<Usage | undefined> {
 }
 
 /**
- * Marks the use voided and takes it out of the card's count; false if it was voided meanwhile. The
- * stream takes it out of the area's and the age counters and the card's day (the MODIFY record).
+ * Marks the use voided and takes it out of the card's count and its day's tally; false if it was voided
+ * meanwhile. The stream takes it out of the area's and the age counters (the use's MODIFY record) and
+ * withdraws a flag that no longer holds (the card's).
  */
 export async function voidUsage(usage: Usage, now: Date, audit: AuditEntry): Promise<boolean> {
   const cancelled = await transactWrite([
@@ -132,7 +137,8 @@ export async function voidUsage(usage: Usage, now: Date, audit: AuditEntry): Pro
       Update: {
         TableName: tableName(),
         Key: cardKey(usage.cardNumber),
-        UpdateExpression: 'ADD useCount :minus',
+        // Out of its day's tally too; its area stays among the day's areas (another use may have been there).
+        UpdateExpression: `ADD useCount :minus, ${usesTally(usage.day)} :minus`,
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':minus': -1 },
       },

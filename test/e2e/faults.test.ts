@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamPoller } from '../../infra/local/stream-poller.ts';
+import { usesTally, usesTallyPrefix } from '../../shared/domain/flags.ts';
 import { reconcile } from '../../shared/stats/reconcile.ts';
 import { usageKey } from '../../shared/store/keys.ts';
 import {
@@ -169,6 +170,19 @@ describe('DynamoDB failing half the calls of every function', () => {
     for (const usageId of [...acknowledged.values(), ...batchIds.values()]) expect(ids).toContain(usageId);
     expect(new Set(acknowledged.values()).size).toBe(uses);
     expect((await getItem(usageKey([...acknowledged.values()][0]!)))?.voided).toBe(true);
+    // Each card's tallies of its days (written by the uses' and voids' own transactions) are exact.
+    const items = await scanTable();
+    const recounted = new Map<string, number>();
+    for (const usage of items.filter((item) => item.entity === 'usage' && !item.voided)) {
+      const name = `${usage.cardNumber} ${usesTally(usage.day)}`;
+      recounted.set(name, (recounted.get(name) ?? 0) + 1);
+    }
+    const tallied = new Map<string, number>();
+    for (const card of items.filter((item) => item.entity === 'card'))
+      for (const [name, value] of Object.entries(card))
+        if (name.startsWith(usesTallyPrefix) && value !== 0) tallied.set(`${card.cardNumber} ${name}`, value);
+    expect(tallied.size).toBeGreaterThan(0);
+    expect(Object.fromEntries(tallied)).toEqual(Object.fromEntries(recounted));
   });
 
   it('the stream consumer, failing too, catches up: every counter equals the recount, nothing counted twice', async () => {

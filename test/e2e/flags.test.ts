@@ -2,13 +2,22 @@
 // the API, against the real local service and DynamoDB Local (each function with its own IAM role).
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { StreamPoller } from '../../infra/local/stream-poller.ts';
 import { addDays, today } from '../../shared/dates.ts';
-import { usesPerDayVariable } from '../../shared/domain/flags.ts';
+import {
+  areasTally,
+  cardDayKeptDays,
+  isTally,
+  tallyRemovalDays,
+  usesPerDayVariable,
+  usesTally,
+} from '../../shared/domain/flags.ts';
 import { findRoute, jobHandlers } from '../../shared/routes.ts';
-import { cardDayKey, cardKey, flagKey, usageKey } from '../../shared/store/keys.ts';
+import { documentClient } from '../../shared/store/client.ts';
+import { cardKey, flagKey, usageKey } from '../../shared/store/keys.ts';
 import { usageTransactItems } from '../../shared/store/usages.ts';
 import {
   expectError,
@@ -103,10 +112,14 @@ describe('flags of abnormal use', () => {
 
   it('a card within both limits is not flagged', async () => {
     expect(flagsOf(await flags(service.adminKey), ordinary)).toEqual([]);
-    expect(await getItem(cardDayKey(ordinary, day))).toMatchObject({
-      uses: usesPerDay,
-      areas: expect.any(Set),
-    });
+    // The day's tallies are in the card itself, written by each use's own transaction.
+    const card = await getItem(cardKey(ordinary));
+    expect(card?.[usesTally(day)]).toBe(usesPerDay);
+    expect(card?.[areasTally(day)]).toEqual(new Set([areas[0].areaId, areas[1].areaId]));
+    // Never shown.
+    const shown = await service.call('GET', `/v1/cards/${ordinary}`, { key: areas[0].distributorKey });
+    expect(shown.status).toBe(200);
+    expect(Object.keys(shown.body).filter(isTally)).toEqual([]);
   });
 
   it('the uses past the limit were recorded: listed, and counted in the statistics', async () => {
@@ -120,9 +133,10 @@ describe('flags of abnormal use', () => {
 
   it('a redelivered stream counts nothing twice: the whole stream again, and one batch twice', async () => {
     const before = {
-      busyDay: await getItem(cardDayKey(busy, day)),
-      travellerDay: await getItem(cardDayKey(traveller, day)),
+      busyCard: await getItem(cardKey(busy)),
+      travellerCard: await getItem(cardKey(traveller)),
       busyFlag: await getItem(flagKey(busy, day, 'many-uses')),
+      travellerFlag: await getItem(flagKey(traveller, day, 'many-areas')),
     };
     // Drained again: nothing new.
     await streams.drain();
@@ -133,15 +147,25 @@ describe('flags of abnormal use', () => {
     } finally {
       await again.stop();
     }
-    // And the busy card's uses, as one batch, handed to the consumer function twice.
+    // And the busy card's uses, with the card's record of its last use, as one batch, handed to the
+    // consumer function twice.
     const records = [];
     for (const [i, reply] of busyUses.entries()) {
       const usage = await getItem(usageKey(reply.body.usageId));
       records.push({
         eventName: 'INSERT',
-        dynamodb: { SequenceNumber: String(i), NewImage: marshall(usage) },
+        dynamodb: { SequenceNumber: String(2 * i), NewImage: marshall(usage) },
       });
     }
+    const card = before.busyCard!;
+    records.push({
+      eventName: 'MODIFY',
+      dynamodb: {
+        SequenceNumber: String(2 * busyUses.length),
+        OldImage: marshall({ ...card, useCount: card.useCount - 1, [usesTally(day)]: usesPerDay }),
+        NewImage: marshall(card),
+      },
+    });
     // From the table's own shard (its records came before the ones these stand for): delivered again.
     const endpoint = inject('dynamoEndpoint');
     const credentials = localIam().operator;
@@ -165,10 +189,11 @@ describe('flags of abnormal use', () => {
           isWindowTerminatedEarly: false,
         }),
       ).toEqual({ state: {}, batchItemFailures: [] });
-    expect(await getItem(cardDayKey(busy, day))).toEqual(before.busyDay);
-    expect(await getItem(cardDayKey(traveller, day))).toEqual(before.travellerDay);
+    expect(await getItem(cardKey(busy))).toEqual(before.busyCard);
+    expect(await getItem(cardKey(traveller))).toEqual(before.travellerCard);
     expect(await getItem(flagKey(busy, day, 'many-uses'))).toEqual(before.busyFlag);
-    expect(before.busyDay).toMatchObject({ uses: usesPerDay + 1 });
+    expect(await getItem(flagKey(traveller, day, 'many-areas'))).toEqual(before.travellerFlag);
+    expect(before.busyCard).toMatchObject({ [usesTally(day)]: usesPerDay + 1 });
     expect(flagsOf(await flags(service.adminKey), busy)).toEqual([
       { cardNumber: busy, date: day, reason: 'many-uses', uses: usesPerDay + 1, areas: 1 },
     ]);
@@ -214,21 +239,16 @@ describe('flags of abnormal use', () => {
     expectError(await flags(key, '?cardNumber=x'), 400, 'VALIDATION_FAILED', ['cardNumber']);
   });
 
-  it('the flag items and the card days hold no personal data', async () => {
+  it('the flag items hold no personal data; there are no card-day items', async () => {
     const items = await scanTable();
     const flagItems = items.filter((item) => item.entity === 'flag');
-    const cardDays = items.filter((item) => String(item.pk).startsWith('CARDDAY#'));
     expect(flagItems.length).toBeGreaterThanOrEqual(2);
-    expect(cardDays.length).toBeGreaterThanOrEqual(3);
+    expect(items.filter((item) => String(item.pk).startsWith('CARDDAY#'))).toEqual([]);
     const flagFields = ['pk', 'sk', 'entity', 'cardNumber', 'day', 'reason', 'uses', 'areas', 'areaId'];
     const listing = ['gsi1pk', 'gsi1sk', 'gsi3pk', 'gsi3sk', 'withdrawn', 'expiresAt'];
     for (const item of flagItems)
       for (const field of Object.keys(item)) expect([...flagFields, ...listing]).toContain(field);
-    for (const item of cardDays)
-      for (const field of Object.keys(item))
-        if (!field.startsWith('hwm_'))
-          expect(['pk', 'sk', 'uses', 'areas', 'changes', 'expiresAt']).toContain(field);
-    const values = [...flagItems, ...cardDays].flatMap((item) =>
+    const values = flagItems.flatMap((item) =>
       Object.values(item).flatMap((value) => (value instanceof Set ? [...value] : [value])),
     );
     for (const personal of [holder.postalCode, holder.birthYear, String(holder.birthYear)])
@@ -236,7 +256,7 @@ describe('flags of abnormal use', () => {
   });
 
   it('recording makes no request for the flags: its transaction and its rights are what they were', async () => {
-    // The use's one transaction: the use, the card, the venue's check (the day's counters come from the stream).
+    // The use's one transaction: the use, the card (with its day's tallies), the venue's check.
     const usage = (await getItem(usageKey(busyUses[0]!.body.usageId))) as any;
     const items = usageTransactItems(usage, { venueId: usage.venueId, areaId: usage.areaId });
     expect(items.map((item) => Object.keys(item)[0])).toEqual(['Put', 'Update', 'ConditionCheck']);
@@ -245,12 +265,12 @@ describe('flags of abnormal use', () => {
       return (part.Item ?? part.Key)!.pk.split('#')[0];
     });
     expect(partitions).toEqual(['USAGE', 'CARD', 'ORG']);
-    // The recording functions may not even touch a card's day or a flag.
+    // The recording functions may not even touch a flag.
     const table = `arn:aws:dynamodb:eu-north-1:000000000000:table/${service.tableName}`;
     const recorders = ['POST /v1/usages', 'POST /v1/usages/batch'] as const;
     for (const handlerFile of recorders.map((key) => findRoute(key).handler))
       for (const action of ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:Query'])
-        for (const partition of [`CARDDAY#${busy}`, `FLAG#${busy}`, `FLAGS#${day.slice(0, 7)}`])
+        for (const partition of [`FLAG#${busy}`, `FLAGS#${day.slice(0, 7)}`])
           expect(
             (
               await localIam().decide({
@@ -283,6 +303,8 @@ describe('voids, late entries and pages', () => {
     // Voided by the venue of area B: back to the limit; its area stays among the day's areas.
     const voided = uses[1]!.body.usageId;
     expect((await service.call('DELETE', `/v1/usages/${voided}`, { key: b.venueKey })).status).toBe(200);
+    // The void's own transaction takes it out of the card's tally of the day.
+    expect((await getItem(cardKey(card)))?.[usesTally(day)]).toBe(usesPerDay);
     await streams.drain();
     expect(flagsOf(await flags(service.adminKey), card)).toEqual([
       { cardNumber: card, date: day, reason: 'many-areas', uses: usesPerDay, areas: 3 },
@@ -309,6 +331,12 @@ describe('voids, late entries and pages', () => {
     const card = await putBackdatedCard(b, { issuedOn: addDays(day, -50), validUntil: addDays(day, 30) });
     for (const area of [a, b, c]) await use(area, card.cardNumber, { occurredAt: `${back}T12:00:00+02:00` });
     await streams.drain();
+    // Tallied on their own day, in the card, by the uses' own writes.
+    expect(await getItem(cardKey(card.cardNumber))).toMatchObject({
+      [usesTally(back)]: 3,
+      [areasTally(back)]: new Set([a.areaId, b.areaId, c.areaId]),
+    });
+    expect(await getItem(cardKey(card.cardNumber))).not.toHaveProperty(usesTally(day));
     const expected = { cardNumber: card.cardNumber, date: back, reason: 'many-areas', uses: 3, areas: 3 };
     expect(flagsOf(await flags(service.adminKey, `?from=${back}&to=${back}`), card.cardNumber)).toEqual([
       expected,
@@ -342,6 +370,54 @@ describe('voids, late entries and pages', () => {
       } while (cursor);
       expect(paged).toEqual(all);
     }
+  }, 60_000);
+});
+
+describe("a card's tallies stay bounded", () => {
+  it("removes days too old to change: a use's write those just before the kept days, the stream the rest", async () => {
+    const [a] = areas;
+    const card = (await service.issueCard(a)).cardNumber;
+    const oldest = addDays(day, -cardDayKeptDays);
+    const justOut = addDays(oldest, -1);
+    const longGone = addDays(oldest, -tallyRemovalDays - 10);
+    const kept = addDays(day, -20);
+    // Tallies as earlier uses would have left them (written here directly: those days cannot be recorded).
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: service.tableName,
+        Key: cardKey(card),
+        UpdateExpression: 'SET #u1 = :n, #a1 = :s, #u2 = :n, #a2 = :s, #u3 = :n, #a3 = :s',
+        ExpressionAttributeNames: {
+          '#u1': usesTally(justOut),
+          '#a1': areasTally(justOut),
+          '#u2': usesTally(longGone),
+          '#a2': areasTally(longGone),
+          '#u3': usesTally(kept),
+          '#a3': areasTally(kept),
+        },
+        ExpressionAttributeValues: { ':n': 2, ':s': new Set([a.areaId]) },
+      }),
+    );
+    await use(a, card);
+    // The use's own write removed the day just out of the window; the older one waits for the stream.
+    const written = await getItem(cardKey(card));
+    expect(Object.keys(written!).filter(isTally).sort()).toEqual(
+      [
+        usesTally(day),
+        areasTally(day),
+        usesTally(kept),
+        areasTally(kept),
+        usesTally(longGone),
+        areasTally(longGone),
+      ].sort(),
+    );
+    await streams.drain();
+    const after = await getItem(cardKey(card));
+    expect(Object.keys(after!).filter(isTally).sort()).toEqual(
+      [usesTally(day), areasTally(day), usesTally(kept), areasTally(kept)].sort(),
+    );
+    expect(after).toMatchObject({ useCount: 1, [usesTally(day)]: 1, [usesTally(kept)]: 2 });
+    expect(flagsOf(await flags(service.adminKey, `?from=${longGone}`), card)).toEqual([]);
   }, 60_000);
 });
 

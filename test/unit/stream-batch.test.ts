@@ -1,5 +1,19 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
-import type { FlagLimits } from '../../shared/domain/flags.ts';
+import { changesOf } from '../../functions/jobs/count-from-stream.ts';
+import { addDays } from '../../shared/dates.ts';
+import {
+  areasTally,
+  cardDayKeptDays,
+  dayChanges,
+  type FlagLimits,
+  isTally,
+  staleTallies,
+  tallyDay,
+  tallyRemovalDays,
+  tallyRemovals,
+  usesTally,
+} from '../../shared/domain/flags.ts';
 import {
   type Change,
   type CounterKeys,
@@ -9,9 +23,7 @@ import {
   paddedSequence,
   planBatch,
   staleMarks,
-  stepsOfDay,
   sumAdds,
-  unflaggedRoom,
 } from '../../shared/domain/stream-batch.ts';
 import type { Usage } from '../../shared/domain/usages.ts';
 
@@ -25,7 +37,6 @@ const keys: CounterKeys = {
   ageDay: (areaId, day) => ({ pk: `AGG#${areaId}`, sk: `AGES#${day}` }),
   ageMonth: (areaId, month) => ({ pk: `AGG#${areaId}`, sk: `AGEMONTH#${month}` }),
   cardAggregate: (areaId, day) => ({ pk: `AGG#${areaId}`, sk: `CARDS#${day}` }),
-  cardDay: (cardNumber, day) => ({ pk: `CARDDAY#${cardNumber}`, sk: day }),
 };
 const limits: FlagLimits = { usesPerDay: 5, areasPerDay: 2 };
 
@@ -60,9 +71,9 @@ describe('planBatch', () => {
       seq: seq(201),
       change: { kind: 'firstUse', card: { cardNumber: 'c0', areaId: 'a', firstUsedOn: '2026-03-10' } },
     });
-    const cards = new Map([['c0', { birthYear: 1980, areaId: 'home' }]]);
-    const plan = planBatch(changes, cards, keys);
-    // One area-day, one age day, one age month, one taken-into-use; three card days.
+    const cards = new Map([['c0', { birthYear: 1980 }]]);
+    const plan = planBatch(changes, cards, keys, limits);
+    // One area-day, one age day, one age month, one taken-into-use (a use's card day is in its card).
     expect(plan.sums.map((item) => item.key.sk).sort()).toEqual([
       'AGEMONTH#2026-03',
       'AGES#2026-03-10',
@@ -77,17 +88,15 @@ describe('planBatch', () => {
     });
     const ages = plan.sums.find((item) => item.key.sk === 'AGES#2026-03-10')!;
     expect(sumAdds(ages.contributions)).toEqual({ uses_1980: 18, uses_unknown: 40 });
-    expect(plan.cardDays).toHaveLength(3);
-    const c0 = plan.cardDays.find((day) => day.card.cardNumber === 'c0')!;
-    expect(c0.card.areaId).toBe('home');
-    expect(c0.contributions.map((c) => c.value.sign)).toEqual([...Array(10).fill(1), -1]);
-    expect(c0.contributions.map((c) => c.seq)).toEqual([...c0.contributions.map((c) => c.seq)].sort());
+    expect(plan.flags).toEqual([]);
+    expect(plan.prunes).toEqual([]);
   });
 
   it('ignores records that change no counter', () => {
-    expect(planBatch([{ seq: seq(1), change: { kind: 'none' } }], new Map(), keys)).toEqual({
+    expect(planBatch([{ seq: seq(1), change: { kind: 'none' } }], new Map(), keys, limits)).toEqual({
       sums: [],
-      cardDays: [],
+      flags: [],
+      prunes: [],
     });
   });
 });
@@ -121,38 +130,148 @@ describe('high-water marks', () => {
   });
 });
 
-describe('card days', () => {
-  const card = { cardNumber: 'c', day: '2026-03-10', areaId: 'home' };
-  const step = (sign: 1 | -1, areaId = 'a') => ({ sign, areaId });
+describe("a card's days, tallied in the card", () => {
+  const day = '2026-03-10';
+  const card = (tallies: Record<string, [number, string[]]>, extra: Record<string, unknown> = {}) => ({
+    pk: 'CARD#c',
+    sk: 'CARD',
+    entity: 'card',
+    cardNumber: 'c',
+    areaId: 'home',
+    useCount: 1,
+    ...extra,
+    ...Object.fromEntries(
+      Object.entries(tallies).flatMap(([d, [uses, areas]]) => [
+        [usesTally(d), uses],
+        [areasTally(d), new Set(areas)],
+      ]),
+    ),
+  });
+  const record = (before: Record<string, unknown>, after: Record<string, unknown>, today = day) =>
+    changesOf(
+      'MODIFY',
+      marshall(before, { convertEmptyValues: false }) as never,
+      marshall(after) as never,
+      today,
+    );
+  const plan = (changes: ReturnType<typeof record>[]) =>
+    planBatch(
+      changes.flatMap((found, i) => found.map((change) => ({ seq: seq(i + 1), change }))),
+      new Map(),
+      keys,
+      limits,
+    );
 
-  it('raises a flag once the day passes the limit, with the last counts', () => {
-    const { after, flags } = stepsOfDay({ uses: 4, areas: ['a'] }, [step(1), step(1), step(1)], card, limits);
-    expect(after).toEqual({ uses: 7, areas: ['a'] });
-    expect(flags).toEqual([
-      { flag: expect.objectContaining({ reason: 'many-uses', uses: 7 }), listed: true },
+  it('names tallies by the day, without placeholders, and reads the day back', () => {
+    expect(usesTally(day)).toBe('du_20260310');
+    expect(areasTally(day)).toBe('da_20260310');
+    expect(tallyDay('da_20260310')).toBe(day);
+    expect(isTally('useCount')).toBe(false);
+    expect(isTally('du_2026031')).toBe(false);
+  });
+
+  it('raises many-uses when a use passes the limit, and nothing up to it', () => {
+    expect(plan([record(card({ [day]: [4, ['a']] }), card({ [day]: [5, ['a']] }))]).flags).toEqual([]);
+    expect(plan([record(card({ [day]: [5, ['a']] }), card({ [day]: [6, ['a']] }))]).flags).toEqual([
+      {
+        seq: seq(1),
+        listed: true,
+        flag: { cardNumber: 'c', day, reason: 'many-uses', uses: 6, areas: 1, areaId: 'home' },
+      },
     ]);
   });
 
-  it('withdraws a flag a void takes back, and passes over a void of a day never counted', () => {
-    expect(stepsOfDay({ uses: 6, areas: ['a'] }, [step(-1)], card, limits).flags).toEqual([
-      { flag: expect.objectContaining({ reason: 'many-uses', uses: 5 }), listed: false },
+  it('withdraws it when a void takes the day back to the limit', () => {
+    expect(plan([record(card({ [day]: [6, ['a']] }), card({ [day]: [5, ['a']] }))]).flags).toEqual([
+      expect.objectContaining({
+        listed: false,
+        flag: expect.objectContaining({ reason: 'many-uses', uses: 5 }),
+      }),
     ]);
-    expect(stepsOfDay(undefined, [step(-1)], card, limits)).toEqual({ after: undefined, flags: [] });
-    expect(stepsOfDay(undefined, [step(1), step(-1)], card, limits).after).toEqual({ uses: 0, areas: ['a'] });
   });
 
-  it('raises many-areas in a third area', () => {
-    const { flags } = stepsOfDay(undefined, [step(1, 'a'), step(1, 'b'), step(1, 'c')], card, limits);
-    expect(flags.map((f) => f.flag.reason)).toEqual(['many-areas']);
+  it('raises many-areas in a third area; areas are never taken back', () => {
+    const third = plan([record(card({ [day]: [2, ['a', 'b']] }), card({ [day]: [3, ['a', 'b', 'c']] }))]);
+    expect(third.flags.map((write) => [write.flag.reason, write.flag.areas, write.listed])).toEqual([
+      ['many-areas', 3, true],
+    ]);
+    const voided = plan([
+      record(card({ [day]: [3, ['a', 'b', 'c']] }), card({ [day]: [2, ['a', 'b', 'c']] })),
+    ]);
+    expect(voided.flags.map((write) => [write.flag.reason, write.flag.uses, write.listed])).toEqual([
+      ['many-areas', 2, true],
+    ]);
   });
 
-  it('says how full a day may be for the steps to touch no flag', () => {
-    expect(unflaggedRoom([step(1), step(1)], limits)).toEqual({ maxUsesBefore: 3, newAreas: ['a'] });
-    expect(unflaggedRoom([step(1), step(-1), step(1)], limits)).toEqual({
-      maxUsesBefore: 4,
-      newAreas: ['a'],
-    });
-    expect(unflaggedRoom(Array(6).fill(step(1)), limits)).toBeUndefined();
-    expect(unflaggedRoom([step(1, 'a'), step(1, 'b'), step(1, 'c')], limits)).toBeUndefined();
+  it('judges each day on its own: a late entry counts in its own day only', () => {
+    const late = addDays(day, -45);
+    const found = record(
+      card({ [day]: [5, ['a']], [late]: [5, ['a']] }),
+      card({ [day]: [5, ['a']], [late]: [6, ['a']] }),
+    );
+    expect(found).toEqual([
+      expect.objectContaining({
+        kind: 'cardDays',
+        days: [{ day: late, before: { uses: 5, areas: ['a'] }, after: { uses: 6, areas: ['a'] } }],
+      }),
+    ]);
+    expect(plan([found]).flags.map((write) => write.flag.day)).toEqual([late]);
+  });
+
+  it('keeps per flag the last outcome of the batch', () => {
+    const batch = plan([
+      record(card({ [day]: [5, ['a']] }), card({ [day]: [6, ['a']] })),
+      record(card({ [day]: [6, ['a']] }), card({ [day]: [5, ['a']] })),
+    ]);
+    expect(batch.flags).toEqual([expect.objectContaining({ seq: seq(2), listed: false })]);
+  });
+
+  it('sees no change in a change of anything else, or in a day removed', () => {
+    expect(record(card({ [day]: [6, ['a']] }), card({ [day]: [6, ['a']] }, { useCount: 9 }))).toEqual([]);
+    expect(
+      record(card({ [day]: [6, ['a']], '2026-01-01': [1, ['a']] }), card({ [day]: [6, ['a']] })),
+    ).toEqual([]);
+    // A void of a use never tallied (a bulk load's) reads as no use.
+    expect(dayChanges(card({}), card({ [day]: [-1, []] }))).toEqual([]);
+  });
+
+  it('counts a first use and its day from one record', () => {
+    const found = record(card({}), card({ [day]: [1, ['a']] }, { firstUsedOn: day }));
+    expect(found.map((change) => change.kind)).toEqual(['firstUse', 'cardDays']);
+  });
+
+  it("removes days too old to change: a use's write the month before the kept days, the consumer the rest", () => {
+    const oldest = addDays(day, -cardDayKeptDays);
+    const removals = tallyRemovals(day);
+    expect(removals).toHaveLength(2 * tallyRemovalDays);
+    expect(removals).toContain(usesTally(addDays(oldest, -1)));
+    expect(removals).not.toContain(usesTally(oldest));
+    expect(removals).toContain(areasTally(addDays(oldest, -tallyRemovalDays)));
+    // A use may be recorded 60 days late and voided 14 days after: its day is never removed before.
+    expect(cardDayKeptDays).toBeGreaterThan(60 + 14);
+    const item = card({ [oldest]: [1, ['a']], [addDays(oldest, -1)]: [1, ['a']], '2025-01-01': [2, ['a']] });
+    expect(staleTallies(item, day).sort()).toEqual(
+      [usesTally(addDays(oldest, -1)), areasTally(addDays(oldest, -1)), 'da_20250101', 'du_20250101'].sort(),
+    );
+    const found = record(card({}), { ...item, useCount: 2 });
+    expect(plan([found]).prunes).toEqual([{ seq: seq(1), cardNumber: 'c', names: staleTallies(item, day) }]);
+  });
+
+  it('keeps an ordinary card small: ten days of the kept window', () => {
+    const tallies = Object.fromEntries(
+      Array.from({ length: 10 }, (_, i) => [
+        addDays(day, -7 * i),
+        [2, ['a0123456789abcdefghijk']] as [number, string[]],
+      ]),
+    );
+    const bytes = Object.entries(card(tallies))
+      .filter(([name]) => isTally(name))
+      .reduce(
+        (sum, [name, value]) =>
+          sum + name.length + (value instanceof Set ? [...value].join('').length + 1 : 2),
+        0,
+      );
+    // The card item the bench measures is about 354 bytes; with ten days it stays under 1 KB.
+    expect(354 + bytes).toBeLessThan(1024);
   });
 });
