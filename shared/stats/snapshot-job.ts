@@ -165,7 +165,11 @@ export async function runSnapshot(
   if (latest.key !== latestKey) throw new Error('buildSnapshot changed its write order');
   const files = objects.slice(0, -2);
   if (options.write === undefined) await stepBackIfRewritingLatest(date, manifest, files);
-  await Promise.all(files.map(write));
+  // Every write settles before the run answers: a failed run leaves nothing in flight behind it (in
+  // Lambda the process would freeze mid-write), and what it did write is there when the caller looks.
+  const outcomes = await Promise.allSettled(files.map(write));
+  const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
   await write(manifest);
   const previous = await currentLatest();
   const movesLatest = date < today(now) && (previous === undefined || previous <= date);
