@@ -26,8 +26,8 @@ const textFields = new Set([
   'nameFi',
   'nameSv',
 ]);
-/** Values of text fields that are enumerations, not free text, and short words any log may hold. */
-const notFreeText = new Set(['lost', 'misuse', 'other', 'replaced']);
+/** Values of text fields that are enumerations, not free text (revocation and flag reasons), and short words any log may hold. */
+const notFreeText = new Set(['lost', 'misuse', 'other', 'replaced', 'many-uses', 'many-areas']);
 /** Shorter free text is too likely to occur in a log by chance to be searched for. */
 const minTextLength = 8;
 /** Real keys and claim tokens are long and random; a short one is a test's deliberately wrong token. */
