@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -105,6 +105,7 @@ export class KaikuFunction extends Construct {
             bundling: {
               ...lambdaBundle,
               mainFields: [...lambdaBundle.mainFields],
+              externalModules: [...lambdaBundle.externalModules],
               format: OutputFormat.ESM,
               bundleAwsSDK: true,
               forceDockerBundling: false,
@@ -113,7 +114,8 @@ export class KaikuFunction extends Construct {
                 beforeInstall: () => [],
                 afterBundling: (inputDir, outputDir) =>
                   (runtimeFiles[props.handlerFile] ?? []).map(
-                    (file) => `cp "${join(inputDir, file)}" "${outputDir}/"`,
+                    (file) =>
+                      `mkdir -p "${dirname(join(outputDir, file))}" && cp "${join(inputDir, file)}" "${join(outputDir, file)}"`,
                   ),
               },
             },

@@ -1,8 +1,8 @@
 // Every handler of the route table, and the authorizer, bundled as KaikuFunction bundles them for Lambda.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { esbuildOptions, runtimeFiles } from '../../infra/constructs/lambda-bundle.ts';
@@ -76,23 +76,31 @@ describe('Lambda bundles', () => {
     });
   });
 
-  it('take in the solver only where its WebAssembly is copied beside them', () => {
-    const withSolver = handlerFiles.filter((handlerFile) =>
-      Object.keys(metafile.outputs[relative(projectRoot, bundleOf(handlerFile))]!.inputs).some((input) =>
-        input.includes('node_modules/highs/'),
-      ),
+  it('leave the solver out of every bundle, and only the snapshot job imports it, with its files beside it', () => {
+    const importsSolver = (handlerFile: string) =>
+      metafile.outputs[relative(projectRoot, bundleOf(handlerFile))]!.imports.some(
+        (imported) => imported.path === 'highs' && imported.external,
+      );
+    expect(handlerFiles.filter(importsSolver)).toEqual([jobHandlers.snapshot]);
+    for (const handlerFile of handlerFiles)
+      expect(
+        Object.keys(metafile.outputs[relative(projectRoot, bundleOf(handlerFile))]!.inputs).filter((input) =>
+          input.includes('node_modules/highs/'),
+        ),
+      ).toEqual([]);
+    expect(runtimeFiles[jobHandlers.snapshot]).toEqual(
+      expect.arrayContaining(['node_modules/highs/build/highs.mjs', 'node_modules/highs/build/highs.wasm']),
     );
-    expect(withSolver).toEqual([jobHandlers.snapshot]);
-    for (const handlerFile of withSolver)
-      expect(runtimeFiles[handlerFile]).toContain('node_modules/highs/build/highs.wasm');
   });
 
   it('solve with HiGHS once the runtime files are beside the bundle, and fail without them', () => {
     const probe = bundleOf(solverProbe);
     const run = () => execFileSync(process.execPath, [probe], { stdio: 'pipe', encoding: 'utf8' }).trim();
-    expect(run).toThrow(/highs\.wasm/);
-    for (const file of runtimeFiles[jobHandlers.snapshot]!)
-      copyFileSync(join(projectRoot, file), join(probe, '..', file.split('/').pop()!));
+    expect(run).toThrow(/Cannot find package 'highs'/);
+    for (const file of runtimeFiles[jobHandlers.snapshot]!) {
+      mkdirSync(dirname(join(dirname(probe), file)), { recursive: true });
+      copyFileSync(join(projectRoot, file), join(dirname(probe), file));
+    }
     expect(JSON.parse(run())).toEqual({ status: 7, x: 3 });
   });
 });
