@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { withCheckCharacter } from '../shared/card-number.ts';
 import { nowMs } from '../shared/clock.ts';
 import { addDays, daysBetween, helsinkiDate, oneYearValidity } from '../shared/dates.ts';
+import { lifeSituations as allLifeSituations, genders } from '../shared/domain/holder.ts';
 import { mulberry32 } from '../shared/seeded-random.ts';
 import { helsinkiInstant } from '../shared/stats/nightly-time.ts';
 import { describeError, ScriptError } from './cli.ts';
@@ -278,15 +279,8 @@ export interface HistoryPlan {
   readonly uses: number;
 }
 
-const genders = ['female', 'male', 'other', 'undisclosed'] as const;
-const lifeSituations = [
-  'employed',
-  'unemployed',
-  'student',
-  'retired',
-  'family-leave',
-  'disability',
-] as const;
+// Holders in the demo data state a situation (the last two, "other" and "undisclosed", are left out).
+const lifeSituations = allLifeSituations.slice(0, 6);
 const cardAlphabet = '0123456789ABCDEFGHJKMNPQRTUVWXY';
 
 /** Uses per month of history unless KAIKU_SEED_USES says otherwise. */

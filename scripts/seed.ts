@@ -30,6 +30,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withCheckCharacter } from '../shared/card-number.ts';
 import { today } from '../shared/dates.ts';
+import { lifeSituations as allLifeSituations, genders } from '../shared/domain/holder.ts';
 import { mulberry32 } from '../shared/seeded-random.ts';
 import { debugHelp, describeError, parseCommandLine, runScript, ScriptError, UsageError } from './cli.ts';
 import { findLocalService, shown } from './local-service.ts';
@@ -142,15 +143,8 @@ export const demoOrganisations: readonly DemoOrganisation[] = [
 
 const ticketAgentRef = 'ticket-agent';
 const sectors: readonly Sector[] = ['culture', 'education', 'science', 'sport'];
-const genders = ['female', 'male', 'other', 'undisclosed'] as const;
-const lifeSituations = [
-  'employed',
-  'unemployed',
-  'student',
-  'retired',
-  'family-leave',
-  'disability',
-] as const;
+// Holders in the demo data state a situation (the last two, "other" and "undisclosed", are left out).
+const lifeSituations = allLifeSituations.slice(0, 6);
 
 /** mulberry32: small, fast, and the same sequence everywhere for the same seed. */
 function prng(seed: number) {

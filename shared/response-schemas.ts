@@ -4,6 +4,7 @@
 // openapi.json, and test/e2e/openapi-responses.test.ts checks real answers of the service against them.
 import { withCheckCharacter } from './card-number-check.ts';
 import type { AuditAction } from './domain/audit.ts';
+import { genders, lifeSituations } from './domain/holder.ts';
 import type { OrganisationKind } from './domain/organisations.ts';
 import { errorCodes } from './errors.ts';
 import { roles, sectors } from './roles.ts';
@@ -21,7 +22,7 @@ import {
   string,
   union,
 } from './schema.ts';
-import { contact, genders, lifeSituations } from './schemas.ts';
+import { contact } from './schemas.ts';
 
 /** A route's answer on success: its body's schema, what it is, and at least one example. */
 export interface ResponseOf {

@@ -1,6 +1,7 @@
 // Request schemas of the contract (../shared/api.md): they validate requests and generate openapi.json.
 import { cardNumberProblems, parseCardNumber } from './card-number.ts';
 import { addDays, isRealDay, parseInstant, today } from './dates.ts';
+import { genders, lifeSituations } from './domain/holder.ts';
 import { sectors } from './roles.ts';
 import {
   array,
@@ -50,18 +51,6 @@ export const instant = refine(
     },
   { format: 'date-time' },
 );
-
-export const genders = ['female', 'male', 'other', 'undisclosed'] as const;
-export const lifeSituations = [
-  'employed',
-  'unemployed',
-  'student',
-  'retired',
-  'family-leave',
-  'disability',
-  'other',
-  'undisclosed',
-] as const;
 
 const postalCode = string({ pattern: /^\d{5}$/, description: 'five digits' });
 const birthYear = integer({

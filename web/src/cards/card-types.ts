@@ -1,4 +1,4 @@
-// A card as its area's distributors see it (GET /v1/cards/{n}), and the holder fields' allowed values.
+// A card as its area's distributors see it (GET /v1/cards/{n}).
 import { ApiFailure, api, type Schema } from '../api.ts';
 
 export type FullCard = Schema<'Card'>;
@@ -10,17 +10,5 @@ export async function getFullCard(cardNumber: string): Promise<FullCard> {
     throw new ApiFailure(403, 'FORBIDDEN', 'Only the door view of the card is shown.');
   return card;
 }
-
-export const genders = ['female', 'male', 'other', 'undisclosed'] as const;
-export const lifeSituations = [
-  'employed',
-  'unemployed',
-  'student',
-  'retired',
-  'family-leave',
-  'disability',
-  'other',
-  'undisclosed',
-] as const;
 
 export const cardPath = (cardNumber: string) => `/cards/${encodeURIComponent(cardNumber)}`;
