@@ -93,10 +93,10 @@ describe('stopProcess', () => {
   it('kills a process that ignores SIGTERM within a few seconds', async () => {
     const stubborn = spawn(process.execPath, [
       '-e',
-      "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000);",
+      "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('ready');",
     ]);
-    await new Promise((resolve) => stubborn.once('spawn', resolve));
-    await new Promise((resolve) => setTimeout(resolve, 300)); // its SIGTERM handler is in place
+    // It says so once its SIGTERM handler is in place (a fixed wait is too short on a loaded machine).
+    await new Promise((resolve) => stubborn.stdout.once('data', resolve));
     const started = Date.now();
     await stopProcess(stubborn);
     expect(Date.now() - started).toBeLessThan(10_000);
