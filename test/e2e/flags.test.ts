@@ -245,7 +245,7 @@ describe('flags of abnormal use', () => {
     expect(flagItems.length).toBeGreaterThanOrEqual(2);
     expect(items.filter((item) => String(item.pk).startsWith('CARDDAY#'))).toEqual([]);
     const flagFields = ['pk', 'sk', 'entity', 'cardNumber', 'day', 'reason', 'uses', 'areas', 'areaId'];
-    const listing = ['gsi1pk', 'gsi1sk', 'gsi3pk', 'gsi3sk', 'withdrawn', 'expiresAt'];
+    const listing = ['gsi1pk', 'gsi1sk', 'gsi3pk', 'gsi3sk', 'withdrawn', 'expiresAt', 'streamSeq'];
     for (const item of flagItems)
       for (const field of Object.keys(item)) expect([...flagFields, ...listing]).toContain(field);
     const values = flagItems.flatMap((item) =>
