@@ -149,6 +149,9 @@ async function measureUses() {
     tableName: 'bench',
     // The stream consumer is a separate function in AWS: it is read on demand here and counted apart.
     streamPollMs: 3_600_000,
+    // Shards roll (and every third roll splits) every 50 records, as DynamoDB Streams' do every few hours:
+    // the counters then carry the marks of many shards, and their cost per use is measured with them.
+    streamShards: { rollEveryRecords: 50, splitEvery: 3 },
   });
   try {
     const area = await registerArea({ name: 'Bench area', municipalityCodes: ['049'], welfareArea: 'LU' });

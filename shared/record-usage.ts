@@ -12,7 +12,7 @@ import {
 } from './domain/usages.ts';
 import { ApiError, notFound } from './errors.ts';
 import type { Principal } from './roles.ts';
-import { getOrganisation } from './store/organisations.ts';
+import { getOrganisationNow } from './store/organisations.ts';
 import { writeUsage } from './store/usages.ts';
 
 export interface Recorded {
@@ -21,14 +21,21 @@ export interface Recorded {
   readonly replayed: boolean;
 }
 
-/** A venue's own key carries its area and limit; a ticket agent's venue is looked up (one read). */
+/**
+ * The venue as it is now: one strongly consistent read (a request's, a batch's once per venue), before the
+ * use's write. Not a ConditionCheck inside every use's transaction: that made the venue's item a part of
+ * every transaction of the venue, and DynamoDB cancels a transaction that names an item another one in
+ * flight holds, so a venue's desks (and a batch's parallel rows) refused each other (decision 0015). The
+ * authorizer's answer is cached for minutes, so it cannot be the check alone.
+ */
 export async function venueFor(principal: Principal, venueId: string): Promise<VenueRef> {
-  if (principal.role === 'venue') {
-    if (!principal.areaId) throw new Error(`venue ${principal.orgId} has no area`);
-    return { venueId, areaId: principal.areaId, cardLimitPerDay: principal.cardLimitPerDay };
+  const venue = await getOrganisationNow(venueId);
+  if (venue?.kind !== 'venue' || !venue.areaId) {
+    // A venue's own key names an organisation that exists: the stored one went away meanwhile.
+    if (principal.role === 'venue')
+      throw new ApiError('ORGANISATION_INACTIVE', `Venue ${venueId} is not active; it cannot record uses.`);
+    throw notFound(`Venue ${venueId}`);
   }
-  const venue = await getOrganisation(venueId);
-  if (venue?.kind !== 'venue' || !venue.areaId) throw notFound(`Venue ${venueId}`);
   if (venue.status !== 'active')
     throw new ApiError('ORGANISATION_INACTIVE', `Venue ${venueId} is not active; it cannot record uses.`);
   return { venueId, areaId: venue.areaId, cardLimitPerDay: venue.cardLimitPerDay };

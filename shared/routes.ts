@@ -53,14 +53,13 @@ const p = partitions;
 /** gsi1 lists an organisation's keys under the organisation's own partition key value. */
 const keysOfOrganisationIndex = keysOfOrganisation('*');
 /**
- * Recording a use is one transaction: the use (its own idempotency record), the card's count, the day's
- * counters, the venue's daily limit per card, and a check that the venue is active.
+ * Recording a use: a read of the venue (active?), then one transaction: the use (its own idempotency
+ * record), the card's count and day tallies, and the venue's daily limit per card.
  */
 const recordingUses: TableGrant = {
   GetItem: [p.organisation],
   PutItem: [p.usage],
   UpdateItem: [p.card, p.venueCardDay],
-  ConditionCheckItem: [p.organisation],
 };
 
 export const routes = [

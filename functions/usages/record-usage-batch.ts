@@ -37,6 +37,17 @@ export const handler = httpHandler<{ items: Record<string, unknown>[] }>(
       return venues.get(venueId)!;
     };
     const results: object[] = new Array(rows.length);
+    // Rows of one card wait for each other: two at once would meet on the card's item, and DynamoDB
+    // cancels the second transaction (it would only be retried). Rows of different cards run in parallel.
+    const cardTurns = new Map<string, Promise<unknown>>();
+    const inTurn = <T>(cardNumber: string, work: () => Promise<T>): Promise<T> => {
+      const turn = (cardTurns.get(cardNumber) ?? Promise.resolve()).then(work, work);
+      cardTurns.set(
+        cardNumber,
+        turn.catch(() => undefined),
+      );
+      return turn;
+    };
     const recordRow = async (index: number) => {
       const { record, problem } = rows[index]!;
       const clientRef = typeof record.clientRef === 'string' ? record.clientRef : null;
@@ -45,12 +56,14 @@ export const handler = httpHandler<{ items: Record<string, unknown>[] }>(
         const parsed = check(batchUsageRow, record);
         if ('error' in parsed) throw parsed.error;
         const { clientRef: ref, ...input } = parsed.value;
-        const { usage, replayed } = await recordUsage(
-          principal,
-          input,
-          (venueId) => batchUsageIdFor({ callerId: principal.orgId, venueId }, ref),
-          now,
-          venueOf,
+        const { usage, replayed } = await inTurn(input.cardNumber, () =>
+          recordUsage(
+            principal,
+            input,
+            (venueId) => batchUsageIdFor({ callerId: principal.orgId, venueId }, ref),
+            now,
+            venueOf,
+          ),
         );
         results[index] = { clientRef, status: replayed ? 'replayed' : 'created', usageId: usage.usageId };
       } catch (error) {

@@ -23,6 +23,12 @@ export interface Invoker {
 
 const maxBodyBytes = 10 * 1024 * 1024; // API Gateway's payload limit
 /**
+ * Lambda's limit for a synchronous invocation's payload: the whole event (body, headers and the request's
+ * context as JSON), not the body alone. API Gateway takes bodies up to 10 MB, so a request between the two
+ * passes the gateway and Lambda refuses the invocation; API Gateway then answers 413 in its own words.
+ */
+export const lambdaPayloadBytes = 6 * 1024 * 1024;
+/**
  * The headers of the gateway's own answers (404, 401, 413, 429, 500): nosniff like every answer of the
  * service; the functions' answers carry theirs from shared/http/handler.ts, which this gateway leaves be.
  */
@@ -188,6 +194,12 @@ export async function startGateway(
         ...(authorizerContext !== undefined && { authorizer: { lambda: authorizerContext } }),
       },
     };
+    if (Buffer.byteLength(JSON.stringify(event)) > lambdaPayloadBytes)
+      return send(response, {
+        statusCode: 413,
+        headers: { ...ownHeaders, 'x-amzn-errortype': 'BadRequestException' },
+        body: '{"message":"Request Too Long"}',
+      });
     const result = await functions.invoke<APIGatewayProxyStructuredResultV2>(match.route.handler, event, {
       requestId,
     });

@@ -16,7 +16,7 @@ import { ensureTable, StartupError } from './dynamodb.ts';
 import { type Gateway, startGateway } from './gateway.ts';
 import { clockOffsetFromEnv } from './local-clock.ts';
 import { type NightlySchedule, startNightlySchedule } from './nightly.ts';
-import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
+import { type ShardOptions, type StreamPoller, startStreamPoller } from './stream-poller.ts';
 
 export interface LocalOptions {
   readonly port: number;
@@ -31,6 +31,8 @@ export interface LocalOptions {
   readonly host?: string;
   /** How often the table's stream is read (default every second); the bench reads it only on demand. */
   readonly streamPollMs?: number;
+  /** How the stream's shards roll and split (default: a new shard every 4 hours of records, no splits). */
+  readonly streamShards?: ShardOptions;
   /** Run the nightly statistics snapshot at 02:30 Europe/Helsinki, as the schedule in AWS does (npm start). */
   readonly nightlySnapshots?: boolean;
   /**
@@ -162,6 +164,7 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
       (event) => deployment.functions.invoke(jobHandlers.countFromStream, event),
       { consumer: iam.credentialsFor(jobHandlers.countFromStream, { tableName, bucket }), operator },
       options.streamPollMs,
+      options.streamShards,
     );
     started.push(streams);
     const gateway = await startGateway(deployment.functions, options.port, options.host);

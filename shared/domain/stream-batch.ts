@@ -1,8 +1,10 @@
 // How one batch of the table's stream turns into counter writes: the pure part of the stream consumer
 // (shared/store/stream-counters.ts writes what this plans). Each counter item gets ONE update per batch
-// with the sum of the batch's contributions to it, and a high-water mark per stream shard: the sequence
-// number of the last record it has taken in. Records of one shard arrive in order, so a contribution
-// whose record is at or below the mark was applied before; only the ones above it are (re)applied.
+// with the sum of the batch's contributions to it, and a high-water mark per stream shard: the highest
+// sequence number it has taken in (the highest, not the last delivered: a batch delivered again may come
+// in any order). A record's first delivery is in shard order (the event source mapping reads a shard in
+// order, one batch at a time), so a contribution at or below the mark was applied before; only the ones
+// above it are (re)applied.
 // Flags need no mark: each is put whole from a card's image (its days' tallies, kept by the use's own
 // transaction), so a record delivered again puts the same flag again.
 import { createHash } from 'node:crypto';
@@ -20,37 +22,41 @@ export const paddedSequence = (sequenceNumber: string): string => {
 export const markPrefix = 'hwm_';
 
 /**
- * The attribute that holds one shard's mark: short (a hash of the shard id) and dated by the shard's
- * creation, which DynamoDB writes into the id (`shardId-<ms since 1970, 20 digits>-<hex>`), so that marks
- * of shards long gone can be recognised and removed. An id of another form gets no date (kept for ever).
+ * The attribute that holds one shard's mark: short, a hash of the shard id (whatever its form). Its value
+ * is the padded sequence number, `@`, and when it was written (seconds, base 36): `<seq>@<time>`. Compared
+ * as a string with a padded sequence number it orders by the sequence number alone (`@` sorts after the
+ * digits, so an equal number counts as covered).
  */
 export function markAttribute(shardId: string): string {
-  const created = shardCreatedMs(shardId);
   const hash = createHash('sha256').update(shardId).digest('base64url').slice(0, 8).replace(/[-_]/g, 'x');
-  return `${markPrefix}${created === undefined ? '0' : Math.floor(created / 1000).toString(36)}_${hash}`;
+  return `${markPrefix}${hash}`;
 }
 
-function shardCreatedMs(shardId: string): number | undefined {
-  const match = /^shardId-(\d{20})-/.exec(shardId);
-  if (!match) return undefined;
-  const ms = Number(match[1]);
-  // 2015 .. 2100: anything else is not a creation time.
-  return ms > 1.42e12 && ms < 4.1e12 ? ms : undefined;
-}
+export const markValue = (seq: string, nowMs: number): string =>
+  `${seq}@${Math.floor(nowMs / 1000).toString(36)}`;
+
+/** The sequence number a mark covers up to (a mark of the older form is the number alone). */
+export const markSequence = (mark: string): string => mark.split('@')[0] ?? mark;
+
+const markWrittenMs = (mark: unknown): number => {
+  if (typeof mark !== 'string' || !mark.includes('@')) return 0;
+  return Number.parseInt(mark.slice(mark.indexOf('@') + 1), 36) * 1000;
+};
 
 /**
- * A stream keeps a record 24 hours; a shard takes new records for a few hours. A mark of a shard opened
- * more than two days ago can no longer be needed: no record of it can come again.
+ * A stream keeps a record 24 hours, and the local poller drops older ones too. A mark last written more
+ * than 25 hours ago covers only records written before that, none of which can be delivered again: it
+ * may go. So an item keeps the marks of the shards that wrote to it within a day, however many shards the
+ * stream has had (they roll every few hours), and nothing depends on the form of a shard's id.
  */
-export const markLifetimeMs = 2 * 86_400_000;
+export const markLifetimeMs = 25 * 3_600_000;
 
 /** The marks of an item that may go (never `keep`, the one being written). */
 export function staleMarks(item: Record<string, unknown>, nowMs: number, keep: string): string[] {
-  return Object.keys(item).filter((name) => {
-    if (!name.startsWith(markPrefix) || name === keep) return false;
-    const seconds = Number.parseInt(name.slice(markPrefix.length).split('_')[0] ?? '0', 36);
-    return seconds > 0 && seconds * 1000 < nowMs - markLifetimeMs;
-  });
+  return Object.keys(item).filter(
+    (name) =>
+      name.startsWith(markPrefix) && name !== keep && markWrittenMs(item[name]) < nowMs - markLifetimeMs,
+  );
 }
 
 /** One record's part in one counter item. */
@@ -62,7 +68,23 @@ export interface Contribution<T> {
 
 /** The contributions a mark has not covered yet (all when there is no mark). */
 export function notCovered<T>(contributions: readonly Contribution<T>[], mark: unknown): Contribution<T>[] {
-  return typeof mark === 'string' ? contributions.filter((c) => c.seq > mark) : [...contributions];
+  if (typeof mark !== 'string') return [...contributions];
+  const covered = markSequence(mark);
+  return contributions.filter((c) => c.seq > covered);
+}
+
+/** The lowest and the highest sequence number of some contributions, whatever their order. */
+export function sequenceRange(contributions: readonly Contribution<unknown>[]): {
+  first: string;
+  last: string;
+} {
+  let first = contributions[0]!.seq;
+  let last = first;
+  for (const { seq } of contributions) {
+    if (seq < first) first = seq;
+    if (seq > last) last = seq;
+  }
+  return { first, last };
 }
 
 /** Numbers to ADD, by attribute. */
@@ -171,7 +193,11 @@ export function planBatch(
         for (const outcome of flagsAfter({ ...change.card, day }, before, after, limits)) {
           const flag = outcome.flag;
           const key = `${flag.cardNumber}\u0000${flag.day}\u0000${flag.reason}`;
-          flags.delete(key); // re-inserted last: the map keeps the batch's order of last writes
+          // The flag as the card's newest record of the batch leaves it (records delivered again may
+          // come in any order); re-inserted last, so the map keeps the order of the writes.
+          const known = flags.get(key);
+          if (known && known.seq > seq) continue;
+          flags.delete(key);
           flags.set(key, { seq, ...outcome });
         }
       if (change.stale.length > 0) {

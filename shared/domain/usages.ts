@@ -158,7 +158,6 @@ export interface Refusal {
   readonly usageConflict: boolean;
   readonly card?: Card;
   readonly cardFailed: boolean;
-  readonly venueFailed: boolean;
   readonly limitFailed: boolean;
 }
 
@@ -175,13 +174,6 @@ export function explainRefusal(refusal: Refusal, usage: Usage): RefusalOutcome {
       ),
     };
   }
-  if (refusal.venueFailed)
-    return {
-      error: new ApiError(
-        'ORGANISATION_INACTIVE',
-        `Venue ${usage.venueId} is not active; it cannot record uses.`,
-      ),
-    };
   if (refusal.cardFailed) {
     const card = refusal.card;
     if (!card) return { error: notFound(`Card ${usage.cardNumber}`) };

@@ -24,13 +24,17 @@ function withoutKeys<T>(item: Record<string, unknown>): T {
   return rest as T;
 }
 
-async function getItem<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
-  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: key }));
+async function getItem<T>(key: { pk: string; sk: string }, consistent = false): Promise<T | undefined> {
+  const { Item } = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: key, ...(consistent && { ConsistentRead: true }) }),
+  );
   return Item ? withoutKeys<T>(Item) : undefined;
 }
 
 export const getApiKey = (keyId: string) => getItem<ApiKeyRecord>(apiKeyKey(keyId));
 export const getOrganisation = (orgId: string) => getItem<Organisation>(organisationKey(orgId));
+/** The organisation as it is now (a strongly consistent read): a status changed a moment ago counts. */
+export const getOrganisationNow = (orgId: string) => getItem<Organisation>(organisationKey(orgId), true);
 export const getArea = (areaId: string) => getItem<Area>(areaKey(areaId));
 
 export const apiKeyItem = (record: ApiKeyRecord) => ({

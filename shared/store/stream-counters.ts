@@ -23,10 +23,12 @@ import {
   type CounterKeys,
   type FlagWrite,
   markAttribute,
+  markValue,
   notCovered,
   type PrunePlan,
   planBatch,
   type SumPlan,
+  sequenceRange,
   staleMarks,
   sumAdds,
 } from '../domain/stream-batch.ts';
@@ -85,26 +87,38 @@ export const planChanges = (
   limits: FlagLimits,
 ): BatchPlan => planBatch(changes, cards, counterKeys, limits);
 
-/** Puts a flag as the card's record left it: listed, or withdrawn by a void (listed nowhere, kept a while). */
-async function putFlag({ flag, listed }: FlagWrite): Promise<void> {
+/**
+ * Puts a flag as the card's record left it: listed, or withdrawn by a void (listed nowhere, kept a while).
+ * Only over the state of an older record (`streamSeq`): a card's older record delivered again, in any
+ * order, leaves the newer state alone. A card's records are on one shard at a time and a child shard's
+ * numbers follow its parent's, so the numbers order the card's changes.
+ */
+async function putFlag({ seq, flag, listed }: FlagWrite): Promise<void> {
   const sort = flagSort(flag.day, flag.cardNumber, flag.reason);
-  await documentClient().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: {
-        ...flagKey(flag.cardNumber, flag.day, flag.reason),
-        entity: 'flag',
-        ...flag,
-        ...(listed
-          ? {
-              gsi3pk: flagsOfMonth(flag.day.slice(0, 7)),
-              gsi3sk: sort,
-              ...(flag.areaId && { gsi1pk: flagsOfArea(flag.areaId), gsi1sk: sort }),
-            }
-          : { withdrawn: true, expiresAt: cardDayExpiry(flag.day) }),
-      },
-    }),
-  );
+  await documentClient()
+    .send(
+      new PutCommand({
+        TableName: tableName(),
+        ConditionExpression: 'attribute_not_exists(streamSeq) OR streamSeq < :seq',
+        ExpressionAttributeValues: { ':seq': seq },
+        Item: {
+          streamSeq: seq,
+          ...flagKey(flag.cardNumber, flag.day, flag.reason),
+          entity: 'flag',
+          ...flag,
+          ...(listed
+            ? {
+                gsi3pk: flagsOfMonth(flag.day.slice(0, 7)),
+                gsi3sk: sort,
+                ...(flag.areaId && { gsi1pk: flagsOfArea(flag.areaId), gsi1sk: sort }),
+              }
+            : { withdrawn: true, expiresAt: cardDayExpiry(flag.day) }),
+        },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
 }
 
 /**
@@ -137,19 +151,24 @@ function oldItemOf(error: unknown): Record<string, unknown> | undefined {
 /** Tries of one item when other writers (another shard, a card registration) keep getting in between. */
 const maxTries = 8;
 
+/** A card registration's transaction held the counter item (DynamoDB refused the write): try again. */
+const isTransactionConflict = (error: unknown) =>
+  error instanceof Error && error.name === 'TransactionConflictException';
+
 /** The shard's mark is below the first contribution (or there is none): all of them are new. */
 const markBelow = (values: Record<string, unknown>, first: string) => {
   values[':first'] = first;
   return '(attribute_not_exists(#mark) OR #mark < :first)';
 };
 
-/** Removes marks of shards long gone that an item returned (rarely more than one request a shard). */
+/** Removes marks no record can need any more that an item returned (rarely more than once a shard). */
 async function pruneMarks(
   key: { pk: string; sk: string },
   old: Record<string, unknown> | undefined,
   keep: string,
 ) {
-  const stale = old ? staleMarks(old, Date.now(), keep) : []; // real time: the stream's retention is real time
+  // Real time, not the service's clock: the stream's retention is real time.
+  const stale = old ? staleMarks(old, Date.now(), keep) : [];
   if (stale.length === 0) return;
   await documentClient().send(
     new UpdateCommand({
@@ -167,8 +186,10 @@ async function applySums(plan: SumPlan, mark: string): Promise<void> {
   for (let attempt = 1; attempt <= maxTries; attempt++) {
     const sums = Object.entries(sumAdds(pending)).filter(([, amount]) => amount !== 0);
     const names: Record<string, string> = { '#mark': mark };
-    const values: Record<string, unknown> = { ':last': pending.at(-1)!.seq };
-    const condition = markBelow(values, pending[0]!.seq);
+    // The range of the contributions, not their first and last: a batch delivered again may be in any order.
+    const { first, last } = sequenceRange(pending);
+    const values: Record<string, unknown> = { ':last': markValue(last, Date.now()) };
+    const condition = markBelow(values, first);
     const adds = sums.map(([name, amount], i) => {
       names[`#a${i}`] = name;
       values[`:a${i}`] = amount;
@@ -191,6 +212,10 @@ async function applySums(plan: SumPlan, mark: string): Promise<void> {
       await pruneMarks(plan.key, Attributes, mark);
       return;
     } catch (error) {
+      if (isTransactionConflict(error)) {
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** attempt));
+        continue;
+      }
       if (!isConditionFailure(error)) throw error;
       pending = notCovered(pending, oldItemOf(error)?.[mark]);
       if (pending.length === 0) return;
@@ -221,7 +246,9 @@ export async function applyPlan(
   const work: (() => Promise<void>)[] = [
     ...plan.sums.map(
       (item) => () =>
-        applySums(item, mark).catch((error: unknown) => failed(item.key, item.contributions[0]!.seq, error)),
+        applySums(item, mark).catch((error: unknown) =>
+          failed(item.key, sequenceRange(item.contributions).first, error),
+        ),
     ),
     ...plan.flags.map(
       (write) => () =>

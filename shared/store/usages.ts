@@ -1,6 +1,8 @@
 // Recorded uses. The happy path of a use is one TransactWriteItems: the use (also its idempotency
 // record, listed in its area's index only), the card's count, first-use day and the tallies of its day
-// (behind the flags of abnormal use), and the venue's checks.
+// (behind the flags of abnormal use), and the venue's daily limit per card. Nothing in it is shared by the
+// venue's other uses (the venue's status is read before it: shared/record-usage.ts), so a venue's desks
+// never hold an item another desk's transaction needs.
 // The area's daily counters are kept from the table's stream (stream-counters.ts), batched.
 import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { badCursor, type Position } from '../cursor.ts';
@@ -13,7 +15,7 @@ import { tableName } from '../table.ts';
 import { auditPut } from './audit.ts';
 import { cardFromItem } from './cards.ts';
 import { documentClient } from './client.ts';
-import { cardKey, organisationKey, usageKey, usagesOfArea, usageTimeSort, venueCardDayKey } from './keys.ts';
+import { cardKey, usageKey, usagesOfArea, usageTimeSort, venueCardDayKey } from './keys.ts';
 import { listAreas } from './organisations.ts';
 import type { Page } from './query.ts';
 import { type TransactItem, transactWrite } from './transact.ts';
@@ -65,15 +67,6 @@ export function usageTransactItems(usage: Usage, venue: VenueRef): TransactItem[
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     },
-    {
-      ConditionCheck: {
-        TableName: tableName(),
-        Key: organisationKey(venue.venueId),
-        ConditionExpression: '#status = :active AND kind = :venue',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':active': 'active', ':venue': 'venue' },
-      },
-    },
   ];
   if (venue.cardLimitPerDay !== undefined) {
     items.push({
@@ -99,13 +92,12 @@ export async function writeUsage(usage: Usage, venue: VenueRef): Promise<Refusal
   const items = usageTransactItems(usage, venue);
   const cancelled = await transactWrite(items);
   if (!cancelled) return undefined;
-  const [usageOutcome, cardOutcome, venueOutcome, limitOutcome] = cancelled;
+  const [usageOutcome, cardOutcome, limitOutcome] = cancelled;
   return {
     usageConflict: usageOutcome?.conditionFailed ?? false,
     existingUsage: usageOutcome?.old ? usageFromItem(usageOutcome.old) : undefined,
     cardFailed: cardOutcome?.conditionFailed ?? false,
     card: cardOutcome?.old ? (cardFromItem(cardOutcome.old) as Card) : undefined,
-    venueFailed: venueOutcome?.conditionFailed ?? false,
     limitFailed: limitOutcome?.conditionFailed ?? false,
   };
 }

@@ -24,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => service?.stop());
 
 /** An error answer of the contract, or one of the gateway's own (API Gateway answers these itself). */
-const gatewayMessages = ['Not Found', 'Unauthorized', 'Request Entity Too Large'];
+const gatewayMessages = ['Not Found', 'Unauthorized', 'Request Entity Too Large', 'Request Too Long'];
 const maxErrorBytes = 8 * 1024;
 
 // Values of every JSON type, hostile strings among them.

@@ -23,6 +23,9 @@ export default async function setup(project: TestProject) {
   writeFileSync(recorded, '');
   process.env.KAIKU_LOG_CAPTURE = captured;
   process.env.KAIKU_LOG_SECRETS = recorded;
+  // DynamoDB Local on this shared machine can take seconds for one call: the clients' cut-off (2 s in
+  // production, shared/store/client.ts) is longer here, except where a test sets the production one.
+  process.env.KAIKU_DYNAMODB_TIMEOUT_MS ??= '10000';
   const account = { templates: functionTemplates(), secret: randomBytes(32).toString('base64url') };
   const aws = await startLocalAws({
     iam: new LocalIam(account.templates, account.secret, statsBucket),

@@ -19,9 +19,11 @@ import {
   type CounterKeys,
   markAttribute,
   markPrefix,
+  markValue,
   notCovered,
   paddedSequence,
   planBatch,
+  sequenceRange,
   staleMarks,
   sumAdds,
 } from '../../shared/domain/stream-batch.ts';
@@ -113,20 +115,36 @@ describe('high-water marks', () => {
     expect(notCovered(contributions, undefined)).toHaveLength(4);
     expect(notCovered(contributions, seq(2)).map((c) => c.value.x)).toEqual([3, 4]);
     expect(notCovered(contributions, seq(4))).toEqual([]);
+    // A mark as written (`<seq>@<time>`) covers by its sequence number alone.
+    expect(notCovered(contributions, markValue(seq(2), Date.now())).map((c) => c.value.x)).toEqual([3, 4]);
+    expect(markValue(seq(3), Date.now()) < seq(4)).toBe(true);
+    expect(markValue(seq(3), Date.now()) < seq(3)).toBe(false);
   });
 
-  it('names a shard briefly, dated by its creation, and finds the marks of shards long gone', () => {
+  it('takes the range of contributions delivered in any order', () => {
+    const shuffled = [5, 3, 9, 4].map((n) => ({ seq: seq(n), value: {} }));
+    expect(sequenceRange(shuffled)).toEqual({ first: seq(3), last: seq(9) });
+  });
+
+  it('names a shard briefly whatever the form of its id, and finds the marks no record can need any more', () => {
     const now = Date.parse('2026-03-10T00:00:00Z');
-    const old = markAttribute(`shardId-${String(now - 3 * 86_400_000).padStart(20, '0')}-abcdef12`);
-    const recent = markAttribute(`shardId-${String(now - 3_600_000).padStart(20, '0')}-abcdef12`);
-    const undated = markAttribute('shard-local');
-    for (const name of [old, recent, undated]) {
+    const names = ['shardId-00000001741564800000-abcdef12', 'shard-local', 'x'].map(markAttribute);
+    for (const name of names) {
       expect(name.startsWith(markPrefix)).toBe(true);
-      expect(name.length).toBeLessThanOrEqual(20);
+      expect(name.length).toBeLessThanOrEqual(12);
     }
-    const item = { [old]: seq(1), [recent]: seq(2), [undated]: seq(3), uses_1980: 4 };
-    expect(staleMarks(item, now, recent)).toEqual([old]);
-    expect(staleMarks(item, now, old)).toEqual([]);
+    const [lastWeek, anHourAgo, legacy] = names as [string, string, string];
+    const item = {
+      [lastWeek]: markValue(seq(1), now - 7 * 86_400_000),
+      [anHourAgo]: markValue(seq(2), now - 3_600_000),
+      // Written by an older consumer, without a time: nothing says it is recent.
+      [legacy]: seq(3),
+      uses_1980: 4,
+    };
+    expect(staleMarks(item, now, anHourAgo).sort()).toEqual([lastWeek, legacy].sort());
+    expect(staleMarks(item, now, lastWeek)).toEqual([legacy]);
+    // Written just inside the stream's day of retention (plus an hour): kept.
+    expect(staleMarks({ [lastWeek]: markValue(seq(1), now - 24 * 3_600_000) }, now, anHourAgo)).toEqual([]);
   });
 });
 

@@ -239,7 +239,6 @@ describe('explainRefusal', () => {
   const refusal = (extra: Partial<Refusal>): Refusal => ({
     usageConflict: false,
     cardFailed: false,
-    venueFailed: false,
     limitFailed: false,
     ...extra,
   });
@@ -261,12 +260,6 @@ describe('explainRefusal', () => {
     const other: Usage = { ...usage, fingerprint: 'fp-B', children: 0 };
     const error = errorOf(explainRefusal(refusal({ existingUsage: other, usageConflict: true }), usage));
     expect(error.code).toBe('IDEMPOTENCY_KEY_REUSED');
-    expect(error.status).toBe(422);
-  });
-
-  it('an inactive venue is ORGANISATION_INACTIVE, before any card check', () => {
-    const error = errorOf(explainRefusal(refusal({ venueFailed: true, cardFailed: true }), usage));
-    expect(error.code).toBe('ORGANISATION_INACTIVE');
     expect(error.status).toBe(422);
   });
 

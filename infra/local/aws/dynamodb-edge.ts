@@ -4,6 +4,7 @@ import { request as httpRequest } from 'node:http';
 import type { LocalIam } from './account.ts';
 import { iamCallsOf } from './dynamodb-calls.ts';
 import { answer, type Listening, listenOnLoopback, readSigned } from './http.ts';
+import { ItemLocks } from './item-locks.ts';
 import { verifySigV4 } from './sigv4.ts';
 
 export interface DynamoEdgeOptions {
@@ -11,6 +12,12 @@ export interface DynamoEdgeOptions {
   /** DynamoDB Local itself, on loopback, reached by nothing but this edge. */
   readonly backend: string;
   readonly iam: LocalIam;
+  /**
+   * The least time a write holds its items beyond DynamoDB Local's answer (default 0: just while it
+   * works). DynamoDB's own two-phase commit takes some milliseconds; tests lengthen it to make an overlap
+   * certain.
+   */
+  readonly holdMs?: number;
 }
 
 export interface DynamoEdge extends Listening {
@@ -22,6 +29,8 @@ export interface DynamoEdge extends Listening {
    * transactional rate (two units per KB), and a ConditionCheck as a transactional write.
    */
   readonly capacity: Map<string, number>;
+  /** Requests refused because an in-flight transaction held an item they name, by operation. */
+  readonly conflicts: Map<string, number>;
 }
 
 const awsError = (type: string, message: string) =>
@@ -33,6 +42,8 @@ export async function startDynamoEdge(options: DynamoEdgeOptions): Promise<Dynam
   const capacity = new Map<string, number>();
   // DynamoDB Local's shard iterators are opaque here; the stream they came from is remembered instead.
   const iteratorStreams = new Map<string, string>();
+  const locks = new ItemLocks();
+  const holdMs = options.holdMs ?? 0;
 
   const listening = await listenOnLoopback(
     options.port,
@@ -73,8 +84,21 @@ export async function startDynamoEdge(options: DynamoEdgeOptions): Promise<Dynam
         if (!decision.allowed) return refuse(400, 'AccessDeniedException', decision.message);
       }
       const operation = target.split('.')[1] ?? target;
+      const lock = locks.acquire(operation, body);
+      if ('conflict' in lock)
+        return answer(response, lock.conflict.status, lock.conflict.body, {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amzn-errortype': lock.conflict.type,
+          'x-amzn-requestid': crypto.randomUUID(),
+        });
       requests.set(operation, (requests.get(operation) ?? 0) + 1);
-      const forwarded = await forward(backend, signed.method, signed.path, signed.headers, signed.body);
+      let forwarded: Awaited<ReturnType<typeof forward>>;
+      try {
+        forwarded = await forward(backend, signed.method, signed.path, signed.headers, signed.body);
+        if (holdMs > 0) await new Promise((resolve) => setTimeout(resolve, holdMs));
+      } finally {
+        lock.release();
+      }
       if (forwarded.status === 200) rememberIterators(operation, body, forwarded.body, iteratorStreams);
       const units = consumedUnits(forwarded.body);
       if (units > 0) capacity.set(operation, (capacity.get(operation) ?? 0) + units);
@@ -82,7 +106,7 @@ export async function startDynamoEdge(options: DynamoEdgeOptions): Promise<Dynam
     },
     'dynamodb edge',
   );
-  return { ...listening, requests, capacity };
+  return { ...listening, requests, capacity, conflicts: locks.conflicts };
 }
 
 /** The CapacityUnits of a reply's ConsumedCapacity (one entry, or a list per table), 0 when none. */

@@ -15,6 +15,8 @@ export interface LocalAwsOptions {
   /** DynamoDB's files (undefined: in memory) and the S3 server's. */
   readonly dynamoDataDir?: string;
   readonly s3DataDir: string;
+  /** How long a write holds its items past DynamoDB Local's answer (dynamodb-edge.ts; default 0). */
+  readonly holdMs?: number;
 }
 
 export interface LocalAws {
@@ -37,6 +39,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       port: options.dynamoPort,
       backend: dynamo.endpoint,
       iam: options.iam,
+      ...(options.holdMs !== undefined && { holdMs: options.holdMs }),
     });
     stops.push(() => dynamoEdge.stop());
     const s3 = await startS3Edge({

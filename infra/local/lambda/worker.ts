@@ -34,20 +34,32 @@ const loaded = (
   .then((module: { handler: Handler }) => module.handler);
 
 parentPort!.on('message', async ({ id, event, requestId, timeoutMs }: Invocation) => {
-  const deadline = Date.now() + timeoutMs;
-  const context = {
-    awsRequestId: requestId,
-    functionName,
-    functionVersion: '$LATEST',
-    memoryLimitInMB: '256',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    callbackWaitsForEmptyEventLoop: false,
-  };
+  let timer: NodeJS.Timeout | undefined;
   try {
     const handler = await loaded;
-    parentPort!.postMessage({ id, result: await handler(event, context) });
+    // The function's time starts once its runtime is ready (Lambda does not count the cold start).
+    const deadline = Date.now() + timeoutMs;
+    const context = {
+      awsRequestId: requestId,
+      functionName,
+      functionVersion: '$LATEST',
+      memoryLimitInMB: '256',
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+      callbackWaitsForEmptyEventLoop: false,
+    };
+    // As Lambda does: an invocation still running at its timeout fails (API Gateway then answers its own
+    // 500), whatever the handler would have answered later.
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`)),
+        timeoutMs,
+      );
+    });
+    parentPort!.postMessage({ id, result: await Promise.race([handler(event, context), timedOut]) });
   } catch (error) {
     const { name, message, stack } = error instanceof Error ? error : new Error(String(error));
     parentPort!.postMessage({ id, error: { name, message, stack } });
+  } finally {
+    clearTimeout(timer);
   }
 });
