@@ -21,7 +21,7 @@ import type { Construct } from 'constructs';
 import { defaultUsesPerDay, usesPerDayVariable } from '../shared/domain/flags.ts';
 import { jobAccess, jobHandlers } from '../shared/routes.ts';
 import { streamBatchSize, streamWindowSeconds } from '../shared/stream-filter.ts';
-import { tableDefinition } from '../shared/table.ts';
+import { type IndexDefinition, indexProjection, tableDefinition } from '../shared/table.ts';
 import { KaikuFunction } from './constructs/kaiku-function.ts';
 import {
   type KaikuMonitoring,
@@ -92,9 +92,7 @@ export class DataStack extends Stack {
         indexName: index.name,
         partitionKey: stringKey(index.partitionKey),
         sortKey: stringKey(index.sortKey),
-        ...(index.projection === 'ALL'
-          ? { projectionType: ProjectionType.ALL }
-          : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection] }),
+        ...projectionOf(index),
       });
     }
 
@@ -248,4 +246,11 @@ export class DataStack extends Stack {
       reason: 'dynamodb:ListStreams, which the stream event source needs, has no resource-level permissions.',
     });
   }
+}
+
+function projectionOf(index: IndexDefinition) {
+  const { type, attributes } = indexProjection(index);
+  return type === 'INCLUDE'
+    ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...attributes] }
+    : { projectionType: type === 'ALL' ? ProjectionType.ALL : ProjectionType.KEYS_ONLY };
 }

@@ -34,8 +34,10 @@ export const partitions = {
   /** gsi1: every area. */
   allAreas: keys.allAreas,
   usage: keys.usageKey(any).pk,
-  /** gsi2: an area's uses by time (a venue's are among its area's; the national list merges the areas'). */
+  /** gsi2: an area's uses by time (the national list merges the areas'). */
   usagesOfArea: keys.usagesOfArea(any),
+  /** gsi4: a venue's uses by time. */
+  usagesOfVenue: keys.usagesOfVenue(any),
   aggregates: keys.aggregatePartition(any),
   venueCardDay: keys.venueCardDayKey(any, any, any).pk,
   /** A card's flags of abnormal use (written from the stream). */

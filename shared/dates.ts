@@ -16,6 +16,18 @@ export function helsinkiDate(instant: Date): string {
   return helsinkiDay.format(instant);
 }
 
+/**
+ * The UTC instant a Helsinki day begins: 21:00 or 22:00 UTC the day before, by the season (the clocks
+ * change at 03:00 and 04:00, never at midnight). Lists bound their UTC time keys by it exactly.
+ */
+export function helsinkiDayStart(day: string): Date {
+  for (const hour of [21, 22]) {
+    const start = new Date(`${addDays(day, -1)}T${hour}:00:00.000Z`);
+    if (helsinkiDate(start) === day && helsinkiDate(new Date(start.getTime() - 1)) !== day) return start;
+  }
+  throw new Error(`no Helsinki midnight found for ${day}`);
+}
+
 export function today(instant: Date = now()): string {
   return helsinkiDate(instant);
 }

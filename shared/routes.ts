@@ -231,7 +231,7 @@ export const routes = [
     method: 'GET',
     path: '/v1/usages',
     handler: 'functions/usages/list-usages.ts',
-    table: { Query: [p.usagesOfArea, p.allAreas], BatchGetItem: [p.usage] },
+    table: { Query: [p.usagesOfArea, p.usagesOfVenue, p.allAreas], BatchGetItem: [p.usage] },
     roles: ['venue', 'area-admin', 'admin'],
     summary: 'Recorded uses, as JSON or CSV.',
     query: schemas.listUsagesQuery,

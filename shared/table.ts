@@ -11,6 +11,17 @@ export interface IndexDefinition {
   readonly projection: 'ALL' | readonly string[];
 }
 
+/** The projection as DynamoDB names it: no attribute besides the keys is KEYS_ONLY (INCLUDE needs one). */
+export function indexProjection(index: IndexDefinition): {
+  readonly type: 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
+  readonly attributes: readonly string[];
+} {
+  if (index.projection === 'ALL') return { type: 'ALL', attributes: [] };
+  return index.projection.length === 0
+    ? { type: 'KEYS_ONLY', attributes: [] }
+    : { type: 'INCLUDE', attributes: index.projection };
+}
+
 export const tableDefinition = {
   partitionKey: 'pk',
   sortKey: 'sk',
@@ -22,11 +33,14 @@ export const tableDefinition = {
     // status, an area's flags and audit entries. No item written per use is in it (docs/data-model.md):
     // its lists show whole items, so it projects them whole.
     { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' },
-    // An area's uses by time: the only index a use is in. A list filters on the venue and the day here
+    // An area's uses by time. A list filters on the venue and the day here
     // and reads the page's uses from the table (shared/store/usages.ts).
     { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: ['venueId', 'day'] },
     // Flags by month (national); rare items, listed whole.
     { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', projection: 'ALL' },
+    // A venue's uses by time, so a venue's list reads its own page, not its area's (issue 21): keys only,
+    // the page's uses are read from the table like the area's list does.
+    { name: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk', projection: [] },
   ],
 } as const satisfies {
   partitionKey: string;

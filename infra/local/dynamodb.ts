@@ -8,10 +8,11 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
+  type TableDescription,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { tableDefinition } from '../../shared/table.ts';
+import { type IndexDefinition, indexProjection, tableDefinition } from '../../shared/table.ts';
 import { LoopbackUnavailable, loopbackOnlyEnvironment, nonLoopbackListeners } from './loopback.ts';
 
 export class StartupError extends Error {}
@@ -177,6 +178,36 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
 }
 
 /** Creates the table if it is not there yet (a restart finds it in the data directory). */
+function indexSpecification(index: IndexDefinition) {
+  const { type, attributes } = indexProjection(index);
+  return {
+    IndexName: index.name,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: type, ...(type === 'INCLUDE' && { NonKeyAttributes: [...attributes] }) },
+  };
+}
+
+/** A table made before an index was part of the definition gets it, as a CDK deploy would add it. */
+async function addMissingIndexes(client: DynamoDBClient, tableName: string, table: TableDescription) {
+  const present = new Set((table.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  for (const index of tableDefinition.indexes) {
+    if (present.has(index.name)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [
+          { AttributeName: index.partitionKey, AttributeType: 'S' },
+          { AttributeName: index.sortKey, AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexUpdates: [{ Create: indexSpecification(index) }],
+      }),
+    );
+  }
+}
+
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
@@ -188,6 +219,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
           StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.stream },
         }),
       );
+    if (Table) await addMissingIndexes(client, tableName, Table);
     return;
   } catch (error) {
     if (!(error instanceof Error) || error.name !== 'ResourceNotFoundException') throw error;
@@ -208,17 +240,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
         { AttributeName: partitionKey, KeyType: 'HASH' },
         { AttributeName: sortKey, KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: indexes.map((index) => ({
-        IndexName: index.name,
-        KeySchema: [
-          { AttributeName: index.partitionKey, KeyType: 'HASH' },
-          { AttributeName: index.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection:
-          index.projection === 'ALL'
-            ? { ProjectionType: 'ALL' }
-            : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection] },
-      })),
+      GlobalSecondaryIndexes: indexes.map(indexSpecification),
     }),
   );
   await client.send(

@@ -11,12 +11,26 @@
 // - AGES#<day> and AGEMONTH#<month>: persons admitted by the holder's birth year (from the stream);
 // - CARDS#<day> takenIntoUse (kept from the table's stream): cards whose first recorded use was that day;
 //   and that every card with a recorded use has a first-use day.
-import { addDays, today as todayOf } from '../dates.ts';
-import type { Card } from '../domain/cards.ts';
-import type { Usage } from '../domain/usages.ts';
+//
+// In bounded memory (issue 21), whatever the table holds: the scan streams page by page into files on disk
+// (shared/stats/spill.ts), never holding the items:
+// 1. each card and use goes to one of `cardBuckets` files by its card number (what the birth-year join
+//    needs), and what needs no join is summed at once, per area and month, into the area's month files
+//    (the recount) next to the counter items' own values;
+// 2. bucket by bucket, a bucket's cards are held (about 1/256 of them) while its uses stream past: the
+//    uses' persons by birth year go to the area's month files;
+// 3. area by area, month by month, one month's sums are held and compared, the cards-active running sums
+//    carried from month to month.
+// Memory: the spill buffers' fixed limits, one bucket's cards, one area-month's sums. Disk: about 60
+// bytes per use and card, removed at the end.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { addDays, nextMonth, today as todayOf } from '../dates.ts';
 import { sectors } from '../roles.ts';
-import { scanTable } from '../store/full-scan.ts';
+import { scanPages } from '../store/full-scan.ts';
 import { useCounters } from '../store/keys.ts';
+import { bucketOf, LineFiles, linesOf, SpillingSums } from './spill.ts';
 
 export interface Difference {
   /** The counter item, e.g. `AGG#a1 USES#2026-03-01#culture` or `AGG#a1 CARDS#2026-03-01`. */
@@ -64,131 +78,263 @@ function compare(counters: Counts, recount: Counts, differences: Difference[]): 
 const isCounterField = (name: string) =>
   ['registered', 'takenIntoUse'].includes(name) || name.startsWith('registered_') || name.startsWith('uses_');
 
-export async function reconcile(options: { readonly today?: string } = {}): Promise<Reconciliation> {
-  const today = options.today ?? todayOf();
-  const { items, scanned } = await scanTable((item) => {
-    const pk = String(item.pk);
-    return item.entity === 'card' || item.entity === 'usage' || pk.startsWith('AGG#');
-  });
-  const cards = new Map<string, Card>();
-  const uses: Usage[] = [];
-  const counters: Counts = new Map();
-  const activeDeltas = new Map<string, Map<string, number>>();
-  let counterItems = 0;
-  for (const item of items) {
-    if (item.entity === 'card') cards.set(String(item.cardNumber), item as unknown as Card);
-    else if (item.entity === 'usage') uses.push(item as unknown as Usage);
-    else {
-      counterItems++;
-      const name = `${item.pk} ${item.sk}`;
-      if (String(item.sk).startsWith('USES#')) addUseCounters(counters, name, item);
-      else
-        for (const [field, value] of Object.entries(item))
-          if (isCounterField(field)) add(counters, name, field, Number(value));
-      if (String(item.sk).startsWith('CARDS#')) {
-        const areaId = String(item.pk).slice('AGG#'.length);
-        const deltas = activeDeltas.get(areaId) ?? new Map<string, number>();
-        activeDeltas.set(areaId, deltas);
-        deltas.set(String(item.sk).slice('CARDS#'.length), Number(item.activeDelta ?? 0));
-      }
-    }
-  }
+/**
+ * Cards and uses are spread over this many files by card number: one file's cards are held at a time,
+ * about 4,000 at a million cards (40 bytes of line each, a few hundred in a Map), 40,000 at ten million.
+ */
+const cardBuckets = 256;
 
-  const recount: Counts = new Map();
-  const usedCards = new Set<string>();
-  for (const use of uses) {
-    usedCards.add(use.cardNumber);
-    if (use.voided) continue;
-    const counter = `AGG#${use.areaId} USES#${use.day}#${use.sector}`;
-    add(recount, counter, 'adultUses', use.adults);
-    add(recount, counter, 'childUses', use.children);
-    add(recount, counter, 'records', 1);
-    const birthYear = cards.get(use.cardNumber)?.birthYear;
-    for (const item of [`AGES#${use.day}`, `AGEMONTH#${use.day.slice(0, 7)}`])
-      add(recount, `AGG#${use.areaId} ${item}`, `uses_${birthYear ?? 'unknown'}`, use.adults + use.children);
-  }
-  for (const card of cards.values()) {
-    if (card.firstUsedOn) add(recount, `AGG#${card.areaId} CARDS#${card.firstUsedOn}`, 'takenIntoUse', 1);
-    if (card.replaces) continue;
-    const counter = `AGG#${card.areaId} CARDS#${card.issuedOn}`;
-    add(recount, counter, 'registered', 1);
-    add(recount, counter, `registered_${card.birthYear ?? 'unknown'}`, 1);
-  }
-  // A counter left at zero (a use and its void) is no difference; sectors outside the four would be.
-  const differences: Difference[] = [];
-  compare(counters, recount, differences);
+/** What a line of an area's month file says (tab-separated: kind, item, field, value). */
+const kinds = {
+  /** A counter item's field, as stored. */
+  counter: 'c',
+  /** The recount of a counter item's field. */
+  recount: 'r',
+  /** A CARDS# item's activeDelta (field: its day). */
+  activeDelta: 'd',
+  /** The recount's change of cards active on a day (field: the day). */
+  activeChange: 'e',
+} as const;
 
-  // Cards active, day by day from today to the day after the last expiry. A card is active from its
-  // issue day through validUntil, and not from the day it is revoked.
-  const areaIds = new Set([...activeDeltas.keys(), ...[...cards.values()].map((card) => card.areaId)]);
-  const changes = new Map<string, Map<string, number>>();
-  const activeToday = new Map<string, number>();
-  for (const card of cards.values()) {
-    const end =
-      card.revokedOn && card.revokedOn <= card.validUntil ? addDays(card.revokedOn, -1) : card.validUntil;
-    if (end < card.issuedOn || end < today) continue;
-    const areaChanges = changes.get(card.areaId) ?? new Map<string, number>();
-    changes.set(card.areaId, areaChanges);
-    if (card.issuedOn <= today) activeToday.set(card.areaId, (activeToday.get(card.areaId) ?? 0) + 1);
-    else areaChanges.set(card.issuedOn, (areaChanges.get(card.issuedOn) ?? 0) + 1);
-    const after = addDays(end, 1);
-    areaChanges.set(after, (areaChanges.get(after) ?? 0) - 1);
+class Workspace {
+  readonly files = new LineFiles();
+  readonly sums = new SpillingSums(this.files);
+  readonly dir: string;
+  constructor(dir: string) {
+    this.dir = dir;
   }
-  let activeDays = 0;
-  for (const areaId of [...areaIds].sort()) {
-    const deltas = activeDeltas.get(areaId) ?? new Map<string, number>();
-    const areaChanges = changes.get(areaId) ?? new Map<string, number>();
-    const last = [...deltas.keys(), ...areaChanges.keys(), today].sort().pop()!;
-    let counter = 0;
-    for (const [day, delta] of deltas) if (day <= today) counter += delta;
-    let expected = activeToday.get(areaId) ?? 0;
-    for (let day = today; day <= last; day = addDays(day, 1)) {
-      if (day > today) {
-        counter += deltas.get(day) ?? 0;
-        expected += areaChanges.get(day) ?? 0;
-      }
-      activeDays++;
-      if (counter !== expected)
-        differences.push({
-          item: `AGG#${areaId} CARDS# up to ${day}`,
-          field: 'cardsActive',
-          counter,
-          recount: expected,
-        });
-    }
+  cardFile = (cardNumber: string) => join(this.dir, 'cards', `${bucketOf(cardNumber, cardBuckets)}.tsv`);
+  useFile = (cardNumber: string) => join(this.dir, 'uses', `${bucketOf(cardNumber, cardBuckets)}.tsv`);
+  areaDir = (areaId: string) => join(this.dir, 'areas', Buffer.from(areaId).toString('base64url'));
+  monthFile = (areaId: string, month: string) => join(this.areaDir(areaId), `${month}.tsv`);
+  /** Adds to an area's month file (month: of `day`, or the YYYY-MM given). */
+  add(areaId: string, monthOrDay: string, kind: string, item: string, field: string, value: number): void {
+    this.sums.add(this.monthFile(areaId, monthOrDay.slice(0, 7)), `${kind}\t${item}\t${field}`, value);
   }
-
-  // A card with a recorded use must have its first-use day (the counter above comes from it).
-  for (const cardNumber of usedCards)
-    if (!cards.get(cardNumber)?.firstUsedOn)
-      differences.push({ item: `CARD#${cardNumber}`, field: 'firstUsedOn', counter: 0, recount: 1 });
-
-  return {
-    differences,
-    checked: { itemsScanned: scanned, uses: uses.length, cards: cards.size, counterItems, activeDays },
-  };
 }
 
-export function describeDifference(difference: Difference): string {
-  return `${difference.item} ${difference.field}: counter ${difference.counter}, recount ${difference.recount}`;
+export async function reconcile(
+  options: { readonly today?: string; readonly workDir?: string } = {},
+): Promise<Reconciliation> {
+  const today = options.today ?? todayOf();
+  const dir = mkdtempSync(join(options.workDir ?? tmpdir(), 'kaiku-reconcile-'));
+  try {
+    const work = new Workspace(dir);
+    const read = { uses: 0, cards: 0, counterItems: 0 };
+    const itemsScanned = await scanPages((items) => {
+      for (const item of items) {
+        if (item.entity === 'card') {
+          read.cards++;
+          takeCard(work, item, today);
+        } else if (item.entity === 'usage') {
+          read.uses++;
+          takeUse(work, item);
+        } else if (String(item.pk).startsWith('AGG#')) {
+          read.counterItems++;
+          takeCounterItem(work, item);
+        }
+      }
+    });
+    work.files.flush();
+    const differences: Difference[] = [];
+    await joinBirthYears(work, differences);
+    work.sums.flush();
+    const activeDays = await compareAreas(work, today, differences);
+    return {
+      differences,
+      checked: {
+        itemsScanned,
+        uses: read.uses,
+        cards: read.cards,
+        counterItems: read.counterItems,
+        activeDays,
+      },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function takeCard(work: Workspace, card: Record<string, unknown>, today: string): void {
+  const cardNumber = String(card.cardNumber);
+  const areaId = String(card.areaId);
+  const issuedOn = String(card.issuedOn);
+  const validUntil = String(card.validUntil);
+  const birthYear = card.birthYear === undefined ? undefined : Number(card.birthYear);
+  const firstUsedOn = card.firstUsedOn === undefined ? undefined : String(card.firstUsedOn);
+  if (firstUsedOn) work.add(areaId, firstUsedOn, kinds.recount, `CARDS#${firstUsedOn}`, 'takenIntoUse', 1);
+  if (!card.replaces) {
+    work.add(areaId, issuedOn, kinds.recount, `CARDS#${issuedOn}`, 'registered', 1);
+    work.add(areaId, issuedOn, kinds.recount, `CARDS#${issuedOn}`, `registered_${birthYear ?? 'unknown'}`, 1);
+  }
+  // Active from its issue day through validUntil, and not from the day it is revoked: counted from today
+  // (or its issue day, if later) up to the day after its end.
+  const revokedOn = card.revokedOn === undefined ? undefined : String(card.revokedOn);
+  const end = revokedOn && revokedOn <= validUntil ? addDays(revokedOn, -1) : validUntil;
+  // The area takes part in the cards-active check even when none of its cards is active.
+  work.add(areaId, today, kinds.activeChange, '', today, 0);
+  if (end < issuedOn || end < today) {
+    work.files.add(work.cardFile(cardNumber), `${cardNumber}\t${birthYear ?? ''}\t${firstUsedOn ? 1 : 0}`);
+    return;
+  }
+  const from = issuedOn <= today ? today : issuedOn;
+  const after = addDays(end, 1);
+  work.add(areaId, from, kinds.activeChange, '', from, 1);
+  work.add(areaId, after, kinds.activeChange, '', after, -1);
+  work.files.add(work.cardFile(cardNumber), `${cardNumber}\t${birthYear ?? ''}\t${firstUsedOn ? 1 : 0}`);
+}
+
+function takeUse(work: Workspace, use: Record<string, unknown>): void {
+  const cardNumber = String(use.cardNumber);
+  const areaId = String(use.areaId);
+  const day = String(use.day);
+  const adults = Number(use.adults);
+  const children = Number(use.children);
+  const voided = use.voided === true;
+  work.files.add(
+    work.useFile(cardNumber),
+    `${cardNumber}\t${areaId}\t${day}\t${adults + children}\t${voided ? 1 : 0}`,
+  );
+  if (voided) return;
+  const item = `USES#${day}#${String(use.sector)}`;
+  work.add(areaId, day, kinds.recount, item, 'adultUses', adults);
+  work.add(areaId, day, kinds.recount, item, 'childUses', children);
+  work.add(areaId, day, kinds.recount, item, 'records', 1);
 }
 
 const useCounterField = /^(.+)(AdultUses|ChildUses|Records)$/;
 
-/** A day's use item holds every sector's counters: compared per sector, like the recount. */
-function addUseCounters(counters: Counts, name: string, item: Record<string, unknown>): void {
-  for (const [field, value] of Object.entries(item)) {
-    const match = useCounterField.exec(field);
-    if (!match) continue;
-    const [, sector, counter] = match as unknown as [string, string, 'AdultUses' | 'ChildUses' | 'Records'];
-    // A sector outside the four is itself a difference: it would never reach the statistics.
-    if (!sectors.includes(sector as never)) {
-      add(counters, `${name}#${sector}`, 'sector', 1);
-      continue;
+function takeCounterItem(work: Workspace, item: Record<string, unknown>): void {
+  const areaId = String(item.pk).slice('AGG#'.length);
+  const sk = String(item.sk);
+  const month = sk.startsWith('AGEMONTH#')
+    ? sk.slice('AGEMONTH#'.length)
+    : sk.slice(sk.indexOf('#') + 1, sk.indexOf('#') + 8);
+  if (sk.startsWith('USES#')) {
+    // A day's use item holds every sector's counters: compared per sector, like the recount.
+    for (const [field, value] of Object.entries(item)) {
+      const match = useCounterField.exec(field);
+      if (!match) continue;
+      const [, sector, counter] = match as unknown as [string, string, 'AdultUses' | 'ChildUses' | 'Records'];
+      // A sector outside the four is itself a difference: it would never reach the statistics.
+      if (!sectors.includes(sector as never)) {
+        work.add(areaId, month, kinds.counter, `${sk}#${sector}`, 'sector', 1);
+        continue;
+      }
+      const counterName =
+        counter === 'AdultUses' ? 'adultUses' : counter === 'ChildUses' ? 'childUses' : 'records';
+      if (useCounters(sector)[counterName] === field)
+        work.add(areaId, month, kinds.counter, `${sk}#${sector}`, counterName, Number(value));
     }
-    const names = useCounters(sector);
-    const counterName =
-      counter === 'AdultUses' ? 'adultUses' : counter === 'ChildUses' ? 'childUses' : 'records';
-    if (names[counterName] === field) add(counters, `${name}#${sector}`, counterName, Number(value));
+    return;
   }
+  for (const [field, value] of Object.entries(item))
+    if (isCounterField(field)) work.add(areaId, month, kinds.counter, sk, field, Number(value));
+  if (sk.startsWith('CARDS#')) {
+    const day = sk.slice('CARDS#'.length);
+    work.add(areaId, day, kinds.activeDelta, '', day, Number(item.activeDelta ?? 0));
+  }
+}
+
+/** Persons admitted by the holder's birth year, bucket by bucket; and every used card's first-use day. */
+async function joinBirthYears(work: Workspace, differences: Difference[]): Promise<void> {
+  for (let bucket = 0; bucket < cardBuckets; bucket++) {
+    const cards = new Map<string, { birthYear: string; firstUsed: boolean }>();
+    for await (const line of linesOf(join(work.dir, 'cards', `${bucket}.tsv`))) {
+      const [cardNumber = '', birthYear = '', firstUsed] = line.split('\t');
+      cards.set(cardNumber, { birthYear, firstUsed: firstUsed === '1' });
+    }
+    const withoutFirstUse = new Set<string>();
+    for await (const line of linesOf(join(work.dir, 'uses', `${bucket}.tsv`))) {
+      const [cardNumber = '', areaId = '', day = '', persons = '0', voided] = line.split('\t');
+      const card = cards.get(cardNumber);
+      // A card with a recorded use must have its first-use day (takenIntoUse comes from it).
+      if (!card?.firstUsed) withoutFirstUse.add(cardNumber);
+      if (voided === '1') continue;
+      const field = `uses_${card?.birthYear || 'unknown'}`;
+      work.add(areaId, day, kinds.recount, `AGES#${day}`, field, Number(persons));
+      work.add(areaId, day, kinds.recount, `AGEMONTH#${day.slice(0, 7)}`, field, Number(persons));
+    }
+    for (const cardNumber of [...withoutFirstUse].sort())
+      differences.push({ item: `CARD#${cardNumber}`, field: 'firstUsedOn', counter: 0, recount: 1 });
+  }
+}
+
+const lastDayOf = (month: string) => addDays(`${nextMonth(month)}-01`, -1);
+
+/**
+ * Area by area, month by month: the counters against the recount, and cards active day by day from today
+ * to the area's last change. Answers the number of area-days checked for cards active.
+ */
+async function compareAreas(work: Workspace, today: string, differences: Difference[]): Promise<number> {
+  const areasDir = join(work.dir, 'areas');
+  let areaDirs: string[];
+  try {
+    areaDirs = readdirSync(areasDir);
+  } catch {
+    return 0;
+  }
+  const areas = areaDirs.map((name) => Buffer.from(name, 'base64url').toString()).sort();
+  const todayMonth = today.slice(0, 7);
+  let activeDays = 0;
+  for (const areaId of areas) {
+    const months = readdirSync(work.areaDir(areaId))
+      .map((name) => name.slice(0, 7))
+      .sort();
+    const first = [months[0]!, todayMonth].sort()[0]!;
+    const lastMonth = [months.at(-1)!, todayMonth].sort()[1]!;
+    const prefix = `AGG#${areaId} `;
+    let takesPart = false;
+    let counter = 0;
+    let expected = 0;
+    let days = 0;
+    const activeDifferences: Difference[] = [];
+    for (let month = first; month <= lastMonth; month = nextMonth(month)) {
+      const counters: Counts = new Map();
+      const recount: Counts = new Map();
+      const deltas = new Map<string, number>();
+      const changes = new Map<string, number>();
+      for await (const line of linesOf(work.monthFile(areaId, month))) {
+        const [kind, item = '', field = '', value = '0'] = line.split('\t');
+        const amount = Number(value);
+        if (kind === kinds.counter) add(counters, prefix + item, field, amount);
+        else if (kind === kinds.recount) add(recount, prefix + item, field, amount);
+        else if (kind === kinds.activeDelta) deltas.set(field, (deltas.get(field) ?? 0) + amount);
+        else changes.set(field, (changes.get(field) ?? 0) + amount);
+      }
+      // A counter left at zero (a use and its void) is no difference; sectors outside the four would be.
+      compare(counters, recount, differences);
+      if (deltas.size > 0 || changes.size > 0) takesPart = true;
+      if (month < todayMonth) {
+        for (const delta of deltas.values()) counter += delta;
+        continue;
+      }
+      const last =
+        month === lastMonth
+          ? [...deltas.keys(), ...changes.keys(), ...(todayMonth === month ? [today] : [])].sort().pop()
+          : lastDayOf(month);
+      if (last === undefined) continue;
+      for (let day = `${month}-01`; day <= last; day = addDays(day, 1)) {
+        counter += deltas.get(day) ?? 0;
+        if (day < today) continue;
+        expected += changes.get(day) ?? 0;
+        days++;
+        if (counter !== expected)
+          activeDifferences.push({
+            item: `AGG#${areaId} CARDS# up to ${day}`,
+            field: 'cardsActive',
+            counter,
+            recount: expected,
+          });
+      }
+    }
+    if (!takesPart) continue;
+    activeDays += days;
+    differences.push(...activeDifferences);
+  }
+  return activeDays;
+}
+
+export function describeDifference(difference: Difference): string {
+  return `${difference.item} ${difference.field}: counter ${difference.counter}, recount ${difference.recount}`;
 }

@@ -14,10 +14,12 @@ export const allAreas = 'AREAS';
 
 export const usageKey = (usageId: string) => ({ pk: `USAGE#${usageId}`, sk: 'USAGE' });
 /**
- * An area's uses by time (gsi2), the only index a use is in: a venue's list reads its area's partition for
- * the venue's uses, the national list merges the areas' partitions (no partition takes every use).
+ * An area's uses by time (gsi2): the area's list reads it, the national list merges the areas' partitions
+ * (no partition takes every use).
  */
 export const usagesOfArea = (areaId: string) => `AREAUSES#${areaId}`;
+/** A venue's uses by time (gsi4): its list reads only its own uses, however busy its area is. */
+export const usagesOfVenue = (venueId: string) => `VENUEUSES#${venueId}`;
 /** Sort key of every usage listing: time first, id to break ties. */
 export const usageTimeSort = (occurredAt: string, usageId: string) => `${occurredAt}#${usageId}`;
 

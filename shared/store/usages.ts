@@ -6,7 +6,7 @@
 // The area's daily counters are kept from the table's stream (stream-counters.ts), batched.
 import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { badCursor, type Position } from '../cursor.ts';
-import { addDays, helsinkiDate } from '../dates.ts';
+import { addDays, helsinkiDate, helsinkiDayStart } from '../dates.ts';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { Card } from '../domain/cards.ts';
 import { areasTally, tallyRemovals, usesTally } from '../domain/flags.ts';
@@ -15,24 +15,48 @@ import { tableName } from '../table.ts';
 import { auditPut } from './audit.ts';
 import { cardFromItem } from './cards.ts';
 import { documentClient } from './client.ts';
-import { cardKey, usageKey, usagesOfArea, usageTimeSort, venueCardDayKey } from './keys.ts';
+import {
+  cardKey,
+  usageKey,
+  usagesOfArea,
+  usagesOfVenue,
+  usageTimeSort,
+  venueCardDayKey,
+} from './keys.ts';
 import { listAreas } from './organisations.ts';
 import type { Page } from './query.ts';
 import { type TransactItem, transactWrite } from './transact.ts';
 
-/** The stored use, with its one listing key: its area's partition of gsi2, by time. */
+/** The stored use, with its two listing keys by time: its area's partition of gsi2, its venue's of gsi4. */
 export function usageItem(usage: Usage) {
+  const sort = usageTimeSort(usage.occurredAt, usage.usageId);
   return {
     ...usageKey(usage.usageId),
     entity: 'usage',
     gsi2pk: usagesOfArea(usage.areaId),
-    gsi2sk: usageTimeSort(usage.occurredAt, usage.usageId),
+    gsi2sk: sort,
+    gsi4pk: usagesOfVenue(usage.venueId),
+    gsi4sk: sort,
     ...usage,
   };
 }
 
 function usageFromItem(item: Record<string, unknown>): Usage {
-  const { pk, sk, entity, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, ageCountedAt, ...usage } = item;
+  const {
+    pk,
+    sk,
+    entity,
+    gsi1pk,
+    gsi1sk,
+    gsi2pk,
+    gsi2sk,
+    gsi3pk,
+    gsi3sk,
+    gsi4pk,
+    gsi4sk,
+    ageCountedAt,
+    ...usage
+  } = item;
   return usage as unknown as Usage;
 }
 
@@ -142,8 +166,11 @@ export async function voidUsage(usage: Usage, now: Date, audit: AuditEntry): Pro
 
 export type UsageScope = { venueId: string; areaId: string } | { areaId: string } | { national: true };
 
-/** What one round reads of each partition: enough for a page, bounded for the venue's filter. */
-const roundLimit = (limit: number) => Math.min(1000, Math.max(limit, 100));
+/** One time-ordered partition of uses: an area's (gsi2) or a venue's (gsi4). */
+interface UsePartition {
+  readonly index: 'gsi2' | 'gsi4';
+  readonly partition: string;
+}
 
 /** The areas' partitions, every area once (the national list merges them). */
 async function allAreaIds(): Promise<string[]> {
@@ -160,13 +187,15 @@ async function allAreaIds(): Promise<string[]> {
 interface Entry {
   readonly sort: string;
   readonly usageId: string;
-  readonly venueId: string;
-  readonly day: string;
 }
 
-/** One partition's index entries with sort keys in (after, upper], oldest first; `more` if it stopped early. */
+/**
+ * One partition's index entries with sort keys in (after, upper], oldest first; `more` if it stopped early.
+ * The bounds are exact instants, so every entry read is a use of the page's range: no filter, nothing read
+ * beyond what the page needs.
+ */
 async function entriesAfter(
-  areaId: string,
+  source: UsePartition,
   after: string,
   upper: string,
   limit: number,
@@ -174,22 +203,18 @@ async function entriesAfter(
   const result = await documentClient().send(
     new QueryCommand({
       TableName: tableName(),
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :lower AND :upper',
-      ExpressionAttributeValues: { ':pk': usagesOfArea(areaId), ':lower': after, ':upper': upper },
-      // Only what the merge and the filters read (the index projects no more): the keys, venue and day.
-      ProjectionExpression: 'gsi2sk, pk, venueId, #day',
-      ExpressionAttributeNames: { '#day': 'day' },
+      IndexName: source.index,
+      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :lower AND :upper',
+      ExpressionAttributeNames: { '#pk': `${source.index}pk`, '#sk': `${source.index}sk` },
+      ExpressionAttributeValues: { ':pk': source.partition, ':lower': after, ':upper': upper },
+      // Only what the merge reads: the time key and the use's own key.
+      ProjectionExpression: '#sk, pk',
       Limit: limit,
     }),
   );
+  const sortName = `${source.index}sk`;
   const entries = (result.Items ?? [])
-    .map((item) => ({
-      sort: String(item.gsi2sk),
-      usageId: String(item.pk).slice('USAGE#'.length),
-      venueId: String(item.venueId),
-      day: String(item.day),
-    }))
+    .map((item) => ({ sort: String(item[sortName]), usageId: String(item.pk).slice('USAGE#'.length) }))
     // BETWEEN includes its lower end: the entry the cursor names was on the previous page.
     .filter((entry) => entry.sort > after);
   return { entries, more: result.LastEvaluatedKey !== undefined };
@@ -218,11 +243,12 @@ async function usagesById(ids: readonly string[]): Promise<Usage[]> {
 }
 
 /**
- * Uses that occurred in the Helsinki days [from, to], oldest first. `occurredAt` is UTC, so the key
- * condition is a day wider on each side and the `day` attribute makes the answer exact. Every scope reads
- * areas' partitions of gsi2: the area's own, the venue's area's (for the venue's uses), or, nationally, all
- * of them merged by sort key. The cursor is the sort key of the last use looked at, so each page starts
- * right after it in every partition: each use is listed exactly once however the pages fall.
+ * Uses that occurred in the Helsinki days [from, to], oldest first. The key condition runs from the UTC
+ * instant the first day begins to the one the day after the last begins, so a page reads its own uses and
+ * at most one more per partition, whatever the partition holds. A venue reads its own partition (gsi4), an
+ * area its own (gsi2), the national list every area's, merged by sort key. The cursor is the sort key of
+ * the last use looked at, so each page starts right after it in every partition: each use is listed
+ * exactly once however the pages fall.
  */
 export async function listUsages(
   scope: UsageScope,
@@ -230,8 +256,8 @@ export async function listUsages(
   limit: number,
   position?: Position,
 ): Promise<Page<Usage>> {
-  const lower = `${addDays(range.from, -1)}T`;
-  const upper = `${addDays(range.to, 1)}T~`;
+  const lower = helsinkiDayStart(range.from).toISOString();
+  const upper = helsinkiDayStart(addDays(range.to, 1)).toISOString();
   // A cursor names its list (another caller's, or another list's, is refused) and the last use looked at.
   const list =
     'national' in scope
@@ -242,20 +268,21 @@ export async function listUsages(
   const cursor = position?.key?.after;
   if (position && (cursor === undefined || position.key?.list !== list || cursor < lower || cursor > upper))
     throw badCursor();
-  const areaIds = 'national' in scope ? await allAreaIds() : [scope.areaId];
-  const wanted = (entry: Entry) =>
-    entry.day >= range.from &&
-    entry.day <= range.to &&
-    (!('venueId' in scope) || entry.venueId === scope.venueId);
+  const sources: UsePartition[] =
+    'national' in scope
+      ? (await allAreaIds()).map((areaId) => ({ index: 'gsi2', partition: usagesOfArea(areaId) }))
+      : 'venueId' in scope
+        ? [{ index: 'gsi4', partition: usagesOfVenue(scope.venueId) }]
+        : [{ index: 'gsi2', partition: usagesOfArea(scope.areaId) }];
   let after = cursor ?? lower;
-  let open = areaIds;
+  let open = sources;
   let done = false;
   const page: string[] = [];
   while (!done) {
     const reads = await Promise.all(
-      open.map(async (areaId) => ({
-        areaId,
-        ...(await entriesAfter(areaId, after, upper, roundLimit(limit))),
+      open.map(async (source) => ({
+        source,
+        ...(await entriesAfter(source, after, upper, limit - page.length + 1)),
       })),
     );
     // Merged only up to where every partition that stopped early is known: beyond that one of them may
@@ -273,11 +300,11 @@ export async function listUsages(
     for (const entry of merged) {
       after = entry.sort;
       left--;
-      if (wanted(entry)) page.push(entry.usageId);
+      page.push(entry.usageId);
       if (page.length >= limit) break;
     }
     if (merged.length === 0 && horizon !== unbounded) after = horizon;
-    open = reads.filter((read) => read.more).map((read) => read.areaId);
+    open = reads.filter((read) => read.more).map((read) => read.source);
     if (open.length === 0 && left === 0) done = true;
     else if (page.length >= limit) break;
   }

@@ -212,10 +212,13 @@ describe('table', () => {
       GlobalSecondaryIndexes: indexes.map((index) => ({
         IndexName: index.name,
         KeySchema: keySchema(index.partitionKey, index.sortKey),
-        Projection:
+        Projection: Match.exact(
           index.projection === 'ALL'
             ? { ProjectionType: 'ALL' }
-            : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection] },
+            : index.projection.length === 0
+              ? { ProjectionType: 'KEYS_ONLY' }
+              : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection] },
+        ),
       })),
       TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
     });

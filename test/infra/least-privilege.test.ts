@@ -39,6 +39,7 @@ const samples = [
   'USAGE#u1',
   'VENUE#o1',
   'AREAUSES#a1',
+  'VENUEUSES#o1',
   'USES#2026-11',
   'AGG#a1',
   'CARDDAY#ABCD-EFGH-JKLM',
