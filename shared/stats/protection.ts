@@ -88,7 +88,7 @@ class RoomFinder {
     const movable = [...year.cells.values()].filter((cell) => cell.state !== 'shown' || cell.fresh);
     for (const copy of this.#columns)
       for (const cell of movable) {
-        const floor = cell.state === 'hidden' ? 1 : 0;
+        const floor = cell.state === 'leftOut' || cell.state === 'helper' ? 0 : 1;
         if (cell.value === undefined) {
           copy.set(cell.id, { based: false, x: column(floor, Infinity, 0) });
           continue;
