@@ -8,6 +8,7 @@ import {
   type CountColumn,
   type Counts,
   countColumns,
+  type LateJoin,
 } from './closed-figures.ts';
 import { closedPeriodsOn, lastDayOf, monthsOf, yearOf } from './closed-periods.ts';
 import { type AgeGroup, ageGroupOf, ageGroups } from './figures.ts';
@@ -87,6 +88,7 @@ export function closedPeriodFigures(date: string, areas: readonly AreaSnapshotRo
     );
     const ageRows: ClosedAgeFigures[] =
       period === yearOf(period) ? included.flatMap(({ area, parts }) => ageFigures(period, area, parts)) : [];
+    const lateJoins = months.length === 1 ? lateJoinsOf(period, areas) : [];
     return {
       period,
       areas: included.map(({ area, counts }) => ({
@@ -95,7 +97,45 @@ export function closedPeriodFigures(date: string, areas: readonly AreaSnapshotRo
         counts,
       })),
       ageGroups: ageRows,
+      ...(lateJoins.length > 0 && { lateJoins }),
     };
+  });
+}
+
+/**
+ * Areas that joined in `month` after its first day, by join day, with the national figures from that
+ * day to the month's end: what the daily national files (national.json of each night) let a reader
+ * work out, and so what the disclosure audit must hold against their first month's counts.
+ */
+function lateJoinsOf(month: string, areas: readonly AreaSnapshotRows[]): LateJoin[] {
+  const byDay = new Map<string, string[]>();
+  for (const { area } of areas) {
+    const day = helsinkiDate(new Date(area.createdAt));
+    if (day.slice(0, 7) !== month || day === `${month}-01`) continue;
+    byDay.set(day, [...(byDay.get(day) ?? []), area.areaId]);
+  }
+  return [...byDay.keys()].sort().map((day) => {
+    const counts = Object.fromEntries(countColumns.map((column) => [column, 0])) as Record<
+      CountColumn,
+      number
+    >;
+    const inside = (other: string) => other >= day && other.slice(0, 7) === month;
+    for (const area of areas) {
+      for (const cards of area.rows.cards)
+        if (inside(cards.day)) {
+          counts.cards_registered += cards.registered;
+          counts.cards_taken_into_use += cards.takenIntoUse;
+        }
+      for (const uses of area.rows.uses)
+        if (inside(uses.day)) {
+          counts[`${uses.sector}_adult_uses`] += uses.adultUses;
+          counts[`${uses.sector}_child_uses`] += uses.childUses;
+          counts.adult_uses += uses.adultUses;
+          counts.child_uses += uses.childUses;
+          counts.uses += uses.adultUses + uses.childUses;
+        }
+    }
+    return { day, areaIds: byDay.get(day)!.sort(), nationalFrom: counts };
   });
 }
 

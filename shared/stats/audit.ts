@@ -1,6 +1,7 @@
 // The audit of a year of closed-period files: with every hidden count an unknown whole number of at least
-// 1, every count of an area left out one of at least 0, and every sum of the YearModel a constraint, how
-// far can linear (and, where needed, integer) programming narrow each hidden count?
+// 1, every count of an area left out one of at least 0, and every sum and bound of the YearModel a
+// constraint, how far can linear (and, where needed, integer) programming narrow each count partners are
+// not shown? Hidden ones and those of rows left out alike (YearModel.needs says how wide each must stay).
 import type { Highs } from 'highs';
 import type { ModelCell, YearModel } from './closed-tables.ts';
 import { auditRanges, type ValueRange } from './ranges.ts';
@@ -13,6 +14,7 @@ export interface Narrowed {
 }
 
 export interface YearAudit {
+  /** Counts audited: hidden ones and those of rows left out. */
   readonly hiddenCells: number;
   readonly narrowed: readonly Narrowed[];
   readonly lpSolves: number;
@@ -23,6 +25,18 @@ export interface YearAudit {
 export function unknownsProgram(model: YearModel): { program: LinearProgram; unknowns: ModelCell[] } {
   const unknowns = [...model.cells.values()].filter((cell) => cell.state !== 'shown');
   const index = new Map(unknowns.map((cell, at) => [cell.id, at]));
+  return {
+    program: {
+      colLower: unknowns.map((cell) => (cell.state === 'hidden' ? 1 : 0)),
+      colUpper: unknowns.map(() => Infinity),
+      rows: programRows(model, index),
+    },
+    unknowns,
+  };
+}
+
+/** The model's sums as rows over the cells `index` numbers; every other cell is a constant. */
+function programRows(model: YearModel, index: ReadonlyMap<string, number>): LinearRow[] {
   const rows: LinearRow[] = [];
   for (const sum of model.sums) {
     const vars: number[] = [];
@@ -40,14 +54,34 @@ export function unknownsProgram(model: YearModel): { program: LinearProgram; unk
     for (const member of sum.members) term(member, -1);
     if (vars.length > 0) rows.push({ vars, coefficients, lower: -constant, upper: -constant });
   }
-  return {
-    program: {
-      colLower: unknowns.map((cell) => (cell.state === 'hidden' ? 1 : 0)),
-      colUpper: unknowns.map(() => Infinity),
-      rows,
-    },
-    unknowns,
-  };
+  return rows;
+}
+
+/**
+ * The range of each count of a row left out that the national figures alone allow: every count by area
+ * an unknown of at least 0, the national figures (by period and the daily ones) constants. Rows left out
+ * are few: one LP model for them all.
+ */
+function measureNationalRanges(highs: Highs, model: YearModel): void {
+  const wanted = [...model.cells.values()].filter(
+    (cell) => cell.state === 'leftOut' && !model.nationalRange.has(cell.id),
+  );
+  if (wanted.length === 0) return;
+  const unknowns = [...model.cells.values()].filter(
+    (cell) => cell.unit !== undefined || cell.state === 'helper',
+  );
+  const index = new Map(unknowns.map((cell, at) => [cell.id, at]));
+  const rows = programRows(model, index);
+  const program = { colLower: unknowns.map(() => 0), colUpper: unknowns.map(() => Infinity), rows };
+  const result = auditRanges(
+    highs,
+    program,
+    wanted.map((cell) => index.get(cell.id)!),
+    Number.MAX_SAFE_INTEGER,
+  );
+  const narrowed = new Map(result.narrowed.map((found) => [found.variable, found.max - found.min]));
+  for (const cell of wanted)
+    model.nationalRange.set(cell.id, narrowed.get(index.get(cell.id)!) ?? Number.MAX_SAFE_INTEGER);
 }
 
 /**
@@ -60,13 +94,15 @@ export function auditYear(
   threshold: number,
   known: ReadonlyMap<string, ValueRange> = new Map(),
 ): YearAudit {
+  measureNationalRanges(highs, model);
   const { program, unknowns } = unknownsProgram(model);
-  const audited = unknowns.flatMap((cell, at) => (cell.state === 'hidden' ? [at] : []));
+  const needs = unknowns.map((cell) => model.needs(cell, threshold));
+  const audited = unknowns.flatMap((_, at) => (needs[at]! > 0 ? [at] : []));
   const result = auditRanges(
     highs,
     program,
     audited,
-    threshold,
+    needs,
     unknowns.map((cell) => known.get(cell.id)),
   );
   return {

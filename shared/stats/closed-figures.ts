@@ -37,9 +37,23 @@ export interface ClosedAgeFigures extends AgeCounts {
   readonly ageGroup: AgeGroup;
 }
 
+/**
+ * Areas that joined on `day`, after the first day of a month: the daily national files (national.json
+ * of every night) give the national figures from that day to the month's end, which bound what those
+ * areas (and any that joined later in the month) counted in it.
+ */
+export interface LateJoin {
+  readonly day: string;
+  readonly areaIds: readonly string[];
+  /** National figures (all areas) from `day` to the month's last day. */
+  readonly nationalFrom: Counts;
+}
+
 export interface ClosedPeriodFigures {
   /** `YYYY-MM`, `YYYY-Qn` or `YYYY`. */
   readonly period: string;
+  /** Months only; absent when no area joined after the month's first day. */
+  readonly lateJoins?: readonly LateJoin[];
   readonly areas: readonly ClosedAreaFigures[];
   /** Years only: by area and the holder's age (the period's year minus the birth year). */
   readonly ageGroups: readonly ClosedAgeFigures[];

@@ -48,11 +48,11 @@ import {
   YearModel,
 } from './closed-tables.ts';
 import {
-  auditMethod,
   disclosureJson,
   isSmallCount,
   type LeftOut,
   type PeriodDisclosure,
+  protectionRule,
   threshold,
 } from './disclosure.ts';
 import { type AgeGroup, ageGroups, byCodeUnits } from './figures.ts';
@@ -75,7 +75,8 @@ export interface ClosedPublication {
 
 export interface DisclosureReport {
   readonly newPeriods: readonly string[];
-  readonly leftOut: readonly (LeftOut & { readonly period: string })[];
+  /** For the operators' log only (the reason names a count and its range): never in a partner file. */
+  readonly leftOut: readonly (LeftOut & { readonly period: string; readonly reason: string })[];
   /** Over the closed-period files of the snapshot: non-zero area counts, and how many are hidden. */
   readonly hidden: Readonly<Record<FileKind, { readonly hidden: number; readonly nonZero: number }>>;
   readonly audit: {
@@ -96,8 +97,8 @@ const asPublished = (value: number | null): CellSource =>
   value === null ? { value: undefined, state: 'hidden' } : shown(value);
 const leftOutCell: CellSource = { value: undefined, state: 'leftOut' };
 
-/** A period published before, as its files show it. */
-function archivedSource(period: ArchivedPeriod): PeriodSource {
+/** A period published before, as its files show it (and the daily national files' bounds, if any). */
+function archivedSource(period: ArchivedPeriod, lateJoins: LateJoins): PeriodSource {
   const body = (name: string) => period.files.find((file) => file.name === name)!.body.toString('utf8');
   const leftOut = (name: string) =>
     period.disclosure.leftOut.filter((entry) => entry.file === name).map((entry) => entry.areaId);
@@ -115,7 +116,8 @@ function archivedSource(period: ArchivedPeriod): PeriodSource {
   const national = parseNationalPeriods(csvFile(nationalPeriodsHeader, [period.nationalLine])).get(
     period.period,
   )!;
-  if (periodKind(period.period) !== 'year') return { period: period.period, fresh: false, national, areas };
+  if (periodKind(period.period) !== 'year')
+    return { period: period.period, fresh: false, national, areas, ...lateJoinsOf(lateJoins, period.period) };
   const agesName = closedFileNames.ageGroups(period.period);
   const ages: AgeRowSource[] = [
     ...parseAgeGroupsCsv(period.period, body(agesName)).map((row) => ({
@@ -140,6 +142,14 @@ function archivedSource(period: ArchivedPeriod): PeriodSource {
   return { period: period.period, fresh: false, national, areas, nationalAges, ages };
 }
 
+/** Months' late joins, from the exact figures of every period closed (published before or now). */
+type LateJoins = ReadonlyMap<string, NonNullable<ClosedPeriodFigures['lateJoins']>>;
+
+function lateJoinsOf(lateJoins: LateJoins, period: string): Pick<PeriodSource, 'lateJoins'> {
+  const found = lateJoins.get(period);
+  return found && found.length > 0 ? { lateJoins: found } : {};
+}
+
 /** A period being published now: exact figures, counts from 1 to 4 hidden. */
 function freshSource(figures: ClosedPeriodFigures): PeriodSource {
   const areas = figures.areas.map((area) => ({
@@ -148,7 +158,13 @@ function freshSource(figures: ClosedPeriodFigures): PeriodSource {
       columnsOf(figures.period).map((column) => [column, primary(area.counts[column])]),
     ),
   }));
-  const base = { period: figures.period, fresh: true, national: nationalCounts(figures), areas };
+  const base = {
+    period: figures.period,
+    fresh: true,
+    national: nationalCounts(figures),
+    areas,
+    ...(figures.lateJoins && figures.lateJoins.length > 0 && { lateJoins: figures.lateJoins }),
+  };
   if (periodKind(figures.period) !== 'year') return base;
   const byKey = new Map(figures.ageGroups.map((row) => [`${row.areaId}\u0000${row.ageGroup}`, row]));
   const ages = figures.areas.flatMap((area) =>
@@ -209,15 +225,12 @@ function render(
       );
     files.push({ name: closedFileNames.ageGroups(period), body: ageGroupsCsv(period, ageRows) });
   }
-  const hidden = counted.filter((cell) => cell.state === 'hidden');
-  const small = hidden.filter((cell) => isSmallCount(cell.value!)).length;
   const leftOut = protection.leftOut
-    .map((entry) => ({ ...unitParts(entry.unit), reason: entry.reason }))
+    .map((entry) => unitParts(entry.unit))
     .filter((entry) => entry.period === period)
     .map((entry) => ({
       file: entry.file === 'areas' ? closedFileNames.areas(period) : closedFileNames.ageGroups(period),
       areaId: entry.areaId,
-      reason: entry.reason,
     }))
     .sort((a, b) => byCodeUnits(a.file, b.file) || byCodeUnits(a.areaId, b.areaId));
   const disclosure: PeriodDisclosure = {
@@ -225,17 +238,10 @@ function render(
     firstPublished: date,
     files: files.map((file) => file.name),
     threshold,
-    cells: counted.length,
-    zeros: counted.filter((cell) => cell.value === 0).length,
-    hidden: { primary: small, secondary: hidden.length - small },
+    rule: protectionRule,
+    hidden: counted.filter((cell) => cell.state === 'hidden').length,
     leftOut,
-    audit: {
-      method: auditMethod,
-      periods: [...model.periods].sort(byPeriod),
-      hiddenCells: protection.audit.hiddenCells,
-      narrowed: protection.audit.narrowed.length,
-      result: `no hidden count can be narrowed to a range below ${threshold}`,
-    },
+    audit: { periods: [...model.periods].sort(byPeriod), result: 'passed' },
   };
   files.push({ name: closedFileNames.disclosure(period), body: disclosureJson(disclosure) });
   return {
@@ -286,6 +292,9 @@ export async function publishClosedPeriods(
   const problems = fresh.flatMap(closedFiguresProblems);
   if (problems.length > 0) throw new SnapshotInputError(problems);
 
+  const lateJoins: LateJoins = new Map(
+    closed.flatMap((figures) => (figures.lateJoins ? [[figures.period, figures.lateJoins] as const] : [])),
+  );
   const started = performance.now();
   const audit = {
     years: [] as string[],
@@ -302,7 +311,9 @@ export async function publishClosedPeriods(
   for (const year of years) {
     const freshOfYear = fresh.filter((figures) => yearOf(figures.period) === year);
     const sources = [
-      ...archive.filter((period) => yearOf(period.period) === year).map(archivedSource),
+      ...archive
+        .filter((period) => yearOf(period.period) === year)
+        .map((period) => archivedSource(period, lateJoins)),
       ...freshOfYear.map(freshSource),
     ].sort((a, b) => byPeriod(a.period, b.period));
     const model = new YearModel(sources);
@@ -316,7 +327,12 @@ export async function publishClosedPeriods(
     for (const figures of freshOfYear) {
       const period = render(figures, model, protection, date);
       rendered.push(period);
-      leftOut.push(...period.disclosure.leftOut.map((entry) => ({ ...entry, period: figures.period })));
+      for (const entry of protection.leftOut) {
+        const { file, period: of, areaId } = unitParts(entry.unit);
+        if (of !== figures.period) continue;
+        const name = file === 'areas' ? closedFileNames.areas(of) : closedFileNames.ageGroups(of);
+        leftOut.push({ file: name, areaId, period: of, reason: entry.reason });
+      }
     }
   }
   const periods = [...archive.filter((period) => closesOn(period.period) <= date), ...rendered].sort((a, b) =>

@@ -88,7 +88,7 @@ class RoomFinder {
     const movable = [...year.cells.values()].filter((cell) => cell.state !== 'shown' || cell.fresh);
     for (const copy of this.#columns)
       for (const cell of movable) {
-        const floor = cell.state === 'leftOut' ? 0 : 1;
+        const floor = cell.state === 'leftOut' || cell.state === 'helper' ? 0 : 1;
         if (cell.value === undefined) {
           copy.set(cell.id, { based: false, x: column(floor, Infinity, 0) });
           continue;
@@ -260,26 +260,37 @@ export function protectYear(highs: Highs, year: YearModel, threshold: number): Y
   };
   for (const cell of year.cells.values())
     if (cell.fresh) seen.set(cell.id, { low: cell.value!, high: cell.value! });
-  const wide = (cell: ModelCell) => {
+  const wide = (cell: ModelCell, needs: number) => {
     const range = seen.get(cell.id);
-    return range !== undefined && range.high - range.low >= threshold;
+    return range !== undefined && range.high - range.low >= needs;
   };
   for (let round = 1; round <= maxRounds; round++) {
     const audit = auditYear(highs, year, threshold, seen);
     if (audit.narrowed.length === 0) return { audit, leftOut, rounds: round, patternSolves };
     let finder: RoomFinder | undefined;
     try {
+      const audited = new Map(audit.narrowed.map(({ cell }) => [cell.id, cell.state]));
       for (const narrowed of audit.narrowed) {
         const { cell } = narrowed;
-        if (cell.state !== 'hidden' || wide(cell)) continue;
-        const extra = extraRoom.get(cell.id) ?? 0;
+        // Left out in this round: the next audit measures what it needs now.
+        if (cell.state !== audited.get(cell.id)) continue;
+        const needs = year.needs(cell, threshold);
+        if (needs === 0 || wide(cell, needs)) continue;
+        // A count the national figures alone narrow below the threshold asks for no more than they allow.
+        const extra = needs < threshold ? 0 : (extraRoom.get(cell.id) ?? 0);
         finder ??= new RoomFinder(highs, year);
         patternSolves++;
-        let room = extra > maxExtraRoom ? undefined : finder.find(cell, threshold + extra, false);
-        if (room === undefined && cell.fresh) room = { hide: [], leaveOut: [cell.unit!], points: [] };
-        // A count published before cannot be hidden again: rows of the new files give way instead.
-        if (room === undefined) room = finder.find(cell, threshold + extra, true);
-        if (room === undefined) throw new Error(`${cellLabel(cell.id)} cannot be protected`);
+        let room = extra > maxExtraRoom ? undefined : finder.find(cell, needs + extra, false);
+        // A new hidden count no hiding protects: its row is left out (and then protected in turn).
+        if (room === undefined && cell.fresh && cell.state === 'hidden')
+          room = { hide: [], leaveOut: [cell.unit!], points: [] };
+        // A count published before cannot be hidden again, nor a row left out put back: rows of the
+        // new files give way instead.
+        if (room === undefined) room = finder.find(cell, needs + Math.min(extra, maxExtraRoom), true);
+        if (room === undefined)
+          throw new Error(
+            `${cellLabel(cell.id)} cannot be protected (needs ${needs}, ${narrowed.min}..${narrowed.max})`,
+          );
         for (const other of room.hide) {
           other.state = 'hidden';
           finder.hidden(other);

@@ -154,7 +154,7 @@ class PartModel {
  * the integer program solved, for the bounds whose LP optimum was fractional.
  */
 function narrowing(part: PartModel, variable: number, threshold: number): NarrowedVariable | undefined {
-  if (part.seenRange(variable) >= threshold) return undefined;
+  if (threshold <= 0 || part.seenRange(variable) >= threshold) return undefined;
   let min = part.bound(variable, 'min', false);
   if (part.seenRange(variable) >= threshold) return undefined;
   let max = part.bound(variable, 'max', false);
@@ -171,13 +171,13 @@ function auditPart(
   highs: Highs,
   program: LinearProgram,
   audited: readonly number[],
-  threshold: number,
+  needs: (variable: number) => number,
   counts: Counts,
   known: readonly (ValueRange | undefined)[],
 ): NarrowedVariable[] {
   const part = new PartModel(highs, program, counts, known);
   try {
-    return audited.flatMap((variable) => narrowing(part, variable, threshold) ?? []);
+    return audited.flatMap((variable) => narrowing(part, variable, needs(variable)) ?? []);
   } finally {
     part.dispose();
   }
@@ -185,7 +185,7 @@ function auditPart(
 
 /**
  * Every audited variable whose range (largest minus smallest integer value the program allows) is below
- * `threshold`. Throws when the program has no solution at all: the figures would contradict each other.
+ * `threshold` (one for all, or by variable: 0 audits nothing). Throws when the program has no solution at all: the figures would contradict each other.
  * `known` (by variable) are values the caller has seen in integral solutions: a start, not a shortcut
  * around the program, since a variable is only passed over once values it can take differ by the threshold.
  */
@@ -193,9 +193,11 @@ export function auditRanges(
   highs: Highs,
   program: LinearProgram,
   audited: readonly number[],
-  threshold: number,
+  threshold: number | readonly number[],
   known: readonly (ValueRange | undefined)[] = [],
 ): RangeAudit {
+  const needs = (variable: number) =>
+    typeof threshold === 'number' ? threshold : (threshold[variable] ?? 0);
   const counts: Counts = { lp: 0, mip: 0 };
   const wanted = new Set(audited);
   const narrowed: NarrowedVariable[] = [];
@@ -209,7 +211,8 @@ export function auditRanges(
       rows: part.rows.map((row) => ({ ...row, vars: row.vars.map((variable) => local.get(variable)!) })),
     };
     const partKnown = part.variables.map((variable) => known[variable]);
-    for (const found of auditPart(highs, subprogram, targets, threshold, counts, partKnown))
+    const partNeeds = (local: number) => needs(part.variables[local]!);
+    for (const found of auditPart(highs, subprogram, targets, partNeeds, counts, partKnown))
       narrowed.push({ ...found, variable: part.variables[found.variable]! });
   }
   narrowed.sort((a, b) => a.variable - b.variable);

@@ -179,7 +179,15 @@ describe('POST /v1/stats/snapshots', () => {
       .find((line) => line.startsWith(`${closedMonth},`))!;
     expect(nationalRow.split(',')[1]).toBe('11');
     const disclosure = JSON.parse(objects.get(`${prefix}partner/disclosure/${closedMonth}.json`)!.toString());
-    expect(disclosure).toMatchObject({ period: closedMonth, firstPublished: day, hidden: { primary: 1 } });
+    // How many are hidden and that the audit passed: nothing of which are small, no ranges.
+    expect(disclosure).toMatchObject({
+      period: closedMonth,
+      firstPublished: day,
+      hidden: partner.split(/[,\n]/).filter((cell) => cell === '..').length,
+      leftOut: [],
+      audit: { result: 'passed' },
+    });
+    expect(JSON.stringify(disclosure)).not.toMatch(/primary|secondary|narrowed/);
     // National figures are exact in both tiers.
     const national = (tier: string) => JSON.parse(objects.get(`${prefix}${tier}/national.json`)!.toString());
     expect(national('partner')).toEqual(national('internal'));

@@ -1,9 +1,11 @@
 // The local AWS account: one identity per function of each local deployment, with the role CDK gives that
 // function in AWS, and the operator (the developer at the keyboard, like an administrator's credentials).
-// Identities are derived, not registered: the access key id names the function and the table it was
-// deployed with, the secret is an HMAC of that id, so every process that knows the account's secret can
-// hand out credentials and every edge can check them.
-import { createHmac } from 'node:crypto';
+// Identities are derived, not registered: the access key id carries the function and the table and bucket
+// it was deployed with, sealed with the account's secret (AES-GCM), and the secret is an HMAC of that id,
+// so every process that knows the account's secret can hand out credentials and every edge can check them.
+// Sealed, not spelled out: a presigned link shows its access key id (X-Amz-Credential), and a partner who
+// gets one must not read the names of the table and the bucket from it.
+import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { functionId } from '../../api-stack.ts';
@@ -53,12 +55,39 @@ export interface Call {
   readonly context: Readonly<Record<string, string | string[]>>;
 }
 
-// DynamoDB Local takes only letters and digits in an access key id: names are carried in hex.
+// DynamoDB Local takes only letters and digits in an access key id: the sealed names are carried in hex.
 const operatorKeyId = 'LOCALOPERATOR';
-const hex = (text: string) => Buffer.from(text, 'utf8').toString('hex');
-const unhex = (text: string) => Buffer.from(text, 'hex').toString('utf8');
-const functionKeyId = (fn: string, at: LocalDeploymentNames) =>
-  `LOCALZ${hex(fn)}Z${hex(at.tableName)}Z${hex(at.bucket)}`;
+const ivBytes = 12;
+const tagBytes = 16;
+
+/**
+ * The names sealed with a key derived from the account's secret. The nonce is derived from the names
+ * (a synthetic IV), so a function's key id is the same in every process, as the derived secret needs.
+ */
+function seal(secret: string, names: readonly string[]): string {
+  const plain = Buffer.from(JSON.stringify(names), 'utf8');
+  const iv = createHmac('sha256', `${secret}:key-id-nonce`).update(plain).digest().subarray(0, ivBytes);
+  const cipher = createCipheriv('aes-256-gcm', sealKey(secret), iv);
+  const sealed = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString('hex');
+}
+
+/** The names, or undefined when the text was not sealed with this secret. */
+function unseal(secret: string, text: string): string[] | undefined {
+  const bytes = Buffer.from(text, 'hex');
+  if (bytes.length <= ivBytes + tagBytes) return undefined;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', sealKey(secret), bytes.subarray(0, ivBytes));
+    decipher.setAuthTag(bytes.subarray(bytes.length - tagBytes));
+    const plain = Buffer.concat([decipher.update(bytes.subarray(ivBytes, -tagBytes)), decipher.final()]);
+    const names = JSON.parse(plain.toString('utf8')) as unknown;
+    return Array.isArray(names) && names.every((name) => typeof name === 'string') ? names : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const sealKey = (secret: string) => createHash('sha256').update(`${secret}:key-id-seal`).digest();
 
 /** What a local deployment is deployed on: its table and its statistics bucket. */
 export interface LocalDeploymentNames {
@@ -95,8 +124,12 @@ export class LocalIam {
   credentialsFor(handlerFile: string, at: LocalDeploymentNames): Credentials {
     const fn = functionId(handlerFile);
     if (!this.byKey.has(fn)) throw new Error(`${handlerFile} is no function of the CDK app`);
-    const accessKeyId = functionKeyId(fn, at);
+    const accessKeyId = this.functionKeyId(fn, at);
     return { accessKeyId, secretAccessKey: this.secretFor(accessKeyId) };
+  }
+
+  private functionKeyId(fn: string, at: LocalDeploymentNames): string {
+    return `LOCALZ${seal(this.secret, [fn, at.tableName, at.bucket])}`;
   }
 
   secretOf = (accessKeyId: string): string | undefined =>
@@ -112,12 +145,13 @@ export class LocalIam {
   private identityOf(accessKeyId: string): Identity | undefined {
     if (accessKeyId === operatorKeyId)
       return { kind: 'operator', principalArn: `arn:aws:iam::${localAccount.accountId}:user/operator` };
-    const parts = /^LOCALZ([0-9a-f]+)Z([0-9a-f]+)Z([0-9a-f]+)$/.exec(accessKeyId);
-    if (!parts) return undefined;
-    const fn = unhex(parts[1]!);
-    const at = { tableName: unhex(parts[2]!), bucket: unhex(parts[3]!) };
+    const sealed = /^LOCALZ([0-9a-f]+)$/.exec(accessKeyId)?.[1];
+    const names = sealed === undefined ? undefined : unseal(this.secret, sealed);
+    if (names?.length !== 3) return undefined;
+    const [fn, tableName, bucket] = names as [string, string, string];
+    const at = { tableName, bucket };
     const template = this.byKey.get(fn);
-    if (!template || !at.tableName || !at.bucket || functionKeyId(fn, at) !== accessKeyId) return undefined;
+    if (!template || !tableName || !bucket || this.functionKeyId(fn, at) !== accessKeyId) return undefined;
     return {
       kind: 'function',
       principalArn: `arn:aws:sts::${localAccount.accountId}:assumed-role/${template.roleName}/${fn}`,

@@ -1,7 +1,7 @@
 // Simulated schemes for the closed-period tests: areas of very different sizes (a city next to villages),
 // monthly counts drawn around each area's size, so that many counts are small. The same seed always gives
 // the same scheme.
-import { nextMonth } from '../../../shared/dates.ts';
+import { addDays, daysBetween, nextMonth } from '../../../shared/dates.ts';
 import { type ArchivedFile, archivePrefix } from '../../../shared/stats/archive.ts';
 import {
   type ClosedAgeFigures,
@@ -19,7 +19,7 @@ import {
   sectors,
 } from '../../../shared/stats/figures.ts';
 import { buildSnapshot, type Snapshot } from '../../../shared/stats/files.ts';
-import { prng } from './support.ts';
+import { prng, shuffle } from './support.ts';
 
 interface AreaMonth {
   readonly counts: Counts;
@@ -28,9 +28,13 @@ interface AreaMonth {
 
 export interface Scheme {
   readonly areas: readonly { readonly areaId: string; readonly areaName: string }[];
-  /** By month (YYYY-MM), then by area id. */
+  /** By month (YYYY-MM), then by area id; an area that had not joined yet is absent. */
   readonly months: ReadonlyMap<string, ReadonlyMap<string, AreaMonth>>;
   readonly firstMonth: string;
+  /** Areas that joined after the first month: the day they did. */
+  readonly joined: ReadonlyMap<string, string>;
+  /** For each join day: the national figures of its month up to the day before (what that night published). */
+  readonly nationalBefore: ReadonlyMap<string, Counts>;
 }
 
 export interface SchemeOptions {
@@ -39,6 +43,8 @@ export interface SchemeOptions {
   readonly months: number;
   /** Scales every area's activity: below 1 gives more small counts. */
   readonly activity?: number;
+  /** How many areas join on a day after the first month (each in a month of its own). */
+  readonly lateJoins?: number;
 }
 
 /** Knuth's method for small means, a rounded normal for large ones: counts around `mean`. */
@@ -78,20 +84,42 @@ export function randomScheme(seed: number, options: SchemeOptions): Scheme {
     ageWeights: ageGroups.map(() => 0.1 + random()),
   }));
   const months = new Map<string, Map<string, AreaMonth>>();
+  // Joins drawn from a stream of their own, so that schemes without them stay as they were.
+  const joinRandom = prng(seed + 7919);
+  const joins = new Map<string, { index: number; day: number }>();
+  const joinMonths = shuffle(
+    joinRandom,
+    Array.from({ length: Math.max(0, options.months - 1) }, (_, index) => index + 1),
+  );
+  const joiners = shuffle(
+    joinRandom,
+    areas.map((area) => area.areaId),
+  );
+  for (let at = 0; at < Math.min(options.lateJoins ?? 0, joinMonths.length); at++)
+    joins.set(joiners[at]!, { index: joinMonths[at]!, day: 2 + Math.floor(joinRandom() * 26) });
+  const joined = new Map<string, string>();
+  const nationalBefore = new Map<string, Counts>();
   let month = options.firstMonth;
   for (let index = 0; index < options.months; index++, month = nextMonth(month)) {
     const byArea = new Map<string, AreaMonth>();
+    const length = daysBetween(`${month}-01`, `${nextMonth(month)}-01`);
+    const joining = [...joins].find(([, join]) => join.index === index);
     for (const area of areas) {
+      const join = joins.get(area.areaId);
+      if (join !== undefined && join.index > index) continue;
+      // The month it joins, an area counts only from its first day on.
+      const share = join?.index === index ? (length - join.day + 1) / length : 1;
       const counts = Object.fromEntries(countColumns.map((column) => [column, 0])) as Record<
         CountColumn,
         number
       >;
-      counts.cards_registered = poisson(random, area.size * 2);
-      counts.cards_taken_into_use = poisson(random, area.size * 1.5);
+      const size = area.size * share;
+      counts.cards_registered = poisson(random, size * 2);
+      counts.cards_taken_into_use = poisson(random, size * 1.5);
       sectors.forEach((sector, at) => {
         const weight = area.sectorWeights[at]!;
-        counts[`${sector}_adult_uses`] = poisson(random, area.size * 4 * weight);
-        counts[`${sector}_child_uses`] = poisson(random, area.size * 1.5 * weight);
+        counts[`${sector}_adult_uses`] = poisson(random, size * 4 * weight);
+        counts[`${sector}_child_uses`] = poisson(random, size * 1.5 * weight);
       });
       counts.adult_uses = sectors.reduce((sum, sector) => sum + counts[`${sector}_adult_uses`], 0);
       counts.child_uses = sectors.reduce((sum, sector) => sum + counts[`${sector}_child_uses`], 0);
@@ -104,12 +132,44 @@ export function randomScheme(seed: number, options: SchemeOptions): Scheme {
       byArea.set(area.areaId, { counts, ages });
     }
     months.set(month, byArea);
+    if (joining !== undefined) {
+      const [areaId, join] = joining;
+      const day = addDays(`${month}-01`, join.day - 1);
+      joined.set(areaId, day);
+      nationalBefore.set(day, countsBefore(joinRandom, byArea, areaId, (join.day - 1) / length));
+    }
   }
   return {
     areas: areas.map(({ areaId, areaName }) => ({ areaId, areaName })),
     months,
     firstMonth: options.firstMonth,
+    joined,
+    nationalBefore,
   };
+}
+
+/** The national figures of the days before a join: each other area's month split at random by days. */
+function countsBefore(
+  random: () => number,
+  byArea: ReadonlyMap<string, AreaMonth>,
+  joiner: string,
+  share: number,
+): Counts {
+  const before = Object.fromEntries(countColumns.map((column) => [column, 0])) as Record<CountColumn, number>;
+  const binomial = (count: number) => Array.from({ length: count }).filter(() => random() < share).length;
+  for (const [areaId, { counts }] of byArea) {
+    if (areaId === joiner) continue;
+    before.cards_registered += binomial(counts.cards_registered);
+    before.cards_taken_into_use += binomial(counts.cards_taken_into_use);
+    for (const sector of sectors)
+      for (const kind of ['adult', 'child'] as const) {
+        const part = binomial(counts[`${sector}_${kind}_uses`]);
+        before[`${sector}_${kind}_uses`] += part;
+        before[`${kind}_uses`] += part;
+        before.uses += part;
+      }
+  }
+  return before;
 }
 
 /** The exact figures of every period of the scheme closed on `date` (what snapshotInput would give). */
@@ -118,29 +178,44 @@ export function closedFigures(scheme: Scheme, date: string): ClosedPeriodFigures
     .filter((period) => monthsOf(period).every((month) => scheme.months.has(month)))
     .map((period) => {
       const parts = monthsOf(period).map((month) => scheme.months.get(month)!);
-      const areas = scheme.areas.map((area) => {
+      // An area that had not joined by the period's end has no row (it did not exist).
+      const present = scheme.areas.filter((area) => parts.some((part) => part.has(area.areaId)));
+      const areas = present.map((area) => {
         const counts = Object.fromEntries(
           countColumns.map((column) => [
             column,
-            parts.reduce((sum, part) => sum + part.get(area.areaId)!.counts[column], 0),
+            parts.reduce((sum, part) => sum + (part.get(area.areaId)?.counts[column] ?? 0), 0),
           ]),
         ) as Counts;
         return { ...area, counts };
       });
       const ages: ClosedAgeFigures[] = /^\d{4}$/.test(period)
-        ? scheme.areas.flatMap((area) =>
+        ? present.flatMap((area) =>
             ageGroups.map((ageGroup) => ({
               areaId: area.areaId,
               ageGroup,
               cards_registered: parts.reduce(
-                (sum, part) => sum + part.get(area.areaId)!.ages[ageGroup].cards_registered,
+                (sum, part) => sum + (part.get(area.areaId)?.ages[ageGroup].cards_registered ?? 0),
                 0,
               ),
-              uses: parts.reduce((sum, part) => sum + part.get(area.areaId)!.ages[ageGroup].uses, 0),
+              uses: parts.reduce((sum, part) => sum + (part.get(area.areaId)?.ages[ageGroup].uses ?? 0), 0),
             })),
           )
         : [];
-      return { period, areas, ageGroups: ages };
+      const lateJoins = [...scheme.joined]
+        .filter(([, day]) => day.slice(0, 7) === period)
+        .map(([areaId, day]) => {
+          const before = scheme.nationalBefore.get(day)!;
+          const total = (column: CountColumn) => areas.reduce((sum, area) => sum + area.counts[column], 0);
+          return {
+            day,
+            areaIds: [areaId],
+            nationalFrom: Object.fromEntries(
+              countColumns.map((column) => [column, total(column) - before[column]]),
+            ) as Counts,
+          };
+        });
+      return { period, areas, ageGroups: ages, ...(lateJoins.length > 0 && { lateJoins }) };
     });
 }
 
@@ -194,6 +269,32 @@ export async function publishSeries(scheme: Scheme, dates: readonly string[]): P
     series.push({ date, snapshot, archive });
   }
   return series;
+}
+
+/**
+ * What the daily national files tell of the scheme's joins: for each join day, partner/national.json of
+ * the night before (only its month so far matters here), by day.
+ */
+export function dailyNationalFiles(scheme: Scheme): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const [day, before] of scheme.nationalBefore) {
+    const month = {
+      cardsRegistered: before.cards_registered,
+      cardsTakenIntoUse: before.cards_taken_into_use,
+      uses: before.uses,
+      adultUses: before.adult_uses,
+      childUses: before.child_uses,
+      bySector: Object.fromEntries(
+        sectors.map((sector) => [
+          sector,
+          { adultUses: before[`${sector}_adult_uses`], childUses: before[`${sector}_child_uses`] },
+        ]),
+      ),
+    };
+    const date = addDays(day, -1);
+    files.set(date, `${JSON.stringify({ date, periods: { month } }, null, 2)}\n`);
+  }
+  return files;
 }
 
 /** The partner files of a snapshot, by name relative to its folder. */
