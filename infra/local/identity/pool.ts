@@ -7,8 +7,7 @@ import { passwordMatches } from './passwords.ts';
 import type { IdentityStore, User } from './state.ts';
 import { type AccessClaims, type Issued, refreshTokenSeconds, type TokenSigner } from './tokens.ts';
 
-export const userPoolId = 'eu-north-1_local';
-export const region = 'eu-north-1';
+export { region, userPoolId } from './names.ts';
 
 /** Cognito locks a user out after 5 failed sign-ins in a row, for longer after each further failure. */
 export const failuresBeforeLock = 5;
