@@ -24,6 +24,7 @@ import {
   signInOverHttp,
   type Tokens,
 } from '../../infra/local/identity/sign-in-client.ts';
+import { LocalFunctions } from '../../infra/local/lambda/functions.ts';
 import { setClockOffset } from '../../shared/clock.ts';
 import {
   cognitoClient,
@@ -40,7 +41,10 @@ const cognitoRole = (handlerFile: string, actions: string[]): FunctionTemplate =
   named: { PeoplePool: { type: 'userPool', name: undefined } },
   roleName: `${handlerFile.replace(/\W/g, '')}Role`,
   timeoutSeconds: 3,
-  environment: {},
+  environment: {
+    USER_POOL_ID: { Ref: 'PeoplePool' },
+    IDP_ISSUER: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': ['PeoplePool', 'ProviderURL'] }]] },
+  },
   policies: [
     {
       Version: '2012-10-17',
@@ -583,6 +587,27 @@ describe('Cognito’s admin API: signed, authorised by IAM like AWS', () => {
     expect(allowed.headers.get('access-control-allow-headers')).toContain('x-amz-target');
     const other = await preflight('https://evil.example');
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('the local runtime', () => {
+  it('gives the functions the provider’s issuer, client id and Cognito endpoint; the CDK pool is the local one', () => {
+    const functions = new LocalFunctions(iam, names, {
+      dynamodb: 'http://127.0.0.1:1',
+      s3: 'http://127.0.0.1:2',
+      lambda: 'http://127.0.0.1:3',
+      identity,
+    });
+    const environment = functions.environmentOf(inviter);
+    expect(environment).toMatchObject({
+      IDP_ISSUER: identity.issuer,
+      IDP_CLIENT_ID: identity.clientId,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: identity.endpoint,
+      USER_POOL_ID: identity.userPoolId,
+    });
+    expect(identity.userPoolArn).toBe(
+      'arn:aws:cognito-idp:eu-north-1:000000000000:userpool/eu-north-1_local',
+    );
   });
 });
 
