@@ -1,6 +1,7 @@
 // A passkey, as a person uses one: registered from the web app's origin with Cognito's
 // StartWebAuthnRegistration/CompleteWebAuthnRegistration, then used on the provider's sign-in page, in
 // Chromium with its virtual authenticator (no real device). The sign-in page is checked with axe too.
+import { createServer, type Server } from 'node:http';
 import {
   AdminCreateUserCommand,
   CompleteWebAuthnRegistrationCommand,
@@ -8,9 +9,9 @@ import {
   StartWebAuthnRegistrationCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { pkcePair, signInOverHttp } from '../../infra/local/identity/sign-in-client.ts';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { pkcePair, type Tokens } from '../../infra/local/identity/sign-in-client.ts';
 import { freePort } from '../support/free-port.ts';
 import { cognitoClient, invitationTo, startTestIdentity, type TestIdentity } from '../support/identity.ts';
 import { localIam } from '../support/service.ts';
@@ -19,18 +20,65 @@ import { launchBrowser, seriousViolations } from '../web/support/browser.ts';
 let identity: TestIdentity;
 let browser: Browser;
 
+// A browser on a shared machine: as the other browser tests (test/web/).
+vi.setConfig({ testTimeout: 90_000 });
+
+let webApp: Server;
+
 beforeAll(async () => {
-  // The web app's origin on a port nothing listens on: the browser's requests to it are answered below.
-  identity = await startTestIdentity({ webAppOrigin: `http://localhost:${await freePort()}` });
+  // Stands in for the web app: one page for any path of its origin (its callback and sign-out page too).
+  const port = await freePort();
+  webApp = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.end('<!doctype html><html lang="fi"><title>app</title><p>app</p></html>');
+  });
+  await new Promise<void>((resolve) => webApp.listen(port, '127.0.0.1', resolve));
+  identity = await startTestIdentity({ webAppOrigin: `http://localhost:${port}` });
   browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
   await identity?.remove();
+  webApp?.closeAllConnections();
+  await new Promise((resolve) => webApp?.close(resolve));
 });
 
-it('registers a passkey from the web app and signs in with it on the sign-in page, in Chromium', async () => {
+/** From the app's authorisation request through the provider's pages (`act`) to the callback and the tokens. */
+async function signInInBrowser(page: Page, state: string, act: () => Promise<void>): Promise<Tokens> {
+  const { verifier, challenge } = pkcePair();
+  const authorize = new URL(`${new URL(identity.issuer).origin}/oauth2/authorize`);
+  authorize.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: identity.clientId,
+    redirect_uri: identity.redirectUri,
+    scope: 'openid email profile aws.cognito.signin.user.admin',
+    state,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  }).toString();
+  await page.goto(authorize.href);
+  const callback = page.waitForURL((url) => url.href.startsWith(identity.redirectUri));
+  await act();
+  await callback;
+  const returned = new URL(page.url());
+  expect(returned.searchParams.get('state')).toBe(state);
+  const exchanged = await fetch(`${new URL(identity.issuer).origin}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      client_id: identity.clientId,
+      code: returned.searchParams.get('code') ?? '',
+      redirect_uri: identity.redirectUri,
+      code_verifier: verifier,
+    }),
+  });
+  expect(exchanged.status).toBe(200);
+  return (await exchanged.json()) as Tokens;
+}
+
+it('signs in first with the invitation in Swedish, registers a passkey from the web app, signs out, and signs in with the passkey alone, in Chromium', async () => {
   const email = `passkey.${Date.now()}@example.org`;
   const admin = cognitoClient(identity, localIam().operator);
   const created = await admin.send(
@@ -44,25 +92,8 @@ it('registers a passkey from the web app and signs in with it on the sign-in pag
       DesiredDeliveryMediums: ['EMAIL'],
     }),
   );
-  const tokens = await signInOverHttp({
-    issuer: identity.issuer,
-    clientId: identity.clientId,
-    redirectUri: identity.redirectUri,
-    email,
-    password: invitationTo(identity.outboxDir, email).password,
-    newPassword: 'Avain-salasana-1',
-  });
-
-  const context = await browser.newContext({ locale: 'fi-FI' });
+  const context = await browser.newContext({ locale: 'sv-FI' });
   const problems: string[] = [];
-  // Stands in for the web app: any page of its origin, and its callback.
-  await context.route(`${identity.webAppOrigin}/**`, (route) =>
-    route.fulfill({
-      status: 200,
-      contentType: 'text/html',
-      body: '<!doctype html><title>app</title><p>app</p>',
-    }),
-  );
   const page = await context.newPage();
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
@@ -79,6 +110,20 @@ it('registers a passkey from the web app and signs in with it on the sign-in pag
       isUserVerified: true,
       automaticPresenceSimulation: true,
     },
+  });
+
+  // The first sign-in, in Swedish (the browser's language): the invitation's password, then a new one.
+  const tokens = await signInInBrowser(page, 'first-state', async () => {
+    expect(await page.locator('h1').textContent()).toBe('Logga in');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByLabel('E-post').fill(email);
+    await page.getByLabel('Lösenord', { exact: true }).fill(invitationTo(identity.outboxDir, email).password);
+    await page.getByRole('button', { name: 'Logga in', exact: true }).click();
+    await page.waitForSelector('h1:text("Välj ett nytt lösenord")');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByLabel('Nytt lösenord', { exact: true }).fill('Avain-salasana-1');
+    await page.getByLabel('Nytt lösenord igen').fill('Avain-salasana-1');
+    await page.getByRole('button', { name: 'Spara lösenordet' }).click();
   });
 
   // Registration, as the web app does it: options from Cognito, the browser's create(), the answer to Cognito.
@@ -124,45 +169,19 @@ it('registers a passkey from the web app and signs in with it on the sign-in pag
   expect(listed.Credentials?.map((entry) => entry.CredentialId)).toEqual([credential.id]);
   expect(listed.Credentials?.[0]?.RelyingPartyId).toBe('localhost');
 
-  // Sign-in: the app sends the person to the provider, who chooses the passkey; no password typed.
-  const { verifier, challenge } = pkcePair();
-  const authorize = new URL(`${new URL(identity.issuer).origin}/oauth2/authorize`);
-  authorize.search = new URLSearchParams({
-    response_type: 'code',
-    client_id: identity.clientId,
-    redirect_uri: identity.redirectUri,
-    scope: 'openid email profile aws.cognito.signin.user.admin',
-    state: 'passkey-state',
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-  }).toString();
-  await page.goto(authorize.href);
-  expect(await page.locator('h1').textContent()).toBe('Kirjaudu sisään');
-  expect(await seriousViolations(page)).toEqual([]);
-  const callback = page.waitForURL((url) => url.href.startsWith(identity.redirectUri));
-  await page.getByRole('button', { name: 'Kirjaudu pääsyavaimella' }).click();
-  await callback;
-  const returned = new URL(page.url());
-  expect(returned.searchParams.get('state')).toBe('passkey-state');
-  const exchanged = await fetch(`${new URL(identity.issuer).origin}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      client_id: identity.clientId,
-      code: returned.searchParams.get('code')!,
-      redirect_uri: identity.redirectUri,
-      code_verifier: verifier,
-    }),
+  // Signed out (one click in the app: Cognito's /logout), then in again with the passkey alone.
+  await page.goto(
+    `${new URL(identity.issuer).origin}/logout?client_id=${identity.clientId}&logout_uri=${encodeURIComponent(`${identity.webAppOrigin}/`)}`,
+  );
+  expect(page.url()).toBe(`${identity.webAppOrigin}/`);
+  const withPasskey = await signInInBrowser(page, 'passkey-state', async () => {
+    expect(await page.locator('h1').textContent()).toBe('Logga in');
+    await page.getByRole('button', { name: 'Logga in med nyckel' }).click();
   });
-  expect(exchanged.status).toBe(200);
-  const { access_token } = (await exchanged.json()) as { access_token: string };
   const { payload } = await jwtVerify(
-    access_token,
+    withPasskey.access_token,
     createRemoteJWKSet(new URL(`${identity.issuer}/.well-known/jwks.json`)),
-    {
-      issuer: identity.issuer,
-    },
+    { issuer: identity.issuer },
   );
   expect(payload.sub).toBe(created.User?.Username);
   expect(problems).toEqual([]);

@@ -134,6 +134,9 @@ export class OAuthEndpoints {
         'content-type': 'text/css; charset=utf-8',
         'x-content-type-options': 'nosniff',
       });
+    } else if (method === 'GET' && path === '/favicon.ico') {
+      // The pages have no icon; browsers ask all the same.
+      send(response, 204, '', { 'cache-control': 'max-age=86400' });
     } else if (method === 'POST' && path === '/oauth2/token') {
       await this.token(request, response);
     } else if ((method === 'GET' || method === 'POST') && path === '/oauth2/userInfo') {
