@@ -14,6 +14,7 @@ import { operatorClient, useLocalAws } from './aws/use-local-aws.ts';
 import { type Deployment, startDeployment } from './deployment.ts';
 import { ensureTable, StartupError } from './dynamodb.ts';
 import { type Gateway, startGateway } from './gateway.ts';
+import { identityDir, type LocalIdentity, outboxDir, startLocalIdentity } from './identity/server.ts';
 import { clockOffsetFromEnv } from './local-clock.ts';
 import { type NightlySchedule, startNightlySchedule } from './nightly.ts';
 import { type ShardOptions, type StreamPoller, startStreamPoller } from './stream-poller.ts';
@@ -25,6 +26,11 @@ export interface LocalOptions {
   readonly persist: boolean;
   readonly dynamoPort: number;
   readonly s3Port: number;
+  /**
+   * The local identity provider's port (Cognito stand-in); npm start's is PORT+3 or KAIKU_IDP_PORT
+   * (optionsFromEnv). Not given: any free port.
+   */
+  readonly identityPort?: number;
   readonly tableName?: string;
   readonly statsBucket?: string;
   /** Where the API listens (127.0.0.1 unless KAIKU_HOST opens it); DynamoDB and S3 stay on loopback. */
@@ -47,6 +53,8 @@ export interface LocalService {
   readonly adminKey: string;
   readonly dynamoEndpoint: string;
   readonly s3Endpoint: string;
+  /** The local identity provider: issuer, client id, Cognito's API endpoint, the pool. */
+  readonly identity: LocalIdentity;
   readonly gateway: Gateway;
   readonly aws: LocalAws;
   readonly deployment: Deployment;
@@ -78,6 +86,7 @@ export function optionsFromEnv(env = process.env): LocalOptions {
     persist: env.KAIKU_PERSIST !== 'false',
     dynamoPort: Number(env.KAIKU_DYNAMODB_PORT ?? port + 1),
     s3Port: Number(env.KAIKU_S3_PORT ?? port + 2),
+    identityPort: Number(env.KAIKU_IDP_PORT ?? port + 3),
     ...(env.KAIKU_HOST && { host: env.KAIKU_HOST }),
     ...(clockOffset !== undefined && { clockOffsetMs: clockOffset }),
   };
@@ -131,6 +140,7 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
   await assertPortFree(options.port, 'the API', options.host);
   await assertPortFree(options.dynamoPort, 'DynamoDB');
   await assertPortFree(options.s3Port, 'the S3 server');
+  if (options.identityPort) await assertPortFree(options.identityPort, 'the identity provider');
   // Before anything is made (the admin key on a first start is dated by it): one clock for the whole
   // process and, through the buffer they share, for every function's worker (infra/local/lambda/).
   setClockOffset(options.clockOffsetMs ?? 0);
@@ -152,10 +162,19 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
     useLocalAws(aws.dynamoEndpoint, aws.s3Endpoint, tableName, bucket, operator);
     await ensureTable(operatorClient(aws.dynamoEndpoint, operator), tableName);
     const adminKey = options.persist ? await adminKeyFor(dataDir) : (await createAdminKey()).apiKey;
+    // The web app is served by the gateway; "localhost", as a passkey cannot belong to an IP address.
+    const identity = await startLocalIdentity({
+      dataDir: identityDir(dataDir),
+      port: options.identityPort ?? 0,
+      webAppOrigin: `http://localhost:${options.port}`,
+      outboxDir: outboxDir(dataDir),
+      iam,
+    });
+    started.push(identity);
     const deployment = await startDeployment(
       iam,
       { tableName, bucket },
-      { dynamodb: aws.dynamoEndpoint, s3: aws.s3Endpoint },
+      { dynamodb: aws.dynamoEndpoint, s3: aws.s3Endpoint, identity },
     );
     started.push(deployment);
     const streams = await startStreamPoller(
@@ -186,6 +205,12 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
             bucket,
             dynamoEndpoint: aws.dynamoEndpoint,
             s3Endpoint: aws.s3Endpoint,
+            identity: {
+              issuer: identity.issuer,
+              clientId: identity.clientId,
+              userPoolId: identity.userPoolId,
+              endpoint: identity.endpoint,
+            },
             operator,
             clockOffsetMs: clockOffsetMs(),
           },
@@ -199,6 +224,7 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
       adminKey,
       dynamoEndpoint: aws.dynamoEndpoint,
       s3Endpoint: aws.s3Endpoint,
+      identity,
       gateway,
       aws,
       deployment,

@@ -20,6 +20,9 @@ try {
   console.log(
     `DynamoDB ${service.dynamoEndpoint}, S3 ${service.s3Endpoint} (IAM enforced). Stop with Ctrl-C.`,
   );
+  console.log(
+    `Sign-in: the local identity provider (Cognito stand-in) ${service.identity.issuer}; invitation e-mails in ${options.dataDir}/outbox.`,
+  );
   if (options.clockOffsetMs !== undefined)
     console.log(
       `Clock: KAIKU_CLOCK, the service runs as if it were ${now().toISOString()} and its clock moves on from there.`,

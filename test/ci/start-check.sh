@@ -116,7 +116,7 @@ start_service() {
   local log=$1
   shift
   set -m
-  env -u PORT -u KAIKU_DATA_DIR -u KAIKU_DYNAMODB_PORT -u KAIKU_S3_PORT -u KAIKU_HOST -u KAIKU_CLOCK \
+  env -u PORT -u KAIKU_DATA_DIR -u KAIKU_DYNAMODB_PORT -u KAIKU_S3_PORT -u KAIKU_IDP_PORT -u KAIKU_HOST -u KAIKU_CLOCK \
     -u KAIKU_PERSIST "$marker" "$@" npm start </dev/null >"$log" 2>&1 &
   started_pid=$!
   set +m
@@ -130,8 +130,8 @@ service_lines() { grep -v -e '^> ' -e '^npm error' -e '^npm ERR!' -e '^[[:space:
 
 # --- before: a fresh checkout, and nothing on the service's ports -----------------------------------
 [ -e "$data_dir" ] && fail "$data_dir exists: this check needs a fresh clone (and would delete the folder)"
-for port in 3000 3001 3002 3010 3011 3012; do
-  port_open "$port" && fail "port $port is in use: the check needs 3000-3002 (the defaults) and 3010-3012"
+for port in 3000 3001 3002 3003 3010 3011 3012 3013; do
+  port_open "$port" && fail "port $port is in use: the check needs 3000-3003 (the defaults) and 3010-3013"
 done
 by_path >"$work/before"
 made_data_dir=true
@@ -151,9 +151,14 @@ until curl -sf --max-time 5 "$health" >"$work/health.json" 2>/dev/null; do
 done
 step "health answered after $((SECONDS + start_timeout - deadline)) s: $(cat "$work/health.json")"
 [ -s "$data_dir/admin-key" ] || fail "the README's admin key file .kaiku/admin-key is missing or empty"
+# People sign in with the local identity provider on PORT+3 (the functions verify its tokens).
+discovery=http://localhost:3003/eu-north-1_local/.well-known/openid-configuration
+curl -sf --max-time 5 "$discovery" | grep -q '"issuer":"http://localhost:3003/eu-north-1_local"' ||
+  fail "the local identity provider's discovery document $discovery does not answer with its issuer"
 
 # --- 2. a second npm start on the same data folder is refused at once --------------------------------
-# On ports of its own (PORT=3010: API 3010, DynamoDB 3011, S3 3012): only the data folder can stop it.
+# On ports of its own (PORT=3010: API 3010, DynamoDB 3011, S3 3012, identity provider 3013): only the
+# data folder can stop it.
 step "a second npm start (PORT=3010), same data folder: must exit non-zero within ${second_start_timeout} s"
 start_service "$second_log" PORT=3010
 second_pid=$started_pid

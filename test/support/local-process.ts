@@ -1,5 +1,5 @@
-// `npm start` as a child process of a test, on a data folder and a free port of its own (DynamoDB and S3
-// on ports of their own choosing), stopped with SIGTERM as an operator stops it.
+// `npm start` as a child process of a test, on a data folder and a free port of its own (DynamoDB, S3 and
+// the identity provider on ports of their own choosing), stopped with SIGTERM as an operator stops it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from './free-port.ts';
@@ -26,6 +26,7 @@ export async function startServiceProcess(
       KAIKU_DATA_DIR: dataDir,
       KAIKU_DYNAMODB_PORT: '',
       KAIKU_S3_PORT: '',
+      KAIKU_IDP_PORT: '',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,6 +8,7 @@ import { LocalIam } from '../../infra/local/aws/account.ts';
 import { type Deployment, startDeployment } from '../../infra/local/deployment.ts';
 import { ensureTable } from '../../infra/local/dynamodb.ts';
 import { type Gateway, startGateway } from '../../infra/local/gateway.ts';
+import type { IdentityEndpoints } from '../../infra/local/lambda/functions.ts';
 import { operatorClient, useLocalAws } from '../../infra/local/runtime.ts';
 import type { StreamPoller } from '../../infra/local/stream-poller.ts';
 import { generateCardNumber } from '../../shared/card-number.ts';
@@ -177,8 +178,14 @@ export function currentDeployment(): Deployment {
   return current;
 }
 
-/** The service on a fresh table; with `bucket`, its statistics go to that bucket instead of the shared one. */
-export async function startTestService(options: { bucket?: string } = {}): Promise<TestService> {
+/**
+ * The service on a fresh table; with `bucket`, its statistics go to that bucket instead of the shared one;
+ * with `identity` (test/support/identity.ts), its functions use that local identity provider (IDP_ISSUER,
+ * IDP_CLIENT_ID, Cognito's endpoint), as npm start's do.
+ */
+export async function startTestService(
+  options: { bucket?: string; identity?: IdentityEndpoints } = {},
+): Promise<TestService> {
   const tableName = await useFreshTable();
   const bucket = options.bucket ?? statsBucket;
   process.env.STATS_BUCKET = bucket;
@@ -190,6 +197,7 @@ export async function startTestService(options: { bucket?: string } = {}): Promi
     {
       dynamodb: inject('dynamoEndpoint'),
       s3: inject('s3Endpoint'),
+      ...(options.identity && { identity: options.identity }),
     },
   );
   current = deployment;

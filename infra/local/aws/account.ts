@@ -10,6 +10,7 @@ import { appendFileSync } from 'node:fs';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { functionId } from '../../api-stack.ts';
 import { defaultStageOfCdkJson, namesOf } from '../../stage.ts';
+import { userPoolId as localUserPoolId } from '../identity/names.ts';
 import { type FunctionTemplate, type PolicyDocument, resolveIntrinsics } from './roles.ts';
 
 export const localAccount = { accountId: '000000000000', region: 'eu-north-1' } as const;
@@ -189,6 +190,7 @@ export class LocalIam {
     const nameOf = (id: string): string | undefined => {
       const resource = template.named[id];
       if (!resource) return undefined;
+      if (resource.type === 'userPool') return localUserPoolId;
       return String(
         resolveIntrinsics(resource.name, localAccount, { ref: () => undefined, getAtt: () => undefined }),
       );
@@ -200,6 +202,14 @@ export class LocalIam {
         if (name === undefined) return undefined;
         if (template.named[id]?.type === 'bucket')
           return attribute === 'Arn' ? `arn:aws:s3:::${name}` : undefined;
+        if (template.named[id]?.type === 'userPool') {
+          if (attribute === 'Arn')
+            return `arn:aws:cognito-idp:${localAccount.region}:${localAccount.accountId}:userpool/${name}`;
+          // The issuer CDK builds from it is replaced with the local provider's (lambda/functions.ts).
+          if (attribute === 'ProviderURL' || attribute === 'ProviderName')
+            return `cognito-idp.${localAccount.region}.amazonaws.com/${name}`;
+          return undefined;
+        }
         const arn = `arn:aws:dynamodb:${localAccount.region}:${localAccount.accountId}:table/${name}`;
         if (attribute === 'Arn') return arn;
         // The stream's label is known only once the table exists; any stream of this table is the one.

@@ -15,8 +15,11 @@ export interface PolicyDocument {
 /** A function as CloudFormation would create it, with its template's intrinsics still in place. */
 export interface FunctionTemplate {
   readonly handlerFile: string;
-  /** Tables and buckets of the same template by logical id, for Ref and Fn::GetAtt on them. */
-  readonly named: Readonly<Record<string, { readonly type: 'table' | 'bucket'; readonly name: unknown }>>;
+  /**
+   * Tables, buckets and Cognito user pools of the same template by logical id, for Ref and Fn::GetAtt on
+   * them (a user pool has no name to resolve: locally it is the local identity provider's one pool).
+   */
+  readonly named: Readonly<Record<string, { readonly type: NamedType; readonly name: unknown }>>;
   readonly roleName: string;
   readonly functionName?: unknown;
   /** Lambda's timeout for the function, in seconds. */
@@ -24,6 +27,8 @@ export interface FunctionTemplate {
   readonly environment: Readonly<Record<string, unknown>>;
   readonly policies: readonly unknown[];
 }
+
+export type NamedType = 'table' | 'bucket' | 'userPool';
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> };
 type Template = { Resources: Record<string, Resource> };
@@ -57,12 +62,14 @@ function templatesOf(template: Template): FunctionTemplate[] {
       .map(([, resource]) => resource.Properties?.PolicyDocument),
   ];
   const named: FunctionTemplate['named'] = Object.fromEntries(
-    resources.flatMap(([id, resource]): [string, { type: 'table' | 'bucket'; name: unknown }][] =>
+    resources.flatMap(([id, resource]): [string, { type: NamedType; name: unknown }][] =>
       resource.Type === 'AWS::DynamoDB::Table'
         ? [[id, { type: 'table', name: resource.Properties?.TableName }]]
         : resource.Type === 'AWS::S3::Bucket'
           ? [[id, { type: 'bucket', name: resource.Properties?.BucketName }]]
-          : [],
+          : resource.Type === 'AWS::Cognito::UserPool'
+            ? [[id, { type: 'userPool', name: undefined }]]
+            : [],
     ),
   );
   const functions: FunctionTemplate[] = [];

@@ -13,6 +13,16 @@ export interface Endpoints {
   readonly dynamodb: string;
   readonly s3: string;
   readonly lambda: string;
+  /** The local identity provider, when the deployment has one (npm start, tests of people's sign-in). */
+  readonly identity?: IdentityEndpoints;
+}
+
+/** What the functions are told of the user pool: in AWS, CDK sets the same variables from the pool. */
+export interface IdentityEndpoints {
+  readonly issuer: string;
+  readonly clientId: string;
+  /** Cognito's API. */
+  readonly endpoint: string;
 }
 
 export class FunctionError extends Error {}
@@ -138,6 +148,11 @@ export class LocalFunctions {
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: this.endpoints.dynamodb,
       AWS_ENDPOINT_URL_S3: this.endpoints.s3,
       AWS_ENDPOINT_URL_LAMBDA: this.endpoints.lambda,
+      ...(this.endpoints.identity && {
+        IDP_ISSUER: this.endpoints.identity.issuer,
+        IDP_CLIENT_ID: this.endpoints.identity.clientId,
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: this.endpoints.identity.endpoint,
+      }),
       AWS_LAMBDA_FUNCTION_NAME: this.iam.functionNameOf(handlerFile) ?? handlerFile,
     };
   }
