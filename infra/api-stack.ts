@@ -30,6 +30,7 @@ import {
   type Route,
   routeKey,
   routes,
+  tableAccessOf,
 } from '../shared/routes.ts';
 import { tableDefinition } from '../shared/table.ts';
 import { jsonAccessLogFormat } from './constructs/access-log-format.ts';
@@ -157,7 +158,7 @@ export class ApiStack extends Stack {
     > = {};
     for (const route of routes as readonly Route[]) {
       const key = routeKey(route);
-      const handler = addFunction(route.handler, key, route.table, route);
+      const handler = addFunction(route.handler, key, tableAccessOf(route), route);
       const [httpRoute] = this.httpApi.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],

@@ -8,6 +8,7 @@ import { LocalIam } from '../../infra/local/aws/account.ts';
 import { type Deployment, startDeployment } from '../../infra/local/deployment.ts';
 import { ensureTable } from '../../infra/local/dynamodb.ts';
 import { type Gateway, startGateway } from '../../infra/local/gateway.ts';
+import type { IdentityEndpoint } from '../../infra/local/lambda/functions.ts';
 import { operatorClient, useLocalAws } from '../../infra/local/runtime.ts';
 import type { StreamPoller } from '../../infra/local/stream-poller.ts';
 import { generateCardNumber } from '../../shared/card-number.ts';
@@ -178,7 +179,9 @@ export function currentDeployment(): Deployment {
 }
 
 /** The service on a fresh table; with `bucket`, its statistics go to that bucket instead of the shared one. */
-export async function startTestService(options: { bucket?: string } = {}): Promise<TestService> {
+export async function startTestService(
+  options: { bucket?: string; identity?: IdentityEndpoint } = {},
+): Promise<TestService> {
   const tableName = await useFreshTable();
   const bucket = options.bucket ?? statsBucket;
   process.env.STATS_BUCKET = bucket;
@@ -190,6 +193,7 @@ export async function startTestService(options: { bucket?: string } = {}): Promi
     {
       dynamodb: inject('dynamoEndpoint'),
       s3: inject('s3Endpoint'),
+      ...(options.identity && { identity: options.identity }),
     },
   );
   current = deployment;

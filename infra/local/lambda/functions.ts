@@ -13,6 +13,17 @@ export interface Endpoints {
   readonly dynamodb: string;
   readonly s3: string;
   readonly lambda: string;
+  /** The identity provider people sign in with (the local one under npm start), when there is one. */
+  readonly identity?: IdentityEndpoint;
+}
+
+/** What the functions are told of the identity provider: as CDK tells them of the user pool in AWS. */
+export interface IdentityEndpoint {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly userPoolId?: string;
+  /** Cognito's API (AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER). */
+  readonly endpoint?: string;
 }
 
 export class FunctionError extends Error {}
@@ -26,6 +37,17 @@ interface Running {
   readonly worker: Worker;
   readonly pending: Map<number, Pending>;
 }
+
+/** The user pool's settings CDK gives the functions in AWS, pointed at the local provider. */
+const identityEnvironment = (identity: IdentityEndpoint | undefined): Record<string, string> =>
+  identity
+    ? {
+        IDP_ISSUER: identity.issuer,
+        IDP_CLIENT_ID: identity.clientId,
+        ...(identity.userPoolId && { IDP_USER_POOL_ID: identity.userPoolId }),
+        ...(identity.endpoint && { AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: identity.endpoint }),
+      }
+    : {};
 
 /**
  * Local-only settings the functions may read (the authorizer's cache time); never credentials. Not
@@ -138,6 +160,7 @@ export class LocalFunctions {
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: this.endpoints.dynamodb,
       AWS_ENDPOINT_URL_S3: this.endpoints.s3,
       AWS_ENDPOINT_URL_LAMBDA: this.endpoints.lambda,
+      ...identityEnvironment(this.endpoints.identity),
       AWS_LAMBDA_FUNCTION_NAME: this.iam.functionNameOf(handlerFile) ?? handlerFile,
     };
   }
