@@ -21,9 +21,12 @@ export interface Recorded {
   readonly replayed: boolean;
 }
 
-/** A venue's own key carries its area and limit; a ticket agent's venue is looked up (one read). */
+/**
+ * A venue's own key carries its area and limit (in the authorizer's context); a ticket agent's venue, and
+ * a person's (whose cached answer names no organisation), is looked up: one read.
+ */
 export async function venueFor(principal: Principal, venueId: string): Promise<VenueRef> {
-  if (principal.role === 'venue') {
+  if (principal.role === 'venue' && principal.kind === 'key') {
     if (!principal.areaId) throw new Error(`venue ${principal.orgId} has no area`);
     return { venueId, areaId: principal.areaId, cardLimitPerDay: principal.cardLimitPerDay };
   }

@@ -328,10 +328,13 @@ export const routes = [
     table: {
       GetItem: [p.application],
       UpdateItem: [p.application, p.applicationSource],
-      PutItem: [p.area, p.municipality, p.organisation, p.apiKey, p.audit],
+      PutItem: [p.area, p.municipality, p.organisation, p.apiKey, p.audit, p.person],
+      Query: [p.person],
     },
+    directory: ['AdminCreateUser', 'AdminGetUser'],
     roles: ['admin'],
-    summary: 'Approve: creates the area, claims its municipalities, and makes its first area-admin key.',
+    summary:
+      "Approve: creates the area, claims its municipalities, makes its first area-admin key, and invites both contact persons as the area's admins.",
     body: schemas.emptyBody,
     response: r.approved,
     errors: ['CONFLICT', 'MUNICIPALITY_ALREADY_IN_AREA'],

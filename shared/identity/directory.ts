@@ -22,7 +22,8 @@ function directory(): CognitoIdentityProviderClient {
 /** The user pool the function is configured with (IDP_USER_POOL_ID). */
 export function userPoolId(): string {
   const id = process.env.IDP_USER_POOL_ID;
-  if (!id) throw new Error('IDP_USER_POOL_ID is not set: this function has no identity provider');
+  if (!id || !/^[\w-]+_[0-9a-zA-Z]+$/.test(id))
+    throw new Error('IDP_USER_POOL_ID is not a user pool id: this function has no identity provider');
   return id;
 }
 

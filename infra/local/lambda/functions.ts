@@ -38,6 +38,14 @@ interface Running {
   readonly pending: Map<number, Pending>;
 }
 
+/**
+ * A variable whose value names a resource the local runtime has no counterpart for (roles.ts makes such
+ * references "unresolved:…", e.g. the user pool's id when no local provider runs) is left out: a function
+ * must see "not configured", never a made-up name it would call AWS itself with.
+ */
+const resolvedOnly = (variables: Record<string, string>) =>
+  Object.fromEntries(Object.entries(variables).filter(([, value]) => !String(value).includes('unresolved:')));
+
 /** The user pool's settings CDK gives the functions in AWS, pointed at the local provider. */
 const identityEnvironment = (identity: IdentityEndpoint | undefined): Record<string, string> =>
   identity
@@ -151,7 +159,7 @@ export class LocalFunctions {
     const { NODE_OPTIONS: _nodeOptions, ...variables } = this.iam.environmentFor(handlerFile, this.names);
     return {
       ...passedThrough(process.env),
-      ...variables,
+      ...resolvedOnly(variables),
       AWS_REGION: 'eu-north-1',
       AWS_DEFAULT_REGION: 'eu-north-1',
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
