@@ -8,7 +8,7 @@
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { nowMs } from '../shared/clock.ts';
 import { bearerToken, isExpired, keyIdOf, keyMatches } from '../shared/domain/api-keys.ts';
-import { looksLikeJwt, verifyAccessToken } from '../shared/identity/access-token.ts';
+import { looksLikeJwt } from '../shared/identity/token-shape.ts';
 import { invocation } from '../shared/observability.ts';
 import { getApiKey, getOrganisation, touchApiKey } from '../shared/store/organisations.ts';
 import { getPersonWithMemberships, touchPerson } from '../shared/store/people.ts';
@@ -87,6 +87,8 @@ async function authorize(event: AuthorizerEvent): Promise<Decision> {
  * table (the header X-Kaiku-Organisation is not part of this cached answer).
  */
 async function authorizePerson(token: string): Promise<Decision> {
+  // Loaded at the first person's token: a container that serves only keys never initialises jose.
+  const { verifyAccessToken } = await import('../shared/identity/access-token.ts');
   const verified = await verifyAccessToken(token);
   if (!verified.ok) return { result: anonymous, code: verified.reason };
   const personId = verified.token.sub;

@@ -439,7 +439,7 @@ export const responses = {
           { orgId: venueId, orgName: 'Espoon kulttuurikeskus', role: 'venue', areaId, manager: true },
         ],
       },
-      key: {
+      venue: {
         kind: 'key',
         keyId,
         name: 'Kassajärjestelmä',

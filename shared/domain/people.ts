@@ -65,7 +65,7 @@ export function actingMembership(
   return only;
 }
 
-/** A person may act only while enabled, and for an admin role only with a second factor. */
+/** A person acts for an admin or area-admin organisation only with a second factor (an enabled person: caller.ts). */
 export function checkMayAct(person: Person, membership: Membership): void {
   if (needsSecondFactor(membership.role) && !person.secondFactor)
     throw new ApiError(
@@ -74,7 +74,7 @@ export function checkMayAct(person: Person, membership: Membership): void {
     );
 }
 
-/** Who may manage an organisation's people: see canManagePeople's callers (admin, area-admin, managers). */
+/** A person who manages this organisation's people (besides the admin and the area's area-admin). */
 export function isManagerOf(principal: { kind: string; orgId: string; manager?: boolean }, orgId: string) {
   return principal.kind === 'person' && principal.orgId === orgId && principal.manager === true;
 }

@@ -40,10 +40,6 @@ function keySetOf(issuer: string) {
   return keySet;
 }
 
-/** Three base64url parts: shaped like a JWT (an API key is "kk.<id>.<secret>", never this). */
-export const looksLikeJwt = (token: string) =>
-  /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token) && !token.startsWith('kk.');
-
 export type TokenRefusal =
   | 'NO_PROVIDER'
   | 'BAD_TOKEN'

@@ -365,7 +365,7 @@ export interface paths {
     put?: never;
     /**
      * Approve
-     * @description Approve: creates the area, claims its municipalities, and makes its first area-admin key. Roles: admin.
+     * @description Approve: creates the area, claims its municipalities, makes its first area-admin key, and invites both contact persons as the area's admins. Roles: admin.
      */
     post: operations['approveApplication'];
     delete?: never;
