@@ -77,6 +77,7 @@ async function makeCards(count: number, distributor: { orgId: string; areaId: st
   const now = new Date();
   const day = today(now);
   const principal = {
+    kind: 'key' as const,
     keyId: 'bench',
     orgId: distributor.orgId,
     role: 'distributor' as const,

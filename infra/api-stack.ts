@@ -30,11 +30,13 @@ import {
   type Route,
   routeKey,
   routes,
+  tableAccessOf,
 } from '../shared/routes.ts';
 import { tableDefinition } from '../shared/table.ts';
 import { jsonAccessLogFormat } from './constructs/access-log-format.ts';
 import { KaikuFunction } from './constructs/kaiku-function.ts';
 import { kaikuMonitoring, monitorFunction } from './constructs/monitoring.ts';
+import { PeoplePool } from './constructs/people-pool.ts';
 import { EdgeDistribution, reservedConcurrency } from './edge.ts';
 import { monitorAccountConcurrency, monitorRouteGroups } from './route-groups.ts';
 import { type KaikuStage, namesOf } from './stage.ts';
@@ -91,6 +93,14 @@ export class ApiStack extends Stack {
       },
       this,
     );
+    // The people who sign in (decision 0015). The web app is served on the stage's domain; without one
+    // (a developer's stage) only a web app on localhost may sign in against it.
+    const people = new PeoplePool(this, 'People', {
+      stage,
+      webOrigins: stage.domainName
+        ? [`https://${stage.domainName}`]
+        : ['http://localhost:3000', 'http://localhost:5173'],
+    });
     const addFunction = (handlerFile: string, description: string, grant: TableGrant, route?: Route) => {
       const resources = route?.resources ?? [];
       const fn = new KaikuFunction(this, functionId(handlerFile), {
@@ -104,6 +114,8 @@ export class ApiStack extends Stack {
         bundle: props.bundle,
         tracing: props.tracing,
         environment: {
+          ...people.environment,
+          ...(route?.directory && { IDP_USER_POOL_ID: people.userPool.userPoolId }),
           ...(resources.includes('statisticsBucket') && { STATS_BUCKET: bucketName }),
           ...(resources.includes('snapshotFunction') && { SNAPSHOT_FUNCTION_NAME: snapshotFunctionName }),
         },
@@ -122,6 +134,7 @@ export class ApiStack extends Stack {
         fn.addToRolePolicy(
           new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [snapshotFunctionArn] }),
         );
+      people.grantDirectory(fn, route?.directory ?? []);
       // Errors and throttles of every function (the authorizer's errors among them).
       monitorFunction(monitoring, fn, functionId(handlerFile));
       return fn;
@@ -157,7 +170,7 @@ export class ApiStack extends Stack {
     > = {};
     for (const route of routes as readonly Route[]) {
       const key = routeKey(route);
-      const handler = addFunction(route.handler, key, route.table, route);
+      const handler = addFunction(route.handler, key, tableAccessOf(route), route);
       const [httpRoute] = this.httpApi.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],

@@ -51,6 +51,8 @@ export const reservedConcurrency: Readonly<Record<string, number>> = {
   'functions/onboarding/get-application.ts': 5,
   // The application form's list: one call per visitor, answered from a list bundled with the function.
   'functions/municipalities/list-municipalities.ts': 2,
+  // The web app's sign-in settings: one call per page load, answered from the environment.
+  'functions/auth/get-config.ts': 3,
   [jobHandlers.countFromStream]: 20,
   [jobHandlers.snapshot]: 2,
 };

@@ -57,4 +57,17 @@ export const partitions = {
   /** gsi1: an area's audit entries. */
   auditOfArea: keys.auditOfArea(any),
   snapshots: keys.snapshotsPartition,
+  /** A person and their memberships (one partition per person). */
+  person: keys.personPartition(any),
+  /** gsi1: an organisation's people. */
+  peopleOfOrganisation: keys.peopleOfOrganisation(any),
 } as const;
+
+/** Merges grants: every action with the partitions of all of them, each once. */
+export function mergeGrants(...grants: readonly TableGrant[]): TableGrant {
+  const merged: Partial<Record<TableAction, string[]>> = {};
+  for (const grant of grants)
+    for (const [action, patterns] of Object.entries(grant) as [TableAction, readonly string[]][])
+      merged[action] = [...new Set([...(merged[action] ?? []), ...patterns])];
+  return merged;
+}

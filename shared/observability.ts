@@ -24,6 +24,8 @@ export interface InvocationFields {
   readonly requestId?: string;
   readonly orgId?: string;
   readonly keyId?: string;
+  /** A person's id (the identity provider's `sub`): never a name or an e-mail. */
+  readonly personId?: string;
   readonly role?: string;
   /** HTTP status of the answer; jobs and the authorizer leave it out. */
   readonly status?: number;
@@ -62,6 +64,7 @@ export function invocation(): Invocation {
         route: fields.route,
         ...(fields.orgId && { orgId: fields.orgId }),
         ...(fields.keyId && { keyId: fields.keyId }),
+        ...(fields.personId && { personId: fields.personId }),
         ...(fields.role && { role: fields.role }),
         ...(fields.status !== undefined && { status: fields.status }),
         outcome,

@@ -39,7 +39,11 @@ export async function submit(
   }
 }
 
-export async function approve(application: Application, principal: Principal, now: Date): Promise<string> {
+export async function approve(
+  application: Application,
+  principal: Principal,
+  now: Date,
+): Promise<{ areaId: string; areaAdmin: Organisation }> {
   if (application.status !== 'pending') throw decided();
   const createdAt = now.toISOString();
   const area: Area = {
@@ -68,7 +72,7 @@ export async function approve(application: Application, principal: Principal, no
     now,
   );
   await approveApplication(application, { area, areaAdmin, key, audit }, now);
-  return area.areaId;
+  return { areaId: area.areaId, areaAdmin };
 }
 
 /** Rejects a waiting application with a reason the applicant sees, and its audit entry. */

@@ -1,4 +1,6 @@
 // openapi.json, generated from the route table and the schemas that validate requests.
+
+import { needsSecondFactor } from './domain/people.ts';
 import { type ErrorCode, errorCodes, statusOfCode } from './errors.ts';
 import { errorObject } from './response-schemas.ts';
 import { type Route, routes } from './routes.ts';
@@ -36,8 +38,9 @@ const errorMessages: Record<ErrorCode, string> = {
   VALIDATION_FAILED: 'The request is not valid.',
   PERSONAL_DATA_NOT_ALLOWED:
     'A free-text field holds something shaped like a personal identity code; it is not stored.',
-  UNAUTHENTICATED: 'Send a valid API key: Authorization: Bearer <key>.',
+  UNAUTHENTICATED: 'Sign in, or send a valid API key: Authorization: Bearer <token or key>.',
   FORBIDDEN: 'The role venue may not use this route.',
+  MFA_REQUIRED: 'Acting for an admin or area-admin organisation needs a second factor (TOTP or a passkey).',
   NOT_FOUND: 'It was not found.',
   CARD_NUMBER_TAKEN: 'Card number 7KQ3-XW9A-M2HT is already registered.',
   MUNICIPALITY_ALREADY_IN_AREA: 'Municipality 049 already belongs to an active area.',
@@ -62,8 +65,8 @@ const retryAfter = {
 
 const statusDescriptions: Record<number, string> = {
   400: 'Bad input; nothing changed.',
-  401: 'No valid API key.',
-  403: 'The role may not use this route.',
+  401: 'No valid access token or API key (or it was revoked, expired or the person removed).',
+  403: 'The role may not use this route, or the person needs a second factor for it.',
   404: "Not found, or outside the caller's scope.",
   409: 'Conflict with the current state.',
   413: 'The body is larger than the gateway takes.',
@@ -99,6 +102,9 @@ export function errorCodesOf(route: Route): Map<number, ErrorCode[]> {
   const codes = new Set<ErrorCode>([
     'VALIDATION_FAILED',
     ...(secured ? (['UNAUTHENTICATED', 'FORBIDDEN'] as const) : []),
+    ...(secured && route.actsForOrganisation !== false && route.roles.some(needsSecondFactor)
+      ? (['MFA_REQUIRED'] as const)
+      : []),
     ...(hasPathParameters ? (['NOT_FOUND'] as const) : []),
     ...(route.errors ?? []),
     'THROTTLED',

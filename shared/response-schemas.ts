@@ -71,6 +71,8 @@ const auditActions = [
   'key.revoked',
   'card.revoked',
   'usage.voided',
+  'person.invited',
+  'person.removed',
 ] as const satisfies readonly AuditAction[];
 
 /** A page of a list: `{items, nextCursor?}` (api.md, Conventions). */
@@ -283,7 +285,9 @@ const listedKey = named(
   object({
     keyId: id('the key'),
     role,
+    name: optional(string({ min: 1, max: 100, description: 'what the key is for' })),
     createdAt: instant,
+    expiresAt: optional(instant),
     lastUsedAt: optional(instant),
     revokedAt: optional(instant),
   }),
@@ -291,8 +295,41 @@ const listedKey = named(
 const keyExample = {
   keyId,
   role: 'venue' as const,
+  name: 'Kassajärjestelmä',
   createdAt: '2026-04-05T12:01:00.000Z',
+  expiresAt: '2027-04-05T12:00:00.000Z',
   lastUsedAt: '2026-05-20T15:02:09.000Z',
+};
+
+// People.
+const personExampleId = '3f1c2a4e-8b7d-4c6a-9e5f-0a1b2c3d4e5f';
+const invitedPerson = named(
+  'InvitedPerson',
+  object({
+    personId: id("the person (the identity provider's sub)"),
+    email: string({ max: 254 }),
+    name: string({ min: 1, max: 200 }),
+    status: oneOf(['invited', 'active']),
+    manager: boolean(),
+  }),
+);
+const listedPerson = named(
+  'Person',
+  object({
+    personId: id("the person (the identity provider's sub)"),
+    email: string({ max: 254 }),
+    name: string({ min: 1, max: 200 }),
+    status: oneOf(['invited', 'active', 'disabled']),
+    manager: boolean(),
+    lastSignInAt: optional(instant),
+  }),
+);
+const personExample = {
+  personId: personExampleId,
+  email: 'maija.meikalainen@espoo.example',
+  name: 'Maija Meikäläinen',
+  status: 'invited' as const,
+  manager: false,
 };
 
 // Statistics.
@@ -358,20 +395,94 @@ export const responses = {
     },
   ),
   me: response(
+    union<unknown>(
+      named(
+        'MePerson',
+        object({
+          kind: oneOf(['person']),
+          personId: id("the person (the identity provider's sub)"),
+          name: string({ min: 1, max: 200 }),
+          email: string({ max: 254 }),
+          memberships: array(
+            object({
+              orgId: id('the organisation'),
+              orgName: string({ max: 200 }),
+              role,
+              areaId: optional(id("the organisation's area")),
+              manager: boolean(),
+            }),
+            { max: 500 },
+          ),
+        }),
+      ),
+      named(
+        'MeKey',
+        object({
+          kind: oneOf(['key']),
+          keyId: id('the key'),
+          name: optional(string({ min: 1, max: 100 })),
+          orgId: id('its organisation'),
+          orgName: string({ max: 200 }),
+          role,
+          areaId: optional(id("the organisation's area")),
+        }),
+      ),
+    ),
+    'Who is signed in: a person with their memberships, or a machine key.',
+    {
+      person: {
+        kind: 'person',
+        personId: personExampleId,
+        name: 'Maija Meikäläinen',
+        email: 'maija.meikalainen@espoo.example',
+        memberships: [
+          { orgId: venueId, orgName: 'Espoon kulttuurikeskus', role: 'venue', areaId, manager: true },
+        ],
+      },
+      venue: {
+        kind: 'key',
+        keyId,
+        name: 'Kassajärjestelmä',
+        orgId: venueId,
+        orgName: 'Espoon kulttuurikeskus',
+        role: 'venue',
+        areaId,
+      },
+    },
+  ),
+  authConfig: response(
     named(
-      'Me',
+      'AuthConfig',
       object({
-        keyId: id('the key'),
-        orgId: id('its organisation'),
-        role,
-        areaId: optional(id("the organisation's area")),
+        issuer: string({ max: 500, description: 'the OpenID Connect issuer people sign in with' }),
+        clientId: string({ max: 200, description: "the web app's client id (public: no secret)" }),
+        scopes: array(string({ max: 100 }), { max: 20 }),
       }),
     ),
-    'Who the key belongs to.',
+    'The OpenID Connect provider that people sign in with.',
     {
-      venue: { keyId, orgId: venueId, role: 'venue', areaId },
-      admin: { keyId, orgId: 'national-centre', role: 'admin' },
+      cognito: {
+        issuer: 'https://cognito-idp.eu-north-1.amazonaws.com/eu-north-1_AbCdEfGhI',
+        clientId: '1example23456789abcdefghij',
+        scopes: ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin'],
+      },
     },
+  ),
+  invitedPerson: response(invitedPerson, 'The person, invited (or the membership added to a known person).', {
+    invited: personExample,
+  }),
+  people: response(page(listedPerson), "The organisation's people.", {
+    people: { items: [{ ...personExample, status: 'active', lastSignInAt: '2026-05-20T06:58:00.000Z' }] },
+  }),
+  removedPerson: response(
+    object({ personId: id('the person'), orgId: id('the organisation'), removed: boolean() }),
+    "The membership is gone; the person's next request for that organisation is refused.",
+    { removed: { personId: personExampleId, orgId: venueId, removed: true } },
+  ),
+  secondFactor: response(
+    object({ secondFactor: optional(oneOf(['totp', 'passkey'])) }),
+    'The second factor the identity provider confirms for the person (absent: none).',
+    { totp: { secondFactor: 'totp' } },
   ),
 
   card: response(card, 'The card.', { personal: personalCard }),
@@ -519,9 +630,19 @@ export const responses = {
       keyId: id('the key'),
       apiKey: string({ description: 'the secret: shown in this answer only' }),
       role,
+      name: optional(string({ min: 1, max: 100 })),
+      expiresAt: optional(instant),
     }),
     'The new key, with its secret.',
-    { venue: { keyId, apiKey: `kk.${keyId}.ExampleSecret`, role: 'venue' } },
+    {
+      venue: {
+        keyId,
+        apiKey: `kk.${keyId}.ExampleSecret`,
+        role: 'venue',
+        name: 'Kassajärjestelmä',
+        expiresAt: '2027-04-05T12:00:00.000Z',
+      },
+    },
   ),
   keys: response(page(listedKey), "The organisation's keys, never a secret.", {
     keys: { items: [keyExample] },
@@ -535,7 +656,14 @@ export const responses = {
         'AuditEntry',
         object({
           at: instant,
-          actor: object({ orgId: id('who'), keyId: id('with which key'), role }),
+          actor: object({
+            kind: oneOf(['person', 'key']),
+            personId: optional(id('the person who acted')),
+            name: optional(string({ max: 200, description: "the person's name when they acted" })),
+            keyId: optional(id('the machine key that acted')),
+            orgId: id('for which organisation'),
+            role,
+          }),
           action: oneOf(auditActions),
           target: string({ description: 'what, e.g. organisation/<id>, card/<number>' }),
           areaId: optional(id('the area it concerns')),
@@ -548,7 +676,13 @@ export const responses = {
         items: [
           {
             at: '2026-05-21T07:00:00.000Z',
-            actor: { orgId: 'o7a6b5c4d3e2f1a0b', keyId, role: 'area-admin' },
+            actor: {
+              kind: 'person',
+              personId: personExampleId,
+              name: 'Maija Meikäläinen',
+              orgId: 'o7a6b5c4d3e2f1a0b',
+              role: 'area-admin',
+            },
             action: 'key.revoked',
             target: `key/${keyId}`,
             areaId,

@@ -1,12 +1,15 @@
 // The route table, declared once: API Gateway routes and functions (infra/api-stack.ts), the local
 // gateway (infra/local/gateway.ts), the role check in every handler and openapi.json all read it.
-import { partitions, type TableGrant } from './access.ts';
+import { mergeGrants, partitions, type TableGrant } from './access.ts';
 import type { ErrorCode } from './errors.ts';
 import { type ResponseOf, responses as r } from './response-schemas.ts';
 import type { Role } from './roles.ts';
 import type { AnySchema } from './schemas.ts';
 import * as schemas from './schemas.ts';
 import { keysOfOrganisation } from './store/keys.ts';
+
+/** The Cognito operations a function may call on the user pool (IAM actions cognito-idp:<operation>). */
+export type DirectoryAction = 'AdminCreateUser' | 'AdminGetUser';
 
 export interface Route {
   readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -47,9 +50,21 @@ export interface Route {
   readonly table: TableGrant;
   /** The answer carries a secret (an API key, a claim token): sent with Cache-Control: no-store. */
   readonly secretInReply?: true;
+  /**
+   * What the function may ask of the identity provider's directory (Cognito's admin API on the user pool,
+   * shared/identity/directory.ts). CDK grants exactly these actions on the pool and sets IDP_USER_POOL_ID.
+   */
+  readonly directory?: readonly DirectoryAction[];
+  /**
+   * false for routes a person calls as themselves, for no organisation (GET /v1/me): no membership is
+   * chosen, no second factor asked, and any signed-in caller may use them.
+   */
+  readonly actsForOrganisation?: false;
 }
 
 const p = partitions;
+/** Routes any signed-in caller may reach; the handler decides from the organisation (people's managers). */
+const everyRole = ['admin', 'area-admin', 'distributor', 'venue', 'ticket-agent', 'partner'] as const;
 /** gsi1 lists an organisation's keys under the organisation's own partition key value. */
 const keysOfOrganisationIndex = keysOfOrganisation('*');
 /**
@@ -94,13 +109,36 @@ export const routes = [
   },
   {
     method: 'GET',
+    path: '/v1/auth/config',
+    handler: 'functions/auth/get-config.ts',
+    table: {},
+    roles: 'public',
+    summary: 'The OpenID Connect provider people sign in with: {issuer, clientId, scopes}.',
+    throttle: { rate: 20, burst: 50 },
+    response: r.authConfig,
+  },
+  {
+    method: 'GET',
     path: '/v1/me',
     handler: 'functions/me.ts',
-    table: {},
-    roles: ['admin', 'area-admin', 'distributor', 'venue', 'ticket-agent', 'partner'],
+    table: { BatchGetItem: [p.organisation] },
+    roles: everyRole,
+    actsForOrganisation: false,
     summary:
-      "Who the key belongs to: {keyId, orgId, role, areaId?} (areaId for an area's organisations); the web app finds its role with it.",
+      "Who is signed in: a person with every membership (the organisation to name in X-Kaiku-Organisation, its role, whether they manage its people), or a machine key with its organisation. The web app finds the person's organisations with it.",
     response: r.me,
+  },
+  {
+    method: 'POST',
+    path: '/v1/me/second-factor',
+    handler: 'functions/people/record-second-factor.ts',
+    table: { UpdateItem: [p.person] },
+    roles: everyRole,
+    actsForOrganisation: false,
+    summary:
+      "A person's second factor, as the identity provider confirms it with the person's own access token (TOTP among their MFA settings, or a registered passkey): recorded, and needed to act for an admin or area-admin organisation. The web app calls it after setting up a factor and after each sign-in.",
+    body: schemas.emptyBody,
+    response: r.secondFactor,
   },
   {
     method: 'POST',
@@ -289,10 +327,13 @@ export const routes = [
     table: {
       GetItem: [p.application],
       UpdateItem: [p.application, p.applicationSource],
-      PutItem: [p.area, p.municipality, p.organisation, p.apiKey, p.audit],
+      PutItem: [p.area, p.municipality, p.organisation, p.apiKey, p.audit, p.person],
+      Query: [p.person],
     },
+    directory: ['AdminCreateUser', 'AdminGetUser'],
     roles: ['admin'],
-    summary: 'Approve: creates the area, claims its municipalities, and makes its first area-admin key.',
+    summary:
+      "Approve: creates the area, claims its municipalities, makes its first area-admin key, and invites both contact persons as the area's admins.",
     body: schemas.emptyBody,
     response: r.approved,
     errors: ['CONFLICT', 'MUNICIPALITY_ALREADY_IN_AREA'],
@@ -372,7 +413,8 @@ export const routes = [
     handler: 'functions/organisations/update-organisation.ts',
     table: { GetItem: [p.organisation], UpdateItem: [p.organisation], PutItem: [p.audit] },
     roles: ['admin', 'area-admin'],
-    summary: "Rename, deactivate or reactivate an organisation, or change a venue's daily limit per card.",
+    summary:
+      "Rename, deactivate or reactivate an organisation, or change a venue's daily limit per card. An organisation's own key or people never change its status (403).",
     body: schemas.updateOrganisation,
     response: r.organisation,
     errors: ['PERSONAL_DATA_NOT_ALLOWED'],
@@ -410,8 +452,8 @@ export const routes = [
     success: 201,
     roles: ['admin', 'area-admin'],
     summary:
-      "A new API key for the organisation; the secret is in this answer only. The role follows the organisation's kind.",
-    body: schemas.emptyBody,
+      "A new API key for a machine of the organisation (a cash register, a ticketing system, a script), with a name saying what it is for and an optional expiry; the secret is in this answer only. The role follows the organisation's kind.",
+    body: schemas.createKey,
     response: r.newKey,
   },
   {
@@ -430,8 +472,46 @@ export const routes = [
     handler: 'functions/keys/revoke-key.ts',
     table: { GetItem: [p.apiKey], UpdateItem: [p.apiKey], PutItem: [p.audit] },
     roles: ['admin', 'area-admin'],
-    summary: 'Revoke a key; it stops working within the authorizer cache time (at most 5 minutes).',
+    summary:
+      "Revoke a key: its next request is refused (401), whatever the authorizer's cache holds (every request re-reads the key).",
     response: r.revokedKey,
+  },
+  {
+    method: 'POST',
+    path: '/v1/organisations/{orgId}/people',
+    handler: 'functions/people/invite-person.ts',
+    table: {
+      GetItem: [p.organisation],
+      Query: [p.person],
+      PutItem: [p.person, p.audit],
+    },
+    directory: ['AdminCreateUser', 'AdminGetUser'],
+    success: 201,
+    roles: everyRole,
+    summary:
+      "Invite a person to the organisation by e-mail (the identity provider sends the sign-up link); a person already known gets the membership added. Admin: any organisation; area-admin: its area's organisations; a manager of the organisation: its own.",
+    body: schemas.invitePerson,
+    response: r.invitedPerson,
+    errors: ['PERSONAL_DATA_NOT_ALLOWED', 'CONFLICT', 'ORGANISATION_INACTIVE'],
+  },
+  {
+    method: 'GET',
+    path: '/v1/organisations/{orgId}/people',
+    handler: 'functions/people/list-people.ts',
+    table: { GetItem: [p.organisation], Query: [p.peopleOfOrganisation], BatchGetItem: [p.person] },
+    roles: everyRole,
+    summary: "The organisation's people, with their status and last sign-in.",
+    query: schemas.pageQuery,
+    response: r.people,
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/organisations/{orgId}/people/{personId}',
+    handler: 'functions/people/remove-person.ts',
+    table: { GetItem: [p.organisation], DeleteItem: [p.person], PutItem: [p.audit] },
+    roles: everyRole,
+    summary: "Remove a person's membership: their next request for this organisation is refused.",
+    response: r.removedPerson,
   },
   {
     method: 'GET',
@@ -439,7 +519,8 @@ export const routes = [
     handler: 'functions/audit/list-audit.ts',
     table: { Query: [p.audit, p.auditOfArea] },
     roles: ['admin', 'area-admin'],
-    summary: 'Administrative actions: approvals, organisations, keys, card revocations, voided uses.',
+    summary:
+      'Administrative actions (approvals, organisations, keys, people, card revocations, voided uses), each naming the person or the key that acted.',
     query: schemas.auditQuery,
     response: r.audit,
   },
@@ -503,13 +584,27 @@ export function findRoute(key: RouteKey): Route {
   return route;
 }
 
+/**
+ * What every route behind the authorizer reads at each request to check that the caller may still act
+ * (shared/http/caller.ts): a key's item, or a person's partition (the person and their memberships).
+ */
+export const callerCheckAccess: TableGrant = { GetItem: [p.apiKey], Query: [p.person] };
+
+/** Everything a route's function may do to the table: its own grant, and the caller check if it has one. */
+export const tableAccessOf = (route: Route): TableGrant =>
+  route.roles === 'public' ? route.table : mergeGrants(route.table, callerCheckAccess);
+
 /** The authorizer is a function too; it is not a route, but CDK and the local gateway share its file. */
 export const authorizerHandler = 'functions/authorizer.ts';
 
-/** The authorizer reads the key and its organisation, and notes when the key was last used. */
+/**
+ * The authorizer reads the key and its organisation, or the person's partition, and notes when the key
+ * was last used or the person last signed in.
+ */
 export const authorizerAccess: TableGrant = {
   GetItem: [p.apiKey, p.organisation],
-  UpdateItem: [p.apiKey],
+  Query: [p.person],
+  UpdateItem: [p.apiKey, p.person],
 };
 
 /** What the jobs may do to the table (their S3 and stream access is in the stacks that own those). */

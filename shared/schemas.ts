@@ -1,10 +1,12 @@
 // Request schemas of the contract (../shared/api.md): they validate requests and generate openapi.json.
 import { cardNumberProblems, parseCardNumber } from './card-number.ts';
+import { nowMs } from './clock.ts';
 import { addDays, isRealDay, parseInstant, today } from './dates.ts';
 import { genders, lifeSituations } from './domain/holder.ts';
 import { sectors } from './roles.ts';
 import {
   array,
+  boolean,
   described,
   discriminated,
   integer,
@@ -249,3 +251,19 @@ export const statsSummaryQuery = object({
 });
 
 export const requestSnapshot = object({ date: optional(day) });
+
+// Keys and people (issue 16).
+export const createKey = object({
+  name: optional(string({ min: 1, max: 100, freeText: true, description: 'what the key is for' })),
+  expiresAt: optional(
+    refine(instant, (at) =>
+      at.getTime() > nowMs() + 60_000 ? at : { problem: 'must be at least a minute in the future' },
+    ),
+  ),
+});
+
+export const invitePerson = object({
+  email,
+  name: personName,
+  manager: optional(boolean()),
+});

@@ -2,7 +2,7 @@
 // role), the Lambda endpoint they invoke each other through, and the stream consumer's event source.
 import type { LocalDeploymentNames, LocalIam } from './aws/account.ts';
 import type { Listening } from './aws/http.ts';
-import { type IdentityEndpoints, LocalFunctions } from './lambda/functions.ts';
+import { type IdentityEndpoint, LocalFunctions } from './lambda/functions.ts';
 import { startLambdaEndpoint } from './lambda/lambda-endpoint.ts';
 
 export interface Deployment extends LocalDeploymentNames {
@@ -14,7 +14,7 @@ export interface Deployment extends LocalDeploymentNames {
 export async function startDeployment(
   iam: LocalIam,
   names: LocalDeploymentNames,
-  endpoints: { readonly dynamodb: string; readonly s3: string; readonly identity?: IdentityEndpoints },
+  endpoints: { readonly dynamodb: string; readonly s3: string; readonly identity?: IdentityEndpoint },
 ): Promise<Deployment> {
   let functions: LocalFunctions | undefined;
   const lambda = await startLambdaEndpoint(iam, names, () => functions!);

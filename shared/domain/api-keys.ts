@@ -13,7 +13,19 @@ export interface ApiKeyRecord {
   readonly createdAt: string;
   readonly lastUsedAt?: string;
   readonly revokedAt?: string;
+  /** What the key is for ("Kassajärjestelmä"), so that two keys of one organisation can be told apart. */
+  readonly name?: string;
+  /** After this instant the key is refused like a revoked one. */
+  readonly expiresAt?: string;
 }
+
+/** An expired key is refused exactly like a revoked one. */
+export const isExpired = (key: { expiresAt?: string }, nowMs: number) =>
+  key.expiresAt !== undefined && Date.parse(key.expiresAt) <= nowMs;
+
+/** A key that may no longer be used, at this instant (revoked or expired). */
+export const isRevokedOrExpired = (key: ApiKeyRecord, nowMs: number) =>
+  key.revokedAt !== undefined || isExpired(key, nowMs);
 
 const hashOf = (apiKey: string) => createHash('sha256').update(apiKey).digest('hex');
 
@@ -39,7 +51,11 @@ export function mintSecret(keyId: string): { apiKey: string; secretHash: string 
   return { apiKey, secretHash: hashOf(apiKey) };
 }
 
-export function newApiKey(owner: { orgId: string; role: Role; areaId?: string }, now: Date) {
+export function newApiKey(
+  owner: { orgId: string; role: Role; areaId?: string },
+  now: Date,
+  details: { name?: string; expiresAt?: Date } = {},
+) {
   const keyId = newKeyId();
   const apiKey = newSecret(keyId);
   const record: ApiKeyRecord = {
@@ -49,6 +65,8 @@ export function newApiKey(owner: { orgId: string; role: Role; areaId?: string },
     areaId: owner.areaId,
     secretHash: hashOf(apiKey),
     createdAt: now.toISOString(),
+    ...(details.name !== undefined && { name: details.name }),
+    ...(details.expiresAt !== undefined && { expiresAt: details.expiresAt.toISOString() }),
   };
   return { apiKey, record };
 }

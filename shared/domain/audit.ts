@@ -9,13 +9,41 @@ export type AuditAction =
   | 'key.created'
   | 'key.revoked'
   | 'card.revoked'
-  | 'usage.voided';
+  | 'usage.voided'
+  | 'person.invited'
+  | 'person.removed';
+
+/**
+ * Who acted: a person (their id and the name they had then: the audit page shows it) or a machine key,
+ * always with the organisation and role they acted for. Entries written before people existed have no
+ * `kind`; they were all keys (auditView says so).
+ */
+export interface AuditActor {
+  readonly kind: 'person' | 'key';
+  readonly personId?: string;
+  readonly name?: string;
+  readonly keyId?: string;
+  readonly orgId: string;
+  readonly role: string;
+}
+
+export function actorOf(principal: Principal): AuditActor {
+  return principal.kind === 'person'
+    ? {
+        kind: 'person',
+        personId: principal.personId,
+        ...(principal.name && { name: principal.name }),
+        orgId: principal.orgId,
+        role: principal.role,
+      }
+    : { kind: 'key', keyId: principal.keyId, orgId: principal.orgId, role: principal.role };
+}
 
 /** One administrative action, written in the same transaction as the action itself. */
 export interface AuditEntry {
   readonly auditId: string;
   readonly at: string;
-  readonly actor: { readonly orgId: string; readonly keyId: string; readonly role: string };
+  readonly actor: AuditActor;
   readonly action: AuditAction;
   readonly target: string;
   readonly areaId?: string;
@@ -31,7 +59,7 @@ export function auditEntry(
   return {
     auditId: randomBytes(6).toString('hex'),
     at: now.toISOString(),
-    actor: { orgId: principal.orgId, keyId: principal.keyId, role: principal.role },
+    actor: actorOf(principal),
     action,
     target,
     ...(areaId && { areaId }),
@@ -41,7 +69,7 @@ export function auditEntry(
 export function auditView(entry: AuditEntry) {
   return {
     at: entry.at,
-    actor: entry.actor,
+    actor: { ...entry.actor, kind: entry.actor.kind ?? 'key' },
     action: entry.action,
     target: entry.target,
     areaId: entry.areaId,

@@ -70,14 +70,18 @@ export function areaView(area: Area) {
 export function keyView(key: {
   keyId: string;
   role: Role;
+  name?: string;
   createdAt: string;
+  expiresAt?: string;
   lastUsedAt?: string;
   revokedAt?: string;
 }) {
   return {
     keyId: key.keyId,
     role: key.role,
+    ...(key.name !== undefined && { name: key.name }),
     createdAt: key.createdAt,
+    ...(key.expiresAt && { expiresAt: key.expiresAt }),
     ...(key.lastUsedAt && { lastUsedAt: key.lastUsedAt }),
     ...(key.revokedAt && { revokedAt: key.revokedAt }),
   };

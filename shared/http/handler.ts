@@ -6,13 +6,16 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { now } from '../clock.ts';
 import { ApiError, invalid, notFound } from '../errors.ts';
 import { count, type Invocation, invocation, publishMetrics } from '../observability.ts';
-import { isRole, type Principal } from '../roles.ts';
+import type { Principal } from '../roles.ts';
 import { defaultMaxBodyBytes, findRoute, type Route, type RouteKey } from '../routes.ts';
 import { validate } from '../schema.ts';
+import { type Caller, claimedCaller, currentCaller, personPrincipal, unauthenticated } from './caller.ts';
 import { commonHeaders, contractErrors, json, secretReply } from './responses.ts';
 
 export interface HttpRequest<Body = unknown, Query = unknown> {
   readonly principal: Principal;
+  /** The caller as checked at this request; undefined on public routes. */
+  readonly caller: Caller | undefined;
   readonly body: Body;
   readonly query: Query;
   readonly path: Readonly<Record<string, string | undefined>>;
@@ -32,31 +35,41 @@ export type Event = APIGatewayProxyEventV2 & {
   requestContext: { authorizer?: { lambda?: Record<string, unknown> } };
 };
 
-/** What the authorizer put in its context; it lets every request through so that we answer 401 ourselves. */
-export function principalOf(event: Event): Principal | undefined {
-  const context = event.requestContext.authorizer?.lambda;
-  if (!context || (context.authenticated !== true && context.authenticated !== 'true')) return undefined;
-  const { keyId, orgId, role, areaId, cardLimitPerDay } = context;
-  if (typeof keyId !== 'string' || typeof orgId !== 'string' || !isRole(role)) return undefined;
-  const limit = Number(cardLimitPerDay);
-  return {
-    keyId,
-    orgId,
-    role,
-    ...(typeof areaId === 'string' && areaId !== '' && { areaId }),
-    ...(cardLimitPerDay !== undefined &&
-      cardLimitPerDay !== '' &&
-      Number.isInteger(limit) && { cardLimitPerDay: limit }),
-  };
+/**
+ * The caller, checked at this request (shared/http/caller.ts): who the authorizer said, still allowed now
+ * (one consistent read), acting for which organisation, with the route's role. A person on a route that
+ * acts for no organisation (GET /v1/me) gets a principal with no organisation (orgId "", the least role):
+ * such routes read `caller`, never the principal's role.
+ */
+export async function authorise(
+  route: Route,
+  event: Event,
+): Promise<{ principal: Principal; caller: Caller }> {
+  const claimed = claimedCaller(event.requestContext.authorizer?.lambda);
+  if (!claimed) throw unauthenticated();
+  const caller = await currentCaller(claimed);
+  let principal: Principal;
+  if (caller.kind === 'key') principal = caller.principal;
+  else if (route.actsForOrganisation === false)
+    principal = {
+      kind: 'person',
+      personId: caller.person.personId,
+      name: caller.person.name,
+      orgId: '',
+      role: 'partner',
+    };
+  else principal = personPrincipal(caller.person, caller.memberships, event.headers ?? {});
+  if (
+    route.roles !== 'public' &&
+    route.actsForOrganisation !== false &&
+    !route.roles.includes(principal.role)
+  )
+    throw new ApiError('FORBIDDEN', `The role ${principal.role} may not use ${route.method} ${route.path}.`);
+  return { principal, caller };
 }
 
-export function authorise(route: Route, event: Event): Principal {
-  const principal = principalOf(event);
-  if (!principal) throw new ApiError('UNAUTHENTICATED', 'Send a valid API key: Authorization: Bearer <key>.');
-  if (route.roles !== 'public' && !route.roles.includes(principal.role))
-    throw new ApiError('FORBIDDEN', `The role ${principal.role} may not use ${route.method} ${route.path}.`);
-  return principal;
-}
+/** Who made each request, once known: its log line names the person or the key. */
+const callers = new WeakMap<Event, Principal>();
 
 export function bodyText(event: APIGatewayProxyEventV2): string {
   if (!event.body) return '';
@@ -86,7 +99,7 @@ function checkIds(path: Record<string, string | undefined>): void {
   }
 }
 
-const anonymous: Principal = { keyId: '', orgId: '', role: 'partner' };
+const anonymous: Principal = { kind: 'key', keyId: '', orgId: '', role: 'partner' };
 
 /** Wraps a handler for the route with the given key ("POST /v1/cards"). */
 export function httpHandler<Body = unknown, Query = unknown>(
@@ -98,7 +111,11 @@ export function httpHandler<Body = unknown, Query = unknown>(
   const wrapped = middy<Event, Reply>()
     .use(contractErrors())
     .handler(async (event) => {
-      const principal = route.roles === 'public' ? anonymous : authorise(route, event);
+      const { principal, caller } =
+        route.roles === 'public'
+          ? { principal: anonymous, caller: undefined }
+          : await authorise(route, event);
+      if (caller) callers.set(event, principal);
       const headers = event.headers ?? {};
       const contentType = (headers['content-type'] ?? 'application/json').toLowerCase();
       const rawBody = bodyText(event);
@@ -113,6 +130,7 @@ export function httpHandler<Body = unknown, Query = unknown>(
       checkIds(path);
       return handle({
         principal,
+        caller,
         body: body as Body,
         query: query as Query,
         path,
@@ -141,17 +159,27 @@ export function httpHandler<Body = unknown, Query = unknown>(
 function requestDone(key: RouteKey, event: Event, reply: Reply | undefined, started: Invocation): void {
   const status = reply ? (reply.statusCode ?? 200) : 500;
   const code = status >= 400 ? (errorCodeOf(reply) ?? (reply ? undefined : 'INTERNAL')) : undefined;
-  const caller = principalOf(event);
+  const caller = callers.get(event) ?? claimedCaller(event.requestContext?.authorizer?.lambda);
   started.finish({
     route: key,
     requestId: event.requestContext?.requestId,
-    ...(caller && { orgId: caller.orgId, keyId: caller.keyId, role: caller.role }),
+    ...(caller && 'principal' in caller && loggedCaller(caller.principal)),
+    ...(caller && 'personId' in caller && { personId: caller.personId }),
+    ...(caller && 'role' in caller && loggedCaller(caller)),
     status,
     ...(code && { code }),
   });
   countRouteMetrics(key, status, code, reply);
   publishMetrics();
 }
+
+/** The request log names the person or the key (ids only: never a name or an e-mail). */
+const loggedCaller = (principal: Principal) => ({
+  ...(principal.orgId && { orgId: principal.orgId }),
+  ...(principal.keyId && { keyId: principal.keyId }),
+  ...(principal.personId && { personId: principal.personId }),
+  ...(principal.orgId && { role: principal.role }),
+});
 
 /**
  * Every answer says nosniff; every answer of a route whose success carries a secret (a new key, a claim

@@ -94,3 +94,16 @@ export const auditOfArea = (areaId: string) => `AUDITAREA#${areaId}`;
 /** The index of statistics snapshots written to S3: one item per day D, listed newest first. */
 export const snapshotsPartition = 'SNAPSHOTS';
 export const snapshotIndexKey = (date: string) => ({ pk: snapshotsPartition, sk: date });
+
+/**
+ * A person and their memberships share one partition: the one Query that every request of a person makes
+ * (is the person enabled, is the membership still there, has the person a second factor) reads them all.
+ */
+export const personPartition = (personId: string) => `PERSON#${personId}`;
+export const personKey = (personId: string) => ({ pk: personPartition(personId), sk: 'PERSON' });
+export const membershipKey = (personId: string, orgId: string) => ({
+  pk: personPartition(personId),
+  sk: `MEMBER#${orgId}`,
+});
+/** gsi1: an organisation's people (its memberships), by person id. */
+export const peopleOfOrganisation = (orgId: string) => `PEOPLE#${orgId}`;

@@ -1,5 +1,11 @@
 // Areas, organisations and their API keys.
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyRecord } from '../domain/api-keys.ts';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { Area, Organisation } from '../domain/organisations.ts';
@@ -32,10 +38,35 @@ async function getItem<T>(key: { pk: string; sk: string }, consistent = false): 
 }
 
 export const getApiKey = (keyId: string) => getItem<ApiKeyRecord>(apiKeyKey(keyId));
+/**
+ * The key as it is now (a strongly consistent read, one unit): what every request of a key is checked
+ * against, so that a revocation counts from the next request whatever the authorizer's cache holds.
+ */
+export const getApiKeyNow = (keyId: string) => getItem<ApiKeyRecord>(apiKeyKey(keyId), true);
 export const getOrganisation = (orgId: string) => getItem<Organisation>(organisationKey(orgId));
 /** The organisation as it is now (a strongly consistent read): a status changed a moment ago counts. */
 export const getOrganisationNow = (orgId: string) => getItem<Organisation>(organisationKey(orgId), true);
 export const getArea = (areaId: string) => getItem<Area>(areaKey(areaId));
+
+/** Several organisations by id, in one BatchGetItem per hundred (those not found are left out). */
+export async function getOrganisations(orgIds: readonly string[]): Promise<Map<string, Organisation>> {
+  const found = new Map<string, Organisation>();
+  const unique = [...new Set(orgIds)];
+  for (let i = 0; i < unique.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map(organisationKey);
+    while (keys && keys.length > 0) {
+      const result: BatchGetCommandOutput = await documentClient().send(
+        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys } } }),
+      );
+      for (const item of result.Responses?.[tableName()] ?? []) {
+        const org = withoutKeys<Organisation>(item);
+        found.set(org.orgId, org);
+      }
+      keys = result.UnprocessedKeys?.[tableName()]?.Keys;
+    }
+  }
+  return found;
+}
 
 export const apiKeyItem = (record: ApiKeyRecord) => ({
   ...apiKeyKey(record.keyId),

@@ -1,10 +1,20 @@
 // Who may do what, end to end: for every route of the route table, every role (and no key at all), on
 // objects of the caller's own area and of another area. The expected statuses are written out here, not
 // derived from the route table's roles, so that a change of either one shows. A route without a row fails.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { today } from '../../shared/dates.ts';
+import { auditEntry } from '../../shared/domain/audit.ts';
 import { type Route, routeKey, routes } from '../../shared/routes.ts';
-import { apiKeyKey, applicationKey, cardKey, organisationKey, usageKey } from '../../shared/store/keys.ts';
+import {
+  apiKeyKey,
+  applicationKey,
+  cardKey,
+  membershipKey,
+  organisationKey,
+  usageKey,
+} from '../../shared/store/keys.ts';
+import { addMembership } from '../../shared/store/people.ts';
 import {
   applicationBody,
   type Caller,
@@ -63,6 +73,8 @@ interface AreaFixture {
   venue: { orgId: string; key: string };
   /** An organisation that PATCH and the key routes act on, so they disturb no caller. */
   target: string;
+  /** An inactive organisation: inviting to it is refused (422) once the caller may manage its people. */
+  inactiveTarget: string;
   /** A personal card that nobody changes. */
   card: string;
   /** A community card for the uses the rows record. */
@@ -144,6 +156,14 @@ async function setUpArea(codes: string[], welfareArea: string, name: string): Pr
   const distributor = await organisation('distributor', true);
   const venue = await organisation('venue', true);
   const target = (await organisation('distributor', false)).orgId;
+  const inactiveTarget = (await organisation('venue', false)).orgId;
+  await ok(
+    await call('PATCH', `/v1/organisations/${inactiveTarget}`, {
+      key: service.adminKey,
+      body: { status: 'inactive' },
+    }),
+    200,
+  );
   const personal = { cardType: 'personal', birthYear: 1980, postalCode: '00100', minorChildren: 1 };
   const card = (await ok(await call('POST', '/v1/cards', { key: distributor.key, body: personal })))
     .cardNumber;
@@ -167,14 +187,46 @@ async function setUpArea(codes: string[], welfareArea: string, name: string): Pr
     distributor,
     venue,
     target,
+    inactiveTarget,
     card,
     communityCard,
     usageId,
   };
 }
 
+/** The provider the service names to the web app (GET /v1/auth/config only reads it). */
+const identity = { issuer: 'http://127.0.0.1:9/eu-north-1_matrix', clientId: 'matrixclient' };
+
+/** A person who is a member of the scope's target organisation (written as an invitation would). */
+async function freshMember(scope: Scope): Promise<string> {
+  const personId = randomUUID();
+  const at = new Date().toISOString();
+  const added = await addMembership(
+    { personId, email: `${personId}@example.org`, name: 'Test Person', status: 'invited', createdAt: at },
+    {
+      personId,
+      orgId: areas[scope].target,
+      role: 'distributor',
+      areaId: areas[scope].areaId,
+      manager: false,
+      email: `${personId}@example.org`,
+      name: 'Test Person',
+      addedAt: at,
+    },
+    auditEntry(
+      { kind: 'key', keyId: 'setup', orgId: 'national-centre', role: 'admin' },
+      'person.invited',
+      `person/${personId}`,
+      areas[scope].areaId,
+      new Date(),
+    ),
+  );
+  if (!added) throw new Error('setup: membership not added');
+  return personId;
+}
+
 beforeAll(async () => {
-  service = await startTestService();
+  service = await startTestService({ identity });
   call = service.call;
   areas.own = await setUpArea(['049', '235'], 'LU', 'Espoo ja Kauniainen');
   areas.other = await setUpArea(['405'], 'EK', 'Lappeenranta');
@@ -275,7 +327,110 @@ const matrix: Record<RouteKey, Row> = {
       partner: 200,
       anonymous: 401,
     },
-    check: (reply, _scope, who) => expect(reply.body.role).toBe(who),
+    check: (reply, _scope, who) => expect(reply.body).toMatchObject({ kind: 'key', role: who }),
+  },
+  'GET /v1/auth/config': {
+    call: async () => ({ path: '/v1/auth/config' }),
+    own: {
+      admin: 200,
+      'area-admin': 200,
+      distributor: 200,
+      venue: 200,
+      'ticket-agent': 200,
+      partner: 200,
+      anonymous: 200,
+    },
+    ownGateway: true,
+    check: (reply) => expect(reply.body).toEqual({ ...identity, scopes: expect.arrayContaining(['openid']) }),
+  },
+  'POST /v1/me/second-factor': {
+    // Keys have no second factor: only a person may ask (test/e2e/people.test.ts).
+    call: async () => ({ path: '/v1/me/second-factor', body: {} }),
+    own: {
+      admin: 403,
+      'area-admin': 403,
+      distributor: 403,
+      venue: 403,
+      'ticket-agent': 403,
+      partner: 403,
+      anonymous: 401,
+    },
+  },
+  'POST /v1/organisations/{orgId}/people': {
+    // On an inactive organisation: whoever may manage its people gets 422 before any invitation is sent
+    // (the invitations themselves need the identity provider: test/e2e/people.test.ts).
+    call: async (scope) => ({
+      path: `/v1/organisations/${areas[scope].inactiveTarget}/people`,
+      body: { email: 'new.person@example.org', name: 'New Person' },
+    }),
+    own: {
+      admin: 422,
+      'area-admin': 422,
+      distributor: 404,
+      venue: 404,
+      'ticket-agent': 404,
+      partner: 404,
+      anonymous: 401,
+    },
+    other: {
+      admin: 422,
+      'area-admin': 404,
+      distributor: 404,
+      venue: 404,
+      'ticket-agent': 404,
+      partner: 404,
+      anonymous: 401,
+    },
+  },
+  'GET /v1/organisations/{orgId}/people': {
+    call: async (scope) => ({ path: `/v1/organisations/${areas[scope].target}/people` }),
+    own: {
+      admin: 200,
+      'area-admin': 200,
+      distributor: 404,
+      venue: 404,
+      'ticket-agent': 404,
+      partner: 404,
+      anonymous: 401,
+    },
+    other: {
+      admin: 200,
+      'area-admin': 404,
+      distributor: 404,
+      venue: 404,
+      'ticket-agent': 404,
+      partner: 404,
+      anonymous: 401,
+    },
+    check: (reply) => expect(Array.isArray(reply.body.items)).toBe(true),
+  },
+  'DELETE /v1/organisations/{orgId}/people/{personId}': {
+    call: async (scope) => {
+      const personId = await freshMember(scope);
+      return {
+        path: `/v1/organisations/${areas[scope].target}/people/${personId}`,
+        probe: item(membershipKey(personId, areas[scope].target)),
+      };
+    },
+    own: {
+      admin: 200,
+      'area-admin': 200,
+      distributor: 404,
+      venue: 404,
+      'ticket-agent': 404,
+      partner: 404,
+      anonymous: 401,
+    },
+    other: {
+      admin: 200,
+      'area-admin': 404,
+      distributor: 404,
+      venue: 404,
+      'ticket-agent': 404,
+      partner: 404,
+      anonymous: 401,
+    },
+    check: (reply) => expect(reply.body.removed).toBe(true),
   },
   'POST /v1/cards': {
     call: async () => ({ path: '/v1/cards', body: { cardType: 'community' } }),

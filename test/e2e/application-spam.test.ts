@@ -276,7 +276,7 @@ describe('the national centre sees where applications came from and clears them 
       expect(audit.filter((entry) => entry.target === `application/${id}`)).toEqual([
         {
           at: expect.any(String),
-          actor: { orgId: 'national-centre', keyId: expect.any(String), role: 'admin' },
+          actor: { kind: 'key', orgId: 'national-centre', keyId: expect.any(String), role: 'admin' },
           action: 'application.rejected',
           target: `application/${id}`,
         },

@@ -38,8 +38,10 @@ describe('GET /v1/me', () => {
     const venue = await service.call('GET', '/v1/me', { key: area.venueKey });
     expect(venue.status).toBe(200);
     expect(venue.body).toEqual({
+      kind: 'key',
       keyId: expect.any(String),
       orgId: area.venueId,
+      orgName: 'Museum',
       role: 'venue',
       areaId: area.areaId,
     });

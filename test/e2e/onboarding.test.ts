@@ -414,7 +414,7 @@ describe('the national centre decides', () => {
     expect(entries).toEqual([
       {
         at: expect.any(String),
-        actor: { orgId: 'national-centre', keyId: expect.any(String), role: 'admin' },
+        actor: { kind: 'key', orgId: 'national-centre', keyId: expect.any(String), role: 'admin' },
         action: 'application.approved',
         target: `application/${id}`,
         areaId,

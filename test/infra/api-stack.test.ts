@@ -237,3 +237,61 @@ describe('table', () => {
     });
   });
 });
+
+describe('people who sign in (decision 0015)', () => {
+  it('a user pool by invitation only: optional TOTP, passkeys, a strong password, Plus with threat protection', () => {
+    apiTemplate.resourceCountIs('AWS::Cognito::UserPool', 1);
+    apiTemplate.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: Match.objectLike({
+        AllowAdminCreateUserOnly: true,
+        InviteMessageTemplate: Match.objectLike({
+          EmailMessage: Match.stringLikeRegexp('\\{username\\}.*\\{####\\}'),
+        }),
+      }),
+      MfaConfiguration: 'OPTIONAL',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      UsernameAttributes: ['email'],
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+      Policies: Match.objectLike({
+        PasswordPolicy: Match.objectLike({
+          MinimumLength: 12,
+          RequireUppercase: true,
+          RequireLowercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        }),
+        SignInPolicy: { AllowedFirstAuthFactors: Match.arrayWith(['PASSWORD', 'WEB_AUTHN']) },
+      }),
+    });
+  });
+
+  it('one public client for the web app: code flow only (PKCE), no secret, a 12-hour refresh token', () => {
+    apiTemplate.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    apiTemplate.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      RefreshTokenValidity: 720,
+      TokenValidityUnits: Match.objectLike({ RefreshToken: 'minutes' }),
+      CallbackURLs: Match.arrayWith([Match.stringLikeRegexp('/signed-in$')]),
+    });
+    apiTemplate.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+  });
+
+  it('every function knows the issuer and the client; only the routes that invite may call the directory', () => {
+    for (const [id, fn] of resourcesOfType('AWS::Lambda::Function')) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(Object.keys(variables), id).toEqual(expect.arrayContaining(['IDP_ISSUER', 'IDP_CLIENT_ID']));
+    }
+    for (const route of routeTable) {
+      const [id, fn] = functionDescribedAs(routeKey(route));
+      const directory = policyActionsOf(id).filter((action) => action.startsWith('cognito-idp:'));
+      expect(directory.sort(), routeKey(route)).toEqual(
+        (route.directory ?? []).map((action) => `cognito-idp:${action}`).sort(),
+      );
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect('IDP_USER_POOL_ID' in variables, routeKey(route)).toBe(route.directory !== undefined);
+    }
+  });
+});

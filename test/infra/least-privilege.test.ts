@@ -52,6 +52,8 @@ const samples = [
   'AUDIT#2026-11',
   'AUDITAREA#a1',
   'SNAPSHOTS',
+  'PERSON#p1',
+  'PEOPLE#o1',
 ];
 const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 const everyFunction = () => iam.templates.map((template) => template.handlerFile);
@@ -78,11 +80,12 @@ describe('least privilege, evaluated on the synthesised roles', () => {
     }
   });
 
-  it('no function deletes anything, or changes an audit entry', async () => {
+  it('no function deletes anything but a removed membership, or changes an audit entry', async () => {
+    const removesPeople = handlerOf('DELETE /v1/organisations/{orgId}/people/{personId}');
     for (const handlerFile of everyFunction()) {
       for (const key of samples)
         expect(await allowed(handlerFile, 'dynamodb:DeleteItem', table, key), `${handlerFile} ${key}`).toBe(
-          false,
+          handlerFile === removesPeople && key === 'PERSON#p1',
         );
       expect(await allowed(handlerFile, 'dynamodb:UpdateItem', table, 'AUDIT#2026-11'), handlerFile).toBe(
         false,
@@ -104,6 +107,8 @@ describe('least privilege, evaluated on the synthesised roles', () => {
       'POST /v1/partners',
       'POST /v1/organisations/{orgId}/keys',
       'DELETE /v1/keys/{keyId}',
+      'POST /v1/organisations/{orgId}/people',
+      'DELETE /v1/organisations/{orgId}/people/{personId}',
     ].map(handlerOf);
     for (const handlerFile of everyFunction())
       expect(await allowed(handlerFile, 'dynamodb:PutItem', table, 'AUDIT#2026-11'), handlerFile).toBe(
@@ -130,6 +135,29 @@ describe('least privilege, evaluated on the synthesised roles', () => {
     }
   });
 
+  it('people are written by invitations, sign-in bookkeeping and the second-factor check only', async () => {
+    const writers = [
+      authorizerHandler,
+      handlerOf('POST /v1/organisations/{orgId}/people'),
+      handlerOf('POST /v1/applications/{id}/approve'),
+      handlerOf('POST /v1/me/second-factor'),
+      handlerOf('DELETE /v1/organisations/{orgId}/people/{personId}'),
+    ];
+    for (const handlerFile of everyFunction())
+      expect(
+        (await writesOf(handlerFile)).some((write) => write.endsWith('PERSON#p1')),
+        handlerFile,
+      ).toBe(writers.includes(handlerFile));
+  });
+
+  it('every route behind the authorizer may read its caller (the key, the person) and nothing public may', async () => {
+    for (const route of routes as readonly Route[]) {
+      const guarded = route.roles !== 'public';
+      expect(await allowed(route.handler, 'dynamodb:GetItem', table, 'KEY#k1'), route.path).toBe(guarded);
+      expect(await allowed(route.handler, 'dynamodb:Query', table, 'PERSON#p1'), route.path).toBe(guarded);
+    }
+  });
+
   it('public routes get only what they use: openapi nothing, health one read of its own item', async () => {
     const openapi = handlerOf('GET /v1/openapi.json');
     const health = handlerOf('GET /v1/health');
@@ -148,7 +176,9 @@ describe('least privilege, evaluated on the synthesised roles', () => {
     const snapshotFunction = `arn:aws:lambda:${localAccount.region}:${localAccount.accountId}:function:${namesOf(defaultStageOfCdkJson()).snapshotFunction}`;
     expect(await allowed(requester, 'lambda:InvokeFunction', snapshotFunction)).toBe(true);
     expect(await allowed(requester, 'lambda:InvokeFunction', `${snapshotFunction}-other`)).toBe(false);
-    for (const key of samples) expect(await allowed(requester, 'dynamodb:GetItem', table, key)).toBe(false);
+    // Of the table, only its caller's key (every route behind the authorizer re-reads it).
+    for (const key of samples)
+      expect(await allowed(requester, 'dynamodb:GetItem', table, key), key).toBe(key === 'KEY#k1');
     expect(
       await allowed(requester, 's3:GetObject', 'arn:aws:s3:::kaiku-statistics/snapshots/latest.json'),
     ).toBe(false);

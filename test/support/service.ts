@@ -8,7 +8,7 @@ import { LocalIam } from '../../infra/local/aws/account.ts';
 import { type Deployment, startDeployment } from '../../infra/local/deployment.ts';
 import { ensureTable } from '../../infra/local/dynamodb.ts';
 import { type Gateway, startGateway } from '../../infra/local/gateway.ts';
-import type { IdentityEndpoints } from '../../infra/local/lambda/functions.ts';
+import type { IdentityEndpoint } from '../../infra/local/lambda/functions.ts';
 import { operatorClient, useLocalAws } from '../../infra/local/runtime.ts';
 import type { StreamPoller } from '../../infra/local/stream-poller.ts';
 import { generateCardNumber } from '../../shared/card-number.ts';
@@ -184,7 +184,7 @@ export function currentDeployment(): Deployment {
  * IDP_CLIENT_ID, Cognito's endpoint), as npm start's do.
  */
 export async function startTestService(
-  options: { bucket?: string; identity?: IdentityEndpoints } = {},
+  options: { bucket?: string; identity?: IdentityEndpoint } = {},
 ): Promise<TestService> {
   const tableName = await useFreshTable();
   const bucket = options.bucket ?? statsBucket;

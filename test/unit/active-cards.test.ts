@@ -20,7 +20,13 @@ import { validate } from '../../shared/schema.ts';
 import { issueCard } from '../../shared/schemas.ts';
 import { seededRandom } from './helpers.ts';
 
-const distributor: Principal = { keyId: 'k1', orgId: 'dist1', role: 'distributor', areaId: 'area1' };
+const distributor: Principal = {
+  kind: 'key',
+  keyId: 'k1',
+  orgId: 'dist1',
+  role: 'distributor',
+  areaId: 'area1',
+};
 const now = new Date('2026-01-01T10:00:00Z');
 
 /** One card as the brute force sees it: its validity periods and its revocation, nothing else. */

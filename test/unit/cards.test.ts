@@ -17,7 +17,13 @@ import { validate } from '../../shared/schema.ts';
 import { issueCard, updateCard } from '../../shared/schemas.ts';
 import { fieldsOf, thrown } from './helpers.ts';
 
-const distributor: Principal = { keyId: 'k1', orgId: 'dist1', role: 'distributor', areaId: 'area1' };
+const distributor: Principal = {
+  kind: 'key',
+  keyId: 'k1',
+  orgId: 'dist1',
+  role: 'distributor',
+  areaId: 'area1',
+};
 const now = new Date('2026-05-01T09:00:00Z');
 const today = '2026-05-01';
 const personalBody = { cardType: 'personal', birthYear: 1980, postalCode: '00100', minorChildren: 2 };
@@ -133,9 +139,9 @@ describe('newCard', () => {
   });
 
   it('needs the principal to belong to an area', () => {
-    expect(() => issue(personalBody, today, { keyId: 'k', orgId: 'x', role: 'distributor' })).toThrow(
-      /no area/,
-    );
+    expect(() =>
+      issue(personalBody, today, { kind: 'key', keyId: 'k', orgId: 'x', role: 'distributor' }),
+    ).toThrow(/no area/);
   });
 });
 
@@ -220,7 +226,11 @@ describe('views', () => {
 
   it('venues and ticket agents see the door view only, nothing about the holder', () => {
     for (const role of ['venue', 'ticket-agent'] as const) {
-      const view = viewFor(card, { keyId: 'k', orgId: 'v', role, areaId: 'area9' }, '2027-05-01');
+      const view = viewFor(
+        card,
+        { kind: 'key', keyId: 'k', orgId: 'v', role, areaId: 'area9' },
+        '2027-05-01',
+      );
       expect(view).toEqual({
         cardNumber: card.cardNumber,
         cardType: 'personal',

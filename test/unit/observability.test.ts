@@ -6,6 +6,18 @@ import { generateCardNumber } from '../../shared/card-number.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { type Event, httpHandler, json } from '../../shared/http/handler.ts';
 
+// The wrapper re-reads the caller's key at every request (shared/http/caller.ts); this unit test has no
+// table, so that one read answers a live key. The check itself is tested end to end (test/e2e/revocation).
+vi.mock('../../shared/store/organisations.ts', async (original) => ({
+  ...(await original<typeof import('../../shared/store/organisations.ts')>()),
+  getApiKeyNow: async (keyId: string) => ({
+    keyId,
+    orgId: 'o0123456789abcdef',
+    role: 'venue',
+    createdAt: '2026-01-01T00:00:00.000Z',
+  }),
+}));
+
 const cardNumber = generateCardNumber();
 const context = { awsRequestId: 'lambda-request' } as Context;
 const venue = { keyId: 'k0123456789abcdef0123', orgId: 'o0123456789abcdef', role: 'venue', areaId: 'a1' };

@@ -21,8 +21,8 @@ import { batchUsageRow, issueCard, recordUsage } from '../../shared/schemas.ts';
 import { fieldsOf, thrown } from './helpers.ts';
 
 const cardNumber = withCheckCharacter('7KQ3XW9AM2H');
-const venue: Principal = { keyId: 'kv', orgId: 'venue1', role: 'venue', areaId: 'area1' };
-const agent: Principal = { keyId: 'ka', orgId: 'agent1', role: 'ticket-agent' };
+const venue: Principal = { kind: 'key', keyId: 'kv', orgId: 'venue1', role: 'venue', areaId: 'area1' };
+const agent: Principal = { kind: 'key', keyId: 'ka', orgId: 'agent1', role: 'ticket-agent' };
 const venueRef = { venueId: 'venue1', areaId: 'area1' };
 const ids = { usageId: 'u1', fingerprint: 'f1', recordedBy: 'kv' };
 const now = new Date('2026-05-01T09:00:00Z'); // 12:00 in Helsinki
@@ -222,7 +222,13 @@ describe('fingerprintOf', () => {
 });
 
 describe('explainRefusal', () => {
-  const distributor: Principal = { keyId: 'kd', orgId: 'dist1', role: 'distributor', areaId: 'area1' };
+  const distributor: Principal = {
+    kind: 'key',
+    keyId: 'kd',
+    orgId: 'dist1',
+    role: 'distributor',
+    areaId: 'area1',
+  };
   const card: Card = newCard(
     validate(issueCard, {
       cardNumber,

@@ -13,16 +13,17 @@ export interface Endpoints {
   readonly dynamodb: string;
   readonly s3: string;
   readonly lambda: string;
-  /** The local identity provider, when the deployment has one (npm start, tests of people's sign-in). */
-  readonly identity?: IdentityEndpoints;
+  /** The identity provider people sign in with (the local one under npm start), when there is one. */
+  readonly identity?: IdentityEndpoint;
 }
 
-/** What the functions are told of the user pool: in AWS, CDK sets the same variables from the pool. */
-export interface IdentityEndpoints {
+/** What the functions are told of the identity provider: as CDK tells them of the user pool in AWS. */
+export interface IdentityEndpoint {
   readonly issuer: string;
   readonly clientId: string;
-  /** Cognito's API. */
-  readonly endpoint: string;
+  readonly userPoolId?: string;
+  /** Cognito's API (AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER). */
+  readonly endpoint?: string;
 }
 
 export class FunctionError extends Error {}
@@ -36,6 +37,25 @@ interface Running {
   readonly worker: Worker;
   readonly pending: Map<number, Pending>;
 }
+
+/**
+ * A variable whose value names a resource the local runtime has no counterpart for (roles.ts makes such
+ * references "unresolved:…", e.g. the user pool's id when no local provider runs) is left out: a function
+ * must see "not configured", never a made-up name it would call AWS itself with.
+ */
+const resolvedOnly = (variables: Record<string, string>) =>
+  Object.fromEntries(Object.entries(variables).filter(([, value]) => !String(value).includes('unresolved:')));
+
+/** The user pool's settings CDK gives the functions in AWS, pointed at the local provider. */
+const identityEnvironment = (identity: IdentityEndpoint | undefined): Record<string, string> =>
+  identity
+    ? {
+        IDP_ISSUER: identity.issuer,
+        IDP_CLIENT_ID: identity.clientId,
+        ...(identity.userPoolId && { IDP_USER_POOL_ID: identity.userPoolId }),
+        ...(identity.endpoint && { AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: identity.endpoint }),
+      }
+    : {};
 
 /**
  * Local-only settings the functions may read (the authorizer's cache time); never credentials. Not
@@ -139,7 +159,7 @@ export class LocalFunctions {
     const { NODE_OPTIONS: _nodeOptions, ...variables } = this.iam.environmentFor(handlerFile, this.names);
     return {
       ...passedThrough(process.env),
-      ...variables,
+      ...resolvedOnly(variables),
       AWS_REGION: 'eu-north-1',
       AWS_DEFAULT_REGION: 'eu-north-1',
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -148,11 +168,7 @@ export class LocalFunctions {
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: this.endpoints.dynamodb,
       AWS_ENDPOINT_URL_S3: this.endpoints.s3,
       AWS_ENDPOINT_URL_LAMBDA: this.endpoints.lambda,
-      ...(this.endpoints.identity && {
-        IDP_ISSUER: this.endpoints.identity.issuer,
-        IDP_CLIENT_ID: this.endpoints.identity.clientId,
-        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: this.endpoints.identity.endpoint,
-      }),
+      ...identityEnvironment(this.endpoints.identity),
       AWS_LAMBDA_FUNCTION_NAME: this.iam.functionNameOf(handlerFile) ?? handlerFile,
     };
   }

@@ -62,6 +62,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/auth/config': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The OpenID Connect provider people sign in with
+     * @description The OpenID Connect provider people sign in with: {issuer, clientId, scopes}. No key needed.
+     */
+    get: operations['getConfig'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/me': {
     parameters: {
       query?: never;
@@ -70,12 +90,32 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Who the key belongs to
-     * @description Who the key belongs to: {keyId, orgId, role, areaId?} (areaId for an area's organisations); the web app finds its role with it. Roles: admin, area-admin, distributor, venue, ticket-agent, partner.
+     * Who is signed in
+     * @description Who is signed in: a person with every membership (the organisation to name in X-Kaiku-Organisation, its role, whether they manage its people), or a machine key with its organisation. The web app finds the person's organisations with it. Roles: admin, area-admin, distributor, venue, ticket-agent, partner.
      */
     get: operations['me'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/second-factor': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A person's second factor, as the identity provider confirms it with the person's own access token (TOTP among their MFA settings, or a registered passkey)
+     * @description A person's second factor, as the identity provider confirms it with the person's own access token (TOTP among their MFA settings, or a registered passkey): recorded, and needed to act for an admin or area-admin organisation. The web app calls it after setting up a factor and after each sign-in. Roles: admin, area-admin, distributor, venue, ticket-agent, partner.
+     */
+    post: operations['recordSecondFactor'];
     delete?: never;
     options?: never;
     head?: never;
@@ -325,7 +365,7 @@ export interface paths {
     put?: never;
     /**
      * Approve
-     * @description Approve: creates the area, claims its municipalities, and makes its first area-admin key. Roles: admin.
+     * @description Approve: creates the area, claims its municipalities, makes its first area-admin key, and invites both contact persons as the area's admins. Roles: admin.
      */
     post: operations['approveApplication'];
     delete?: never;
@@ -453,7 +493,7 @@ export interface paths {
     head?: never;
     /**
      * Rename, deactivate or reactivate an organisation, or change a venue's daily limit per card
-     * @description Rename, deactivate or reactivate an organisation, or change a venue's daily limit per card. Roles: admin, area-admin.
+     * @description Rename, deactivate or reactivate an organisation, or change a venue's daily limit per card. An organisation's own key or people never change its status (403). Roles: admin, area-admin.
      */
     patch: operations['updateOrganisation'];
     trace?: never;
@@ -512,8 +552,8 @@ export interface paths {
     get: operations['listKeys'];
     put?: never;
     /**
-     * A new API key for the organisation
-     * @description A new API key for the organisation; the secret is in this answer only. The role follows the organisation's kind. Roles: admin, area-admin.
+     * A new API key for a machine of the organisation (a cash register, a ticketing system, a script), with a name saying what it is for and an optional expiry
+     * @description A new API key for a machine of the organisation (a cash register, a ticketing system, a script), with a name saying what it is for and an optional expiry; the secret is in this answer only. The role follows the organisation's kind. Roles: admin, area-admin.
      */
     post: operations['createKey'];
     delete?: never;
@@ -534,9 +574,53 @@ export interface paths {
     post?: never;
     /**
      * Revoke a key
-     * @description Revoke a key; it stops working within the authorizer cache time (at most 5 minutes). Roles: admin, area-admin.
+     * @description Revoke a key: its next request is refused (401), whatever the authorizer's cache holds (every request re-reads the key). Roles: admin, area-admin.
      */
     delete: operations['revokeKey'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/organisations/{orgId}/people': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The organisation's people, with their status and last sign-in
+     * @description The organisation's people, with their status and last sign-in. Roles: admin, area-admin, distributor, venue, ticket-agent, partner.
+     */
+    get: operations['listPeople'];
+    put?: never;
+    /**
+     * Invite a person to the organisation by e-mail (the identity provider sends the sign-up link)
+     * @description Invite a person to the organisation by e-mail (the identity provider sends the sign-up link); a person already known gets the membership added. Admin: any organisation; area-admin: its area's organisations; a manager of the organisation: its own. Roles: admin, area-admin, distributor, venue, ticket-agent, partner.
+     */
+    post: operations['invitePerson'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/organisations/{orgId}/people/{personId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Remove a person's membership
+     * @description Remove a person's membership: their next request for this organisation is refused. Roles: admin, area-admin, distributor, venue, ticket-agent, partner.
+     */
+    delete: operations['removePerson'];
     options?: never;
     head?: never;
     patch?: never;
@@ -550,8 +634,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Administrative actions
-     * @description Administrative actions: approvals, organisations, keys, card revocations, voided uses. Roles: admin, area-admin.
+     * Administrative actions (approvals, organisations, keys, people, card revocations, voided uses), each naming the person or the key that acted
+     * @description Administrative actions (approvals, organisations, keys, people, card revocations, voided uses), each naming the person or the key that acted. Roles: admin, area-admin.
      */
     get: operations['listAudit'];
     put?: never;
@@ -703,6 +787,7 @@ export interface components {
         | 'PERSONAL_DATA_NOT_ALLOWED'
         | 'UNAUTHENTICATED'
         | 'FORBIDDEN'
+        | 'MFA_REQUIRED'
         | 'NOT_FOUND'
         | 'CARD_NUMBER_TAKEN'
         | 'MUNICIPALITY_ALREADY_IN_AREA'
@@ -806,11 +891,18 @@ export interface components {
       keyId: string;
       /** @enum {string} */
       role: 'admin' | 'area-admin' | 'distributor' | 'venue' | 'ticket-agent' | 'partner';
+      /** @description what the key is for */
+      name?: string;
       /**
        * Format: date-time
        * @description an ISO 8601 instant
        */
       createdAt: string;
+      /**
+       * Format: date-time
+       * @description an ISO 8601 instant
+       */
+      expiresAt?: string;
       /**
        * Format: date-time
        * @description an ISO 8601 instant
@@ -821,6 +913,29 @@ export interface components {
        * @description an ISO 8601 instant
        */
       revokedAt?: string;
+    };
+    InvitedPerson: {
+      /** @description the person (the identity provider's sub) */
+      personId: string;
+      email: string;
+      name: string;
+      /** @enum {string} */
+      status: 'invited' | 'active';
+      manager: boolean;
+    };
+    Person: {
+      /** @description the person (the identity provider's sub) */
+      personId: string;
+      email: string;
+      name: string;
+      /** @enum {string} */
+      status: 'invited' | 'active' | 'disabled';
+      manager: boolean;
+      /**
+       * Format: date-time
+       * @description an ISO 8601 instant
+       */
+      lastSignInAt?: string;
     };
     Figures: {
       cardsRegistered: number;
@@ -859,15 +974,44 @@ export interface components {
       /** @description the area it has joined */
       areaId?: string;
     };
-    Me: {
+    MePerson: {
+      /** @enum {string} */
+      kind: 'person';
+      /** @description the person (the identity provider's sub) */
+      personId: string;
+      name: string;
+      email: string;
+      memberships: {
+        /** @description the organisation */
+        orgId: string;
+        orgName: string;
+        /** @enum {string} */
+        role: 'admin' | 'area-admin' | 'distributor' | 'venue' | 'ticket-agent' | 'partner';
+        /** @description the organisation's area */
+        areaId?: string;
+        manager: boolean;
+      }[];
+    };
+    MeKey: {
+      /** @enum {string} */
+      kind: 'key';
       /** @description the key */
       keyId: string;
+      name?: string;
       /** @description its organisation */
       orgId: string;
+      orgName: string;
       /** @enum {string} */
       role: 'admin' | 'area-admin' | 'distributor' | 'venue' | 'ticket-agent' | 'partner';
       /** @description the organisation's area */
       areaId?: string;
+    };
+    AuthConfig: {
+      /** @description the OpenID Connect issuer people sign in with */
+      issuer: string;
+      /** @description the web app's client id (public: no secret) */
+      clientId: string;
+      scopes: string[];
     };
     Flag: {
       /** @description A card number in its canonical form (upper case, groups of four). */
@@ -974,10 +1118,16 @@ export interface components {
        */
       at: string;
       actor: {
-        /** @description who */
+        /** @enum {string} */
+        kind: 'person' | 'key';
+        /** @description the person who acted */
+        personId?: string;
+        /** @description the person's name when they acted */
+        name?: string;
+        /** @description the machine key that acted */
+        keyId?: string;
+        /** @description for which organisation */
         orgId: string;
-        /** @description with which key */
-        keyId: string;
         /** @enum {string} */
         role: 'admin' | 'area-admin' | 'distributor' | 'venue' | 'ticket-agent' | 'partner';
       };
@@ -990,7 +1140,9 @@ export interface components {
         | 'key.created'
         | 'key.revoked'
         | 'card.revoked'
-        | 'usage.voided';
+        | 'usage.voided'
+        | 'person.invited'
+        | 'person.removed';
       /** @description what, e.g. organisation/<id>, card/<number> */
       target: string;
       /** @description the area it concerns */
@@ -1259,7 +1411,7 @@ export interface components {
         };
       };
     };
-    /** @description The role may not use this route. Codes: FORBIDDEN. */
+    /** @description The role may not use this route, or the person needs a second factor for it. Codes: FORBIDDEN. */
     Forbidden: {
       headers: {
         [name: string]: unknown;
@@ -1278,6 +1430,38 @@ export interface components {
           error: {
             /** @enum {string} */
             code: 'FORBIDDEN';
+            /** @description for people; never parse it */
+            message: string;
+            details?: {
+              /** @description the field, row or header at fault */
+              field: string;
+              problem: string;
+            }[];
+          };
+          /** @description quote it when asking about this answer */
+          requestId: string;
+        };
+      };
+    };
+    /** @description The role may not use this route, or the person needs a second factor for it. Codes: FORBIDDEN, MFA_REQUIRED. */
+    ForbiddenOrMfaRequired: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "error": {
+         *         "code": "FORBIDDEN",
+         *         "message": "The role venue may not use this route."
+         *       },
+         *       "requestId": "c0a8f1e2-5b7d-4c3a-9e6f-1d2b3c4d5e6f"
+         *     }
+         */
+        'application/json': {
+          error: {
+            /** @enum {string} */
+            code: 'FORBIDDEN' | 'MFA_REQUIRED';
             /** @description for people; never parse it */
             message: string;
             details?: {
@@ -1389,6 +1573,38 @@ export interface components {
         };
       };
     };
+    /** @description A business rule refused the request. Codes: ORGANISATION_INACTIVE. */
+    OrganisationInactive: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "error": {
+         *         "code": "ORGANISATION_INACTIVE",
+         *         "message": "The venue is not active; it cannot record uses."
+         *       },
+         *       "requestId": "c0a8f1e2-5b7d-4c3a-9e6f-1d2b3c4d5e6f"
+         *     }
+         */
+        'application/json': {
+          error: {
+            /** @enum {string} */
+            code: 'ORGANISATION_INACTIVE';
+            /** @description for people; never parse it */
+            message: string;
+            details?: {
+              /** @description the field, row or header at fault */
+              field: string;
+              problem: string;
+            }[];
+          };
+          /** @description quote it when asking about this answer */
+          requestId: string;
+        };
+      };
+    };
     /** @description The table or the bucket failed or timed out; retry after Retry-After (a use with its same Idempotency-Key: it is never recorded twice). Codes: SERVICE_UNAVAILABLE. */
     ServiceUnavailable: {
       headers: {
@@ -1459,7 +1675,7 @@ export interface components {
           | components['schemas']['GatewayError'];
       };
     };
-    /** @description No valid API key. Codes: UNAUTHENTICATED. Or API Gateway's own answer ({message}). */
+    /** @description No valid access token or API key (or it was revoked, expired or the person removed). Codes: UNAUTHENTICATED. Or API Gateway's own answer ({message}). */
     Unauthenticated: {
       headers: {
         [name: string]: unknown;
@@ -1469,7 +1685,7 @@ export interface components {
          * @example {
          *       "error": {
          *         "code": "UNAUTHENTICATED",
-         *         "message": "Send a valid API key: Authorization: Bearer <key>."
+         *         "message": "Sign in, or send a valid API key: Authorization: Bearer <token or key>."
          *       },
          *       "requestId": "c0a8f1e2-5b7d-4c3a-9e6f-1d2b3c4d5e6f"
          *     }
@@ -1641,6 +1857,29 @@ export interface operations {
       503: components['responses']['ServiceUnavailable'];
     };
   };
+  getConfig: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The OpenID Connect provider that people sign in with. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuthConfig'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      429: components['responses']['Throttled'];
+      500: components['responses']['Internal'];
+    };
+  };
   me: {
     parameters: {
       query?: never;
@@ -1650,13 +1889,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Who the key belongs to. */
+      /** @description Who is signed in: a person with their memberships, or a machine key. */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Me'];
+          'application/json': components['schemas']['MePerson'] | components['schemas']['MeKey'];
         };
       };
       400: components['responses']['ValidationFailed'];
@@ -1664,6 +1903,41 @@ export interface operations {
       403: components['responses']['Forbidden'];
       429: components['responses']['Throttled'];
       500: components['responses']['Internal'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  recordSecondFactor: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description The second factor the identity provider confirms for the person (absent: none). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            secondFactor?: 'totp' | 'passkey';
+          };
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['Forbidden'];
+      413: components['responses']['BodyTooLarge'];
+      429: components['responses']['Throttled'];
+      500: components['responses']['Internal'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
   issueCard: {
@@ -1963,7 +2237,7 @@ export interface operations {
       };
       400: components['responses']['ValidationFailed'];
       401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
       429: components['responses']['Throttled'];
       500: components['responses']['Internal'];
       503: components['responses']['ServiceUnavailable'];
@@ -2006,7 +2280,7 @@ export interface operations {
       };
       400: components['responses']['ValidationFailed'];
       401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
       429: components['responses']['Throttled'];
       500: components['responses']['Internal'];
       503: components['responses']['ServiceUnavailable'];
@@ -2188,7 +2462,7 @@ export interface operations {
       };
       400: components['responses']['ValidationFailed'];
       401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
       429: components['responses']['Throttled'];
       500: components['responses']['Internal'];
       503: components['responses']['ServiceUnavailable'];
@@ -2311,7 +2585,7 @@ export interface operations {
       };
       400: components['responses']['ValidationFailed'];
       401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
       404: components['responses']['NotFound'];
       409: components['responses']['MunicipalityAlreadyInAreaOrConflict'];
       413: components['responses']['BodyTooLarge'];
@@ -2348,7 +2622,7 @@ export interface operations {
       };
       400: components['responses']['ValidationFailedOrPersonalDataNotAllowed'];
       401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       413: components['responses']['BodyTooLarge'];
@@ -2394,7 +2668,7 @@ export interface operations {
       };
       400: components['responses']['ValidationFailedOrPersonalDataNotAllowed'];
       401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
       413: components['responses']['BodyTooLarge'];
       429: components['responses']['Throttled'];
       500: components['responses']['Internal'];
@@ -2428,7 +2702,7 @@ export interface operations {
       };
       400: components['responses']['ValidationFailed'];
       401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
       429: components['responses']['Throttled'];
       500: components['responses']['Internal'];
       503: components['responses']['ServiceUnavailable'];
@@ -2456,7 +2730,7 @@ export interface operations {
       };
       400: components['responses']['ValidationFailed'];
       401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
       404: components['responses']['NotFound'];
       429: components['responses']['Throttled'];
       500: components['responses']['Internal'];
@@ -2492,7 +2766,7 @@ export interface operations {
       };
       400: components['responses']['ValidationFailed'];
       401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
       404: components['responses']['NotFound'];
       429: components['responses']['Throttled'];
       500: components['responses']['Internal'];
@@ -2535,7 +2809,7 @@ export interface operations {
       };
       400: components['responses']['ValidationFailedOrPersonalDataNotAllowed'];
       401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
       404: components['responses']['NotFound'];
       413: components['responses']['BodyTooLarge'];
       429: components['responses']['Throttled'];
@@ -2575,7 +2849,7 @@ export interface operations {
       };
       400: components['responses']['ValidationFailedOrPersonalDataNotAllowed'];
       401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
       404: components['responses']['NotFound'];
       413: components['responses']['BodyTooLarge'];
       429: components['responses']['Throttled'];
@@ -2611,7 +2885,7 @@ export interface operations {
       };
       400: components['responses']['ValidationFailedOrPersonalDataNotAllowed'];
       401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
       413: components['responses']['BodyTooLarge'];
       429: components['responses']['Throttled'];
       500: components['responses']['Internal'];
@@ -2646,7 +2920,7 @@ export interface operations {
       };
       400: components['responses']['ValidationFailedOrPersonalDataNotAllowed'];
       401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
       413: components['responses']['BodyTooLarge'];
       429: components['responses']['Throttled'];
       500: components['responses']['Internal'];
@@ -2682,7 +2956,7 @@ export interface operations {
       };
       400: components['responses']['ValidationFailed'];
       401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
       404: components['responses']['NotFound'];
       429: components['responses']['Throttled'];
       500: components['responses']['Internal'];
@@ -2700,7 +2974,15 @@ export interface operations {
     };
     requestBody: {
       content: {
-        'application/json': Record<string, never>;
+        'application/json': {
+          /** @description what the key is for */
+          name?: string;
+          /**
+           * Format: date-time
+           * @description an ISO 8601 instant with its zone
+           */
+          expiresAt?: string;
+        };
       };
     };
     responses: {
@@ -2717,12 +2999,18 @@ export interface operations {
             apiKey: string;
             /** @enum {string} */
             role: 'admin' | 'area-admin' | 'distributor' | 'venue' | 'ticket-agent' | 'partner';
+            name?: string;
+            /**
+             * Format: date-time
+             * @description an ISO 8601 instant
+             */
+            expiresAt?: string;
           };
         };
       };
       400: components['responses']['ValidationFailed'];
       401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
       404: components['responses']['NotFound'];
       413: components['responses']['BodyTooLarge'];
       429: components['responses']['Throttled'];
@@ -2752,7 +3040,120 @@ export interface operations {
       };
       400: components['responses']['ValidationFailed'];
       401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['Throttled'];
+      500: components['responses']['Internal'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  listPeople: {
+    parameters: {
+      query?: {
+        limit?: string;
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The organisation's people. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Person'][];
+            /** @description Absent at the end; pass it as `cursor` for the next page. */
+            nextCursor?: string;
+          };
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['Throttled'];
+      500: components['responses']['Internal'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  invitePerson: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description an e-mail address */
+          email: string;
+          name: string;
+          manager?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description The person, invited (or the membership added to a known person). */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InvitedPerson'];
+        };
+      };
+      400: components['responses']['ValidationFailedOrPersonalDataNotAllowed'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      413: components['responses']['BodyTooLarge'];
+      422: components['responses']['OrganisationInactive'];
+      429: components['responses']['Throttled'];
+      500: components['responses']['Internal'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  removePerson: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+        personId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The membership is gone; the person's next request for that organisation is refused. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description the person */
+            personId: string;
+            /** @description the organisation */
+            orgId: string;
+            removed: boolean;
+          };
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
       404: components['responses']['NotFound'];
       429: components['responses']['Throttled'];
       500: components['responses']['Internal'];
@@ -2788,7 +3189,7 @@ export interface operations {
       };
       400: components['responses']['ValidationFailed'];
       401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
       429: components['responses']['Throttled'];
       500: components['responses']['Internal'];
       503: components['responses']['ServiceUnavailable'];
@@ -2818,7 +3219,7 @@ export interface operations {
       };
       400: components['responses']['ValidationFailed'];
       401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
       404: components['responses']['NotFound'];
       429: components['responses']['Throttled'];
       500: components['responses']['Internal'];
@@ -2852,7 +3253,7 @@ export interface operations {
       };
       400: components['responses']['ValidationFailed'];
       401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
       429: components['responses']['Throttled'];
       500: components['responses']['Internal'];
       503: components['responses']['ServiceUnavailable'];
@@ -2911,7 +3312,7 @@ export interface operations {
       };
       400: components['responses']['ValidationFailed'];
       401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
       413: components['responses']['BodyTooLarge'];
       429: components['responses']['Throttled'];
       500: components['responses']['Internal'];
@@ -2940,7 +3341,7 @@ export interface operations {
       };
       400: components['responses']['ValidationFailed'];
       401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
       404: components['responses']['NotFound'];
       429: components['responses']['Throttled'];
       500: components['responses']['Internal'];

@@ -12,6 +12,8 @@ import { useStore } from '../store.ts';
 /** Signs in with the key; stays on the page asked for, or goes to the role's own. */
 export async function signInWith(apiKey: string): Promise<void> {
   const me = await api('GET', '/v1/me', { apiKey });
+  // An API key always answers as a key (a person signs in with the identity provider instead).
+  if (me.kind !== 'key') throw new Error('GET /v1/me did not answer a key');
   startSession({ apiKey, ...me });
   signedOutBecause.set(undefined);
   const here = currentPath.get();
