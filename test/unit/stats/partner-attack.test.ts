@@ -60,7 +60,7 @@ describe('an attacker with every partner file', () => {
       }),
       { numRuns: 20, seed: 20_261_201, endOnFailure: true },
     );
-  }, 300_000);
+  }, 1_200_000);
 
   it('finds a count exposed when the files are altered to show one (the attacker works)', async () => {
     const scheme = randomScheme(11, { areas: 6, firstMonth: '2024-01', months: 1 });
