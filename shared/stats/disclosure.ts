@@ -14,16 +14,17 @@ export function isSmallCount(value: number): boolean {
  * quote it, the records carry it).
  */
 export const protectionRule =
-  'A count from 1 to 4 is shown as "..". Further counts are hidden, and where that is not enough an ' +
-  "area's row is left out of a file, until no count a partner is not shown can be narrowed to a range " +
-  'below 5: taking each hidden count as an unknown whole number of at least 1 and each count of a row ' +
-  "left out as one of at least 0, with every sum the partner files let a reader rely on (a row's parts, " +
-  'the areas adding up to the exact national figures, months to quarters to years, age groups to the ' +
-  "area's total), the counts of rows left out inside every sum that contains them, and the daily " +
-  'national files, which bound the first month of an area that joined after its first day, the smallest ' +
-  'and largest value linear and integer programming finds for each such count differ by at least 5. A ' +
-  "count of a row left out whose column's national figure N is below 5 can never be narrowed to less " +
-  'than the whole 0..N instead.';
+  'A count from 1 to 4 is shown as ".."; zeros are shown. Further counts are hidden, and where that is ' +
+  "not enough an area's row is left out of a file, until no count a partner is not shown can be " +
+  'narrowed to a range below 5: taking each hidden count as an unknown whole number of at least 1 and ' +
+  'each count of a row left out as one of at least 0, with every sum the partner files let a reader ' +
+  "rely on (a row's parts, the areas adding up to the exact national figures, months to quarters to " +
+  "years, age groups to the area's total), the counts of rows left out inside every sum that contains " +
+  'them, and the daily national files, which bound the first month of an area that joined after its ' +
+  'first day, the smallest and largest value linear and integer programming finds for each such count ' +
+  'differ by at least 5. A count of a row left out that the national figures alone (by period and ' +
+  'daily) already narrow below a range of 5, as in a column whose national figure is below 5, keeps ' +
+  'instead the whole range those figures allow.';
 
 /** An area's row left out of one file of the period. */
 export interface LeftOut {

@@ -187,7 +187,7 @@ describe('POST /v1/stats/snapshots', () => {
       leftOut: [],
       audit: { result: 'passed' },
     });
-    expect(JSON.stringify(disclosure)).not.toMatch(/primary|secondary|narrowed/);
+    expect(JSON.stringify({ ...disclosure, rule: undefined })).not.toMatch(/primary|secondary|\d+\.\.\d+/);
     // National figures are exact in both tiers.
     const national = (tier: string) => JSON.parse(objects.get(`${prefix}${tier}/national.json`)!.toString());
     expect(national('partner')).toEqual(national('internal'));

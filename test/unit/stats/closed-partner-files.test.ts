@@ -182,13 +182,19 @@ describe('an area that cannot be protected', () => {
     const input = { ...schemeInput(scheme, '2025-04-16'), closedPeriods: [lonelyMonth()] };
     const snapshot = await buildSnapshot(input, { generatedAt: '2025-04-16T23:59:00.000Z' });
     const partner = partnerFiles(snapshot);
+    // A1 cannot be protected: left out. Its 3 would still be the national 3 minus A2's 0, so A2's row
+    // goes too; a reader then knows of each no more than the national figures say (0 to 3).
     const rows = parseCsv(partner.get('partner/areas/2025-01.csv')!).slice(1);
-    expect(rows.map((row) => row[1])).toEqual(['A2']);
+    expect(rows.map((row) => row[1])).toEqual([]);
     const disclosure = JSON.parse(partner.get('partner/disclosure/2025-01.json')!) as PeriodDisclosure;
-    expect(disclosure.leftOut).toEqual([{ file: 'partner/areas/2025-01.csv', areaId: 'A1' }]);
+    expect(disclosure.leftOut).toEqual([
+      { file: 'partner/areas/2025-01.csv', areaId: 'A1' },
+      { file: 'partner/areas/2025-01.csv', areaId: 'A2' },
+    ]);
     // The operators' log says why; the partner file does not.
     expect(snapshot.disclosure.leftOut).toEqual([
       expect.objectContaining({ areaId: 'A1', reason: expect.stringContaining('areas 2025-01 A1') }),
+      expect.objectContaining({ areaId: 'A2', reason: expect.any(String) }),
     ]);
     // The national figures stay exact all the same.
     expect(partner.get('partner/national-periods.csv')).toContain('\n2025-01,3,9,330,220,110,');
