@@ -108,7 +108,7 @@ describe('npm run seed -- --months', () => {
       // The current month is summarised up to today: its last day may still be ahead, and the summary
       // refuses days that have not happened.
       const monthEnd = addDays(`${nextMonth(month)}-01`, -1);
-      const end = monthEnd < lastDay ? monthEnd : lastDay;
+      const end = [monthEnd, lastDay].sort()[0]!;
       const summary = await call('GET', `/v1/stats/summary?from=${month}-01&to=${end}`, { key: admin });
       expect(summary.status, summary.text).toBe(200);
       expect(summary.body.cardsRegistered, month).toBeGreaterThan(0);
