@@ -15,14 +15,7 @@ import { tableName } from '../table.ts';
 import { auditPut } from './audit.ts';
 import { cardFromItem } from './cards.ts';
 import { documentClient } from './client.ts';
-import {
-  cardKey,
-  usageKey,
-  usagesOfArea,
-  usagesOfVenue,
-  usageTimeSort,
-  venueCardDayKey,
-} from './keys.ts';
+import { cardKey, usageKey, usagesOfArea, usagesOfVenue, usageTimeSort, venueCardDayKey } from './keys.ts';
 import { listAreas } from './organisations.ts';
 import type { Page } from './query.ts';
 import { type TransactItem, transactWrite } from './transact.ts';
