@@ -14,6 +14,7 @@ import { freePort } from '../test/support/free-port.ts';
 import { buildBundles } from './bundles.ts';
 import { costOfMillionUses } from './cost.ts';
 import { deployedEnvironments, median, medianLoadTimes } from './init-time.ts';
+import { measureScale } from './scale.ts';
 import { measureSnapshotScale } from './snapshot-scale.ts';
 
 const run = promisify(execFile);
@@ -259,12 +260,14 @@ process.env.KAIKU_LOG_CAPTURE ??= join(workDir, 'functions.log');
 const init = await measureInit();
 const uses = await measureUses();
 const snapshots = await measureSnapshotScale(workDir);
+const scale = await measureScale(workDir);
 const results = {
   measuredAt: new Date().toISOString(),
   node: process.version,
   ...init,
   ...uses,
   ...snapshots,
+  ...scale,
   targets: {
     initRatioMax: '<= 1.25',
     dynamoRequestsPerUse: '<= 1.05',
@@ -272,6 +275,8 @@ const results = {
     costPerMillionUses: '< 9 USD',
     usageThroughputRatio: '>= 0.75',
     snapshotScaleRatio: '<= 1.5',
+    listScaleRatio: '<= 1.2',
+    reconcileMemoryScaleRatio: '<= 1.2',
   },
 };
 writeFileSync(join(projectRoot, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -296,6 +301,12 @@ console.log(
 console.log(`readUnitsPerUse      ${results.readUnitsPerUse}  (measured ConsumedCapacity)`);
 console.log(
   `costPerMillionUses   $${results.costPerMillionUses.usdTotal}  (target < 9; ${JSON.stringify(results.costPerMillionUses.usd)}; items ${JSON.stringify(results.costPerMillionUses.itemBytes)} bytes)`,
+);
+console.log(
+  `listScaleRatio       ${results.listScaleRatio}  (target <= 1.2; a quiet venue's page of 50 in ${results.listPageMs.uses1x} ms at ${results.scaleSetup.uses1x} area uses, ${results.listPageMs.uses8x} ms at ${results.scaleSetup.uses8x}; index entries read ${results.listEntriesRead.uses1x} and ${results.listEntriesRead.uses8x})`,
+);
+console.log(
+  `reconcileMemoryScaleRatio ${results.reconcileMemoryScaleRatio}  (target <= 1.2; peak heap ${results.reconcilePeakHeapMb.uses1x} MB at ${results.scaleSetup.uses1x} uses, ${results.reconcilePeakHeapMb.uses8x} MB at ${results.scaleSetup.uses8x})`,
 );
 console.log('Written to bench-results.json');
 process.exit(0);

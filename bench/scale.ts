@@ -22,7 +22,7 @@ import { SyntheticRegister } from '../test/support/synthetic-register.ts';
 /** Uses at 1x: the area's; 8x adds seven times as many. A tenth of them are the quiet venue's at 1x. */
 const baseUses = 10_000;
 const quietUses = 200;
-const runs = 15;
+const runs = 31;
 const lastDay = '2026-06-30';
 const areaId = 'bench-area';
 const quietVenue = 'bench-quiet-venue';
@@ -32,7 +32,7 @@ const reads = { entries: 0 };
 async function timePage(): Promise<{ ms: number; entries: number }> {
   const range = { from: addDays(lastDay, -364), to: lastDay };
   const page = () => listUsages({ venueId: quietVenue, areaId }, range, 50);
-  for (let i = 0; i < 3; i++) await page();
+  for (let i = 0; i < 10; i++) await page();
   const times: number[] = [];
   let entries = 0;
   for (let i = 0; i < runs; i++) {

@@ -24,7 +24,11 @@
 // (KAIKU_CLOCK, shared/clock.ts), so every card and use still goes through the API on its own day.
 //
 // Running it again against a seeded service changes nothing: it finds the demo areas, says so and exits 0.
-// A run that was interrupted halfway leaves a partly seeded service: start over with an empty data dir.
+// A run cut short (an error, a stop) finishes when it is run again: what it made is kept in
+// $KAIKU_DATA_DIR/seed-progress.json as it goes (areas, organisations and their keys, the instant the uses
+// are planned at), and every later step is idempotent (a card number taken, a batch row's clientRef, a use
+// already voided, a card already revoked or replaced are answers of a step already done). A 429 or 503 is
+// waited out for its Retry-After and sent again, as the contract asks of every client.
 
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -341,7 +345,19 @@ interface BatchAnswer {
   readonly results: ReadonlyArray<{ clientRef: string; status: string; usageId?: string; error?: unknown }>;
 }
 
-/** One request; waits and retries when throttled (429 Retry-After); anything unexpected ends the run. */
+/** Answers that ask the client to come back (the contract's THROTTLED and UNAVAILABLE), with Retry-After. */
+const comeBack = new Set([429, 503]);
+
+/** Seconds to wait: the Retry-After header (seconds or an HTTP date), else 1; at most a minute. */
+function retryAfterSeconds(header: string | null): number {
+  if (!header) return 1;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.min(60, Math.max(0, seconds));
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? 1 : Math.min(60, Math.max(0, (at - Date.now()) / 1000));
+}
+
+/** One request; waits Retry-After and retries on 429 and 503; anything unexpected ends the run. */
 async function api<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.key) headers.authorization = `Bearer ${options.key}`;
@@ -353,9 +369,9 @@ async function api<T = unknown>(method: string, path: string, options: RequestOp
       ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
     }).catch((error: unknown) => fail(`${method} ${path}: ${describeError(error)}`));
     const text = await response.text();
-    if (response.status === 429 && attempt < 20) {
-      const seconds = Number(response.headers.get('retry-after') ?? 1);
-      await new Promise((resolve) => setTimeout(resolve, (Number.isFinite(seconds) ? seconds : 1) * 1000));
+    if (comeBack.has(response.status) && attempt < 20) {
+      const seconds = retryAfterSeconds(response.headers.get('retry-after'));
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
       continue;
     }
     if (!(options.ok ?? [200, 201]).includes(response.status))
@@ -412,6 +428,25 @@ function sinceMidnight(now: Date): number {
   return ((Number(parts.hour) * 60 + Number(parts.minute)) * 60 + Number(parts.second)) * 1000;
 }
 
+/** What a run has made so far, kept so that a run cut short finishes when it is run again. */
+interface Progress {
+  areas: Partial<Record<AreaRef, { areaId: string; key?: string }>>;
+  organisations: Record<string, { id: string; key: string }>;
+  /** The service's instant the cards and uses are planned at (their occurredAt follow from it). */
+  plannedAt?: string;
+  done?: boolean;
+}
+
+function readProgress(file: string): Progress | undefined {
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as Progress;
+}
+
+function writeProgress(file: string, progress: Progress): void {
+  writeFileSync(file, `${JSON.stringify(progress, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
 /** A count from the environment: a whole number, at least 1. */
 function countFrom(name: string, fallback: number): number {
   const text = process.env[name];
@@ -451,25 +486,33 @@ async function main() {
   const adminKey = readFileSync(adminKeyFile, 'utf8').trim();
   const admin = { key: adminKey };
 
-  // Already seeded? The demo areas say so.
-  const areas = await listAll<{ name: string }>('/v1/areas', adminKey);
+  const progressFile = join(service.dataDir, 'seed-progress.json');
+  const earlier = readProgress(progressFile);
+  const progress: Progress = earlier ?? { areas: {}, organisations: {} };
+  const save = () => writeProgress(progressFile, progress);
+
+  // Already seeded? The demo areas say so, unless an earlier run of this folder stopped halfway.
+  const areas = await listAll<{ id: string; name: string }>('/v1/areas', adminKey);
   const existing = demoAreas.filter((demo) => areas.some((area) => area.name === demo.areaName));
-  if (existing.length === demoAreas.length) {
-    console.log(
-      `Already seeded: ${existing.map((demo) => demo.areaName).join(', ')} exist at ${url}; nothing done.`,
-    );
-    console.log(
-      existsSync(keysFile)
-        ? `The demo keys are in ${shown(keysFile)}.`
-        : `${shown(keysFile)} is missing: make new keys as admin with POST /v1/organisations/{orgId}/keys.`,
-    );
-    return;
+  if (existing.length > 0 && (!earlier || earlier.done)) {
+    if (existing.length === demoAreas.length) {
+      console.log(
+        `Already seeded: ${existing.map((demo) => demo.areaName).join(', ')} exist at ${url}; nothing done.`,
+      );
+      console.log(
+        existsSync(keysFile)
+          ? `The demo keys are in ${shown(keysFile)}.`
+          : `${shown(keysFile)} is missing: make new keys as admin with POST /v1/organisations/{orgId}/keys.`,
+      );
+      return;
+    }
+    if (!earlier)
+      fail(
+        `only ${existing.map((demo) => demo.areaName).join(', ')} exists and ${shown(progressFile)} is missing: ` +
+          'this service was seeded from another data folder. Stop the service, empty its KAIKU_DATA_DIR and start again.',
+      );
   }
-  if (existing.length > 0)
-    fail(
-      `only ${existing.map((demo) => demo.areaName).join(', ')} exists: an earlier seed stopped halfway. ` +
-        'Stop the service, empty its KAIKU_DATA_DIR and start again.',
-    );
+  if (earlier) console.log(`Carrying on from ${shown(progressFile)}: an earlier run stopped halfway.`);
 
   // Demo applications an interrupted run left waiting would count against this client's limit of 3 waiting.
   const pending = await listAll<{ id: string; areaName: string }>(
@@ -485,12 +528,18 @@ async function main() {
     });
 
   // 1. Apply, approve, claim the area-admin key: the municipality's own flow (docs/onboarding.md).
-  const areaIds = new Map<AreaRef, string>();
-  const areaAdminKeys = new Map<AreaRef, string>();
   // When (by this machine's real clock) the first approval was answered: the service's clock follows.
   let firstApprovalAt = 0;
   for (const demo of demoAreas) {
     const { ref, ...application } = demo;
+    if (progress.areas[ref]) continue;
+    const made = areas.find((area) => area.name === demo.areaName);
+    if (made) {
+      // Approved by a run that stopped before it could note the claimed key: the admin acts for the area.
+      progress.areas[ref] = { areaId: made.id };
+      save();
+      continue;
+    }
     const applied = await api<{ id: string; claimToken: string }>('POST', '/v1/applications', {
       body: application,
     });
@@ -503,48 +552,62 @@ async function main() {
       headers: { 'x-claim-token': applied.claimToken },
     });
     if (typeof claimed.apiKey !== 'string') fail(`the area-admin key of ${demo.areaName} was not handed out`);
-    areaIds.set(ref, approved.areaId);
-    areaAdminKeys.set(ref, claimed.apiKey);
+    progress.areas[ref] = { areaId: approved.areaId, key: claimed.apiKey };
+    save();
     console.log(`Area ${demo.areaName}: ${approved.areaId} (applied, approved, key claimed)`);
   }
+  const areaIds = new Map<AreaRef, string>(
+    demoAreas.map((demo) => [demo.ref, progress.areas[demo.ref]!.areaId]),
+  );
+  const areaAdminKeys = new Map<AreaRef, string>(
+    demoAreas.map((demo) => [demo.ref, progress.areas[demo.ref]!.key ?? adminKey]),
+  );
 
-  // 2. Organisations and their keys.
-  const orgIds = new Map<string, string>();
-  const keys = new Map<string, string>();
+  // 2. Organisations and their keys (an organisation an earlier run made is found by its name).
   for (const org of demoOrganisations) {
+    if (progress.organisations[org.ref]) continue;
     const key = areaAdminKeys.get(org.area)!;
-    const created = await api<{ id: string }>('POST', `/v1/areas/${areaIds.get(org.area)}/organisations`, {
-      key,
-      body: {
-        kind: org.kind,
-        name: org.name,
-        municipalityCode: org.municipalityCode,
-        contactEmail: `info@${org.ref}.example`,
-        ...(org.cardLimitPerDay !== undefined && { cardLimitPerDay: org.cardLimitPerDay }),
-      },
-    });
-    orgIds.set(org.ref, created.id);
-    keys.set(
-      org.ref,
-      (await api<{ apiKey: string }>('POST', `/v1/organisations/${created.id}/keys`, { key, body: {} }))
-        .apiKey,
-    );
+    const areaId = areaIds.get(org.area)!;
+    const known = earlier
+      ? (await listAll<{ id: string; name: string }>(`/v1/areas/${areaId}/organisations`, adminKey)).find(
+          (candidate) => candidate.name === org.name,
+        )
+      : undefined;
+    const created =
+      known ??
+      (await api<{ id: string }>('POST', `/v1/areas/${areaId}/organisations`, {
+        key,
+        body: {
+          kind: org.kind,
+          name: org.name,
+          municipalityCode: org.municipalityCode,
+          contactEmail: `info@${org.ref}.example`,
+          ...(org.cardLimitPerDay !== undefined && { cardLimitPerDay: org.cardLimitPerDay }),
+        },
+      }));
+    const apiKey = (
+      await api<{ apiKey: string }>('POST', `/v1/organisations/${created.id}/keys`, { key, body: {} })
+    ).apiKey;
+    progress.organisations[org.ref] = { id: created.id, key: apiKey };
+    save();
   }
   for (const [ref, path, name] of [
     [ticketAgentRef, '/v1/ticket-agents', 'Lippupiste (demo)'],
     ['partner', '/v1/partners', 'Tilastokumppani (demo)'],
   ] as const) {
+    if (progress.organisations[ref]) continue;
     const created = await api<{ id: string }>('POST', path, {
       ...admin,
       body: { name, contactEmail: `api@${ref}.example` },
     });
-    orgIds.set(ref, created.id);
-    keys.set(
-      ref,
-      (await api<{ apiKey: string }>('POST', `/v1/organisations/${created.id}/keys`, { ...admin, body: {} }))
-        .apiKey,
-    );
+    const apiKey = (
+      await api<{ apiKey: string }>('POST', `/v1/organisations/${created.id}/keys`, { ...admin, body: {} })
+    ).apiKey;
+    progress.organisations[ref] = { id: created.id, key: apiKey };
+    save();
   }
+  const orgIds = new Map(Object.entries(progress.organisations).map(([ref, org]) => [ref, org.id]));
+  const keys = new Map(Object.entries(progress.organisations).map(([ref, org]) => [ref, org.key]));
   const seedKeys = {
     areaAdmin: areaAdminKeys.get('lu'),
     distributor: keys.get('espoo-social'),
@@ -564,11 +627,17 @@ async function main() {
     `/v1/areas/${areaIds.get(demoAreas[0].ref)}`,
     admin,
   );
-  const now = new Date(Date.parse(firstArea.createdAt) + (Date.now() - firstApprovalAt));
+  // Kept: a run that carries on plans the same uses at the same instants, so each row repeats itself.
+  progress.plannedAt ??= new Date(
+    Date.parse(firstArea.createdAt) + (firstApprovalAt ? Date.now() - firstApprovalAt : 0),
+  ).toISOString();
+  save();
+  const now = new Date(progress.plannedAt);
   // Smaller sets on request (the end-to-end test of this script uses one); the demo is 300 and 3,000.
   const plan = seedPlan(Number(today(now).slice(0, 4)), cardCount, useCount);
   await inParallel(plan.cards, 8, async (card) => {
-    await api('POST', '/v1/cards', { key: keys.get(card.distributor), body: card.body });
+    // 409 CARD_NUMBER_TAKEN: an earlier run registered it (the numbers are the plan's own).
+    await api('POST', '/v1/cards', { key: keys.get(card.distributor), body: card.body, ok: [201, 409] });
   });
   const elapsed = sinceMidnight(now);
   const byCaller = new Map<string, Record<string, unknown>[]>();
@@ -613,13 +682,18 @@ async function main() {
     fail(`${failures.length} uses were refused, e.g. ${failures.slice(0, 5).join('; ')}`);
   for (const index of plan.voided) {
     const use = plan.uses[index]!;
-    await api('DELETE', `/v1/usages/${usageIds.get(use.clientRef)}`, { key: keys.get(use.caller) });
+    // 409: voided by an earlier run.
+    await api('DELETE', `/v1/usages/${usageIds.get(use.clientRef)}`, {
+      key: keys.get(use.caller),
+      ok: [200, 409],
+    });
   }
   for (const index of plan.revoked) {
     const card = plan.cards[index]!;
     await api('POST', `/v1/cards/${card.body.cardNumber}/revoke`, {
       key: keys.get(card.distributor),
       body: { reason: 'lost' },
+      ok: [200, 409],
     });
   }
   for (const { card: index, newCardNumber } of plan.replaced) {
@@ -627,8 +701,11 @@ async function main() {
     await api('POST', `/v1/cards/${card.body.cardNumber}/replace`, {
       key: keys.get(card.distributor),
       body: { newCardNumber },
+      ok: [200, 201, 409],
     });
   }
+  progress.done = true;
+  save();
   const persons = plan.uses.reduce((sum, use) => sum + use.adults + use.children, 0);
   console.log(
     `Cards: ${plan.cards.length} (${plan.revoked.length} revoked, ${plan.replaced.length} replaced). ` +

@@ -1,7 +1,7 @@
 // What the API shows of the snapshots in the bucket: the list and the manifests (from the table's index
 // items, written with each snapshot) with a presigned link to each file. Partners see the partner tier only.
 import type { Role } from '../roles.ts';
-import { presignedGet } from '../store/s3-links.ts';
+import { linkLifetimeSeconds, presignedGet } from '../store/s3-links.ts';
 import { getSnapshotRecord } from '../store/stats.ts';
 import { type Manifest, type ManifestFile, partnerManifest, snapshotPrefix } from './files.ts';
 
@@ -21,15 +21,17 @@ export async function manifestFor(date: string, role: Role, now: Date): Promise<
   const full = JSON.parse(record.manifest) as Manifest;
   const manifest = role === 'admin' ? full : partnerManifest(full);
   const prefix = snapshotPrefix(date);
+  // Up to 15 minutes, never past the signing credentials: what the links say is what urlsExpireAt says.
+  const lifetime = linkLifetimeSeconds(urlLifetimeSeconds);
   const files = await Promise.all(
     manifest.files.map(async (file) => ({
       ...file,
-      url: await presignedGet(`${prefix}${file.name}`, urlLifetimeSeconds),
+      url: await presignedGet(`${prefix}${file.name}`, lifetime),
     })),
   );
   return {
     ...manifest,
     files,
-    urlsExpireAt: new Date(now.getTime() + urlLifetimeSeconds * 1000).toISOString(),
+    urlsExpireAt: new Date(now.getTime() + lifetime * 1000).toISOString(),
   };
 }

@@ -37,6 +37,35 @@ export class Sha256 {
 
 let presigner: S3RequestPresigner | undefined;
 
+/** The contract: a link is valid for up to 15 minutes. */
+export const maxLinkSeconds = 900;
+/** A link that would live less than this is not worth handing out: the caller fetches again. */
+const safetySeconds = 30;
+
+/**
+ * When the credentials in the environment stop working, if known: the SDK's own variable for it
+ * (AWS_CREDENTIAL_EXPIRATION, an ISO instant), set by whatever hands out temporary credentials.
+ */
+function credentialsExpiry(): number | undefined {
+  const text = process.env.AWS_CREDENTIAL_EXPIRATION;
+  if (!text) return undefined;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : at;
+}
+
+/**
+ * How long a link signed now may say it lives: what was asked, at most 15 minutes, and never past the
+ * signing credentials' expiry (S3 refuses a link once they expire, whatever X-Amz-Expires says).
+ */
+export function linkLifetimeSeconds(requested: number, realNowMs = Date.now()): number {
+  const asked = Math.min(maxLinkSeconds, Math.floor(requested));
+  const expiry = credentialsExpiry();
+  if (expiry === undefined) return asked;
+  const left = Math.floor((expiry - realNowMs) / 1000) - safetySeconds;
+  if (left < 1) throw new Error('the credentials that would sign the link have expired');
+  return Math.min(asked, left);
+}
+
 function presignerOf(): S3RequestPresigner {
   // Lambda gives a function its role's credentials in the environment; locally useLocalAws sets them.
   presigner ??= new S3RequestPresigner({
@@ -80,7 +109,8 @@ function address(key: string) {
 }
 
 /**
- * A GET link anyone holding it may use until it expires; signed with this function's credentials. Signed
+ * A GET link anyone holding it may use until it expires (at most 15 minutes, and never past the signing
+ * credentials' expiry: linkLifetimeSeconds); signed with this function's credentials. Signed
  * at the real time (the presigner's own clock), never the service's clock (shared/clock.ts): S3, and the
  * local S3 endpoint that checks links as S3 does, compare X-Amz-Date and the expiry with the real time, so a
  * link signed by a clock months behind (KAIKU_CLOCK) would be refused as expired.
@@ -90,7 +120,7 @@ export async function presignedGet(key: string, expiresInSeconds: number): Promi
   const host = `${where.hostname}${where.port ? `:${where.port}` : ''}`;
   const signed = await presignerOf().presign(
     { method: 'GET', ...where, query: {}, headers: { host } },
-    { expiresIn: expiresInSeconds },
+    { expiresIn: linkLifetimeSeconds(expiresInSeconds) },
   );
   const query = Object.entries(signed.query ?? {})
     .flatMap(([name, value]) => (Array.isArray(value) ? value.map((v) => [name, v]) : [[name, value]]))

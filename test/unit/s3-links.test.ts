@@ -2,7 +2,7 @@
 // signatures, so this recomputes each link's SigV4 query signature by the published algorithm.
 import { createHash, createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { presignedGet } from '../../shared/store/s3-links.ts';
+import { linkLifetimeSeconds, maxLinkSeconds, presignedGet } from '../../shared/store/s3-links.ts';
 
 const saved = { ...process.env };
 beforeEach(() => {
@@ -64,5 +64,26 @@ describe('presigned links to snapshot files', () => {
       '/kaiku-statistics-123456789012-eu-north-1/snapshots/2026-03-01/partner/areas.csv',
     );
     expect(url.searchParams.get('X-Amz-Signature')).toBe(expectedSignature(link));
+  });
+
+  it('never outlive the credentials that sign them: up to 15 minutes, less when they expire sooner', async () => {
+    const now = Date.parse('2026-03-01T10:00:00Z');
+    delete process.env.AWS_CREDENTIAL_EXPIRATION;
+    expect(linkLifetimeSeconds(900, now)).toBe(900);
+    expect(linkLifetimeSeconds(3600, now)).toBe(maxLinkSeconds);
+    process.env.AWS_CREDENTIAL_EXPIRATION = '2026-03-01T10:05:00Z';
+    // Five minutes left, less 30 s so the link dies before the credentials do.
+    expect(linkLifetimeSeconds(900, now)).toBe(270);
+    process.env.AWS_CREDENTIAL_EXPIRATION = '2026-03-01T11:00:00Z';
+    expect(linkLifetimeSeconds(900, now)).toBe(900);
+    process.env.AWS_CREDENTIAL_EXPIRATION = '2026-03-01T10:00:10Z';
+    expect(() => linkLifetimeSeconds(900, now)).toThrow(/expired/);
+    // A link signed now says so in X-Amz-Expires.
+    process.env.AWS_CREDENTIAL_EXPIRATION = new Date(Date.now() + 120_000).toISOString();
+    const link = await presignedGet('snapshots/2026-03-01/partner/areas.csv', 900);
+    const expires = Number(new URL(link).searchParams.get('X-Amz-Expires'));
+    expect(expires).toBeGreaterThan(80);
+    expect(expires).toBeLessThanOrEqual(90);
+    expect(new URL(link).searchParams.get('X-Amz-Signature')).toBe(expectedSignature(link));
   });
 });
