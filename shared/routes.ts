@@ -222,7 +222,7 @@ export const routes = [
     method: 'DELETE',
     path: '/v1/usages/{usageId}',
     handler: 'functions/usages/void-usage.ts',
-    table: { GetItem: [p.usage], UpdateItem: [p.usage, p.card], PutItem: [p.audit] },
+    table: { GetItem: [p.usage], UpdateItem: [p.usage, p.card, p.venueCardDay], PutItem: [p.audit] },
     roles: ['venue'],
     summary: 'Void a use recorded by this venue within the last 14 days.',
     response: r.voidedUsage,
