@@ -71,6 +71,7 @@ const auditActions = [
   'key.revoked',
   'card.revoked',
   'usage.voided',
+  'profile.updated',
 ] as const satisfies readonly AuditAction[];
 
 /** A page of a list: `{items, nextCursor?}` (api.md, Conventions). */
@@ -294,6 +295,67 @@ const keyExample = {
   createdAt: '2026-04-05T12:01:00.000Z',
   lastUsedAt: '2026-05-20T15:02:09.000Z',
 };
+
+// The venue directory.
+const localised = (what: string) =>
+  object({
+    fi: string({ min: 1, max: 1000, description: `${what} in Finnish` }),
+    sv: optional(string({ max: 1000, description: `${what} in Swedish` })),
+    en: optional(string({ max: 1000, description: `${what} in English` })),
+  });
+const profileFields = {
+  sectors: array(sector, { max: sectors.length }),
+  address: optional(string({ max: 200 })),
+  postalCode: optional(string({ pattern: /^\d{5}$/ })),
+  website: optional(string({ format: 'uri', description: 'an https address' })),
+  accessibility: optional(localised('Accessibility')),
+};
+const publicVenue = named(
+  'PublicVenue',
+  object({
+    venueId: id('the venue'),
+    name: string({ min: 1 }),
+    municipalityCode: string({ pattern: /^\d{3}$/ }),
+    areaId: id("the venue's area"),
+    offer: localised('What the card holder gets'),
+    ...profileFields,
+  }),
+);
+const publicVenueExample = {
+  venueId,
+  name: 'Espoon kulttuurikeskus',
+  municipalityCode: '049',
+  areaId,
+  sectors: ['culture' as const],
+  offer: {
+    fi: 'Vapaa pääsy näyttelyihin ja konsertteihin, lapset mukaan.',
+    sv: 'Fritt inträde till utställningar och konserter, barn med.',
+  },
+  address: 'Kulttuuriaukio 2',
+  postalCode: '02100',
+  website: 'https://example.org/kulttuurikeskus',
+  accessibility: { fi: 'Esteetön sisäänkäynti pääovelta.' },
+};
+const venueProfile = named(
+  'VenueProfile',
+  object({
+    venueId: id('the venue'),
+    name: string({ min: 1 }),
+    municipalityCode: optional(string({ pattern: /^\d{3}$/ })),
+    areaId: optional(id("the venue's area")),
+    published: boolean({ description: 'the venue wants it listed' }),
+    hiddenByArea: boolean({
+      description: "hidden by the area's admin: not listed, whatever `published` says",
+    }),
+    listed: boolean({
+      description: 'the public directory lists it now (published, not hidden, venue active)',
+    }),
+    offer: optional(localised('What the card holder gets')),
+    ...profileFields,
+    updatedAt: optional(instant),
+  }),
+);
+const { areaId: _area, municipalityCode: _muni, ...publicFields } = publicVenueExample;
 
 // Statistics.
 const sectorUses = object({ adultUses: count, childUses: count });
@@ -623,4 +685,28 @@ export const responses = {
       written: { date: '2026-05-20', status: 'written', createdAt: '2026-05-21T07:00:02.000Z' },
     },
   ),
+  venueProfile: response(venueProfile, "The venue's public profile, and whether the directory lists it.", {
+    listed: {
+      ...publicFields,
+      municipalityCode: '049',
+      areaId,
+      published: true,
+      hiddenByArea: false,
+      listed: true,
+      updatedAt: '2026-05-20T09:30:00.000Z',
+    },
+    none: {
+      venueId,
+      name: 'Espoon kulttuurikeskus',
+      municipalityCode: '049',
+      areaId,
+      published: false,
+      hiddenByArea: false,
+      listed: false,
+      sectors: [],
+    },
+  }),
+  venues: response(page(publicVenue), 'Published venues of active areas, by name.', {
+    venues: { items: [publicVenueExample], nextCursor: 'eyJrZXkiOnsiYWZ0ZXIiOiJlc3Bvb24ifX0' },
+  }),
 } as const satisfies Record<string, ResponseOf>;

@@ -9,7 +9,7 @@ import * as schemas from './schemas.ts';
 import { keysOfOrganisation } from './store/keys.ts';
 
 export interface Route {
-  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly path: string;
   /** The handler file, relative to the project root; it exports `handler`. */
   readonly handler: string;
@@ -92,6 +92,19 @@ export const routes = [
       'Every municipality, for application forms: {items: [{code, nameFi, nameSv, welfareArea, areaId?}]}; `areaId` once it has joined an area.',
     throttle: { rate: 5, burst: 20 },
     response: r.municipalities,
+  },
+  {
+    method: 'GET',
+    path: '/v1/venues',
+    handler: 'functions/venues/list-venues.ts',
+    // One partition of the precomputed directory, and the areas (to leave out an inactive area's venues).
+    table: { Query: [p.directory, p.allAreas] },
+    roles: 'public',
+    summary:
+      'Where the card works: published venues of active areas, by name, filtered by municipality and sector, with a text search. Cacheable (Cache-Control: public, max-age=300).',
+    query: schemas.listVenuesQuery,
+    throttle: { rate: 20, burst: 50 },
+    response: r.venues,
   },
   {
     method: 'GET',
@@ -371,12 +384,48 @@ export const routes = [
     method: 'PATCH',
     path: '/v1/organisations/{orgId}',
     handler: 'functions/organisations/update-organisation.ts',
-    table: { GetItem: [p.organisation], UpdateItem: [p.organisation], PutItem: [p.audit] },
+    // A venue's directory entries follow its name, status and hiding, guarded by its profile as read.
+    table: {
+      GetItem: [p.organisation],
+      UpdateItem: [p.organisation],
+      PutItem: [p.directory, p.audit],
+      DeleteItem: [p.directory],
+      ConditionCheckItem: [p.organisation],
+    },
     roles: ['admin', 'area-admin'],
-    summary: "Rename, deactivate or reactivate an organisation, or change a venue's daily limit per card.",
+    summary:
+      "Rename, deactivate or reactivate an organisation, change a venue's daily limit per card, or hide a venue's public profile.",
     body: schemas.updateOrganisation,
     response: r.organisation,
-    errors: ['PERSONAL_DATA_NOT_ALLOWED'],
+    errors: ['PERSONAL_DATA_NOT_ALLOWED', 'CONFLICT'],
+  },
+  {
+    method: 'GET',
+    path: '/v1/organisations/{orgId}/profile',
+    handler: 'functions/organisations/get-profile.ts',
+    table: { GetItem: [p.organisation] },
+    roles: ['venue', 'area-admin', 'admin'],
+    summary:
+      "A venue's public profile, as the venue and its area see it, and whether the directory lists it.",
+    response: r.venueProfile,
+  },
+  {
+    method: 'PUT',
+    path: '/v1/organisations/{orgId}/profile',
+    handler: 'functions/organisations/put-profile.ts',
+    // The profile beside its organisation, the directory entries it is listed by, and the audit entry.
+    table: {
+      GetItem: [p.organisation],
+      PutItem: [p.organisation, p.directory, p.audit],
+      DeleteItem: [p.directory],
+      ConditionCheckItem: [p.organisation],
+    },
+    roles: ['venue', 'area-admin', 'admin'],
+    summary:
+      "Write a venue's public profile (the venue itself, its area's admin, the national centre): offer in fi/sv/en, sectors, address, https website, accessibility.",
+    body: schemas.venueProfile,
+    response: r.venueProfile,
+    errors: ['PERSONAL_DATA_NOT_ALLOWED', 'CONFLICT'],
   },
   {
     method: 'POST',

@@ -124,12 +124,12 @@ export function integer(options: { min: number; max?: number; description?: stri
   };
 }
 
-export function boolean(): Schema<boolean> {
+export function boolean(options: { description?: string } = {}): Schema<boolean> {
   return {
     optional: false,
     parse: (value, path, issues) =>
       typeof value === 'boolean' ? value : fail(issues, path, 'must be true or false'),
-    json: () => ({ type: 'boolean' }),
+    json: () => ({ type: 'boolean', ...(options.description && { description: options.description }) }),
   };
 }
 

@@ -9,7 +9,8 @@ export type AuditAction =
   | 'key.created'
   | 'key.revoked'
   | 'card.revoked'
-  | 'usage.voided';
+  | 'usage.voided'
+  | 'profile.updated';
 
 /** One administrative action, written in the same transaction as the action itself. */
 export interface AuditEntry {

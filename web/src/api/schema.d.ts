@@ -62,6 +62,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/venues': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Where the card works
+     * @description Where the card works: published venues of active areas, by name, filtered by municipality and sector, with a text search. Cacheable (Cache-Control: public, max-age=300). No key needed.
+     */
+    get: operations['listVenues'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/me': {
     parameters: {
       query?: never;
@@ -452,10 +472,34 @@ export interface paths {
     options?: never;
     head?: never;
     /**
-     * Rename, deactivate or reactivate an organisation, or change a venue's daily limit per card
-     * @description Rename, deactivate or reactivate an organisation, or change a venue's daily limit per card. Roles: admin, area-admin.
+     * Rename, deactivate or reactivate an organisation, change a venue's daily limit per card, or hide a venue's public profile
+     * @description Rename, deactivate or reactivate an organisation, change a venue's daily limit per card, or hide a venue's public profile. Roles: admin, area-admin.
      */
     patch: operations['updateOrganisation'];
+    trace?: never;
+  };
+  '/v1/organisations/{orgId}/profile': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A venue's public profile, as the venue and its area see it, and whether the directory lists it
+     * @description A venue's public profile, as the venue and its area see it, and whether the directory lists it. Roles: venue, area-admin, admin.
+     */
+    get: operations['getProfile'];
+    /**
+     * Write a venue's public profile (the venue itself, its area's admin, the national centre)
+     * @description Write a venue's public profile (the venue itself, its area's admin, the national centre): offer in fi/sv/en, sectors, address, https website, accessibility. Roles: venue, area-admin, admin.
+     */
+    put: operations['putProfile'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/v1/ticket-agents': {
@@ -822,6 +866,81 @@ export interface components {
        */
       revokedAt?: string;
     };
+    PublicVenue: {
+      /** @description the venue */
+      venueId: string;
+      name: string;
+      municipalityCode: string;
+      /** @description the venue's area */
+      areaId: string;
+      offer: {
+        /** @description What the card holder gets in Finnish */
+        fi: string;
+        /** @description What the card holder gets in Swedish */
+        sv?: string;
+        /** @description What the card holder gets in English */
+        en?: string;
+      };
+      sectors: ('culture' | 'education' | 'science' | 'sport')[];
+      address?: string;
+      postalCode?: string;
+      /**
+       * Format: uri
+       * @description an https address
+       */
+      website?: string;
+      accessibility?: {
+        /** @description Accessibility in Finnish */
+        fi: string;
+        /** @description Accessibility in Swedish */
+        sv?: string;
+        /** @description Accessibility in English */
+        en?: string;
+      };
+    };
+    VenueProfile: {
+      /** @description the venue */
+      venueId: string;
+      name: string;
+      municipalityCode?: string;
+      /** @description the venue's area */
+      areaId?: string;
+      /** @description the venue wants it listed */
+      published: boolean;
+      /** @description hidden by the area's admin: not listed, whatever `published` says */
+      hiddenByArea: boolean;
+      /** @description the public directory lists it now (published, not hidden, venue active) */
+      listed: boolean;
+      offer?: {
+        /** @description What the card holder gets in Finnish */
+        fi: string;
+        /** @description What the card holder gets in Swedish */
+        sv?: string;
+        /** @description What the card holder gets in English */
+        en?: string;
+      };
+      sectors: ('culture' | 'education' | 'science' | 'sport')[];
+      address?: string;
+      postalCode?: string;
+      /**
+       * Format: uri
+       * @description an https address
+       */
+      website?: string;
+      accessibility?: {
+        /** @description Accessibility in Finnish */
+        fi: string;
+        /** @description Accessibility in Swedish */
+        sv?: string;
+        /** @description Accessibility in English */
+        en?: string;
+      };
+      /**
+       * Format: date-time
+       * @description an ISO 8601 instant
+       */
+      updatedAt?: string;
+    };
     Figures: {
       cardsRegistered: number;
       cardsActive: number;
@@ -990,7 +1109,8 @@ export interface components {
         | 'key.created'
         | 'key.revoked'
         | 'card.revoked'
-        | 'usage.voided';
+        | 'usage.voided'
+        | 'profile.updated';
       /** @description what, e.g. organisation/<id>, card/<number> */
       target: string;
       /** @description the area it concerns */
@@ -1632,6 +1752,40 @@ export interface operations {
         content: {
           'application/json': {
             items: components['schemas']['Municipality'][];
+          };
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      429: components['responses']['Throttled'];
+      500: components['responses']['Internal'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  listVenues: {
+    parameters: {
+      query?: {
+        municipality?: string;
+        sector?: 'culture' | 'education' | 'science' | 'sport';
+        q?: string;
+        limit?: string;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Published venues of active areas, by name. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['PublicVenue'][];
+            /** @description Absent at the end; pass it as `cursor` for the next page. */
+            nextCursor?: string;
           };
         };
       };
@@ -2560,6 +2714,8 @@ export interface operations {
           status?: 'active' | 'inactive';
           /** @description A venue's upper limit of uses per card per day. */
           cardLimitPerDay?: number;
+          /** @description A venue's public profile hidden from the directory by its area's admin (or the national centre); the venue cannot publish it again. */
+          hiddenFromDirectory?: boolean;
         };
       };
     };
@@ -2577,6 +2733,97 @@ export interface operations {
       401: components['responses']['Unauthenticated'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      413: components['responses']['BodyTooLarge'];
+      429: components['responses']['Throttled'];
+      500: components['responses']['Internal'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  getProfile: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The venue's public profile, and whether the directory lists it. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VenueProfile'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['Throttled'];
+      500: components['responses']['Internal'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  putProfile: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description listed on the public page (unless the area admin hides it) */
+          published: boolean;
+          sectors: ('culture' | 'education' | 'science' | 'sport')[];
+          offer: {
+            fi: string;
+            /** @description What the card holder gets in Swedish */
+            sv?: string;
+            /** @description What the card holder gets in English */
+            en?: string;
+          };
+          address?: string;
+          /** @description 5 digits */
+          postalCode?: string;
+          /**
+           * Format: uri
+           * @description an https address
+           */
+          website?: string;
+          accessibility?: {
+            fi: string;
+            /** @description Accessibility in Swedish */
+            sv?: string;
+            /** @description Accessibility in English */
+            en?: string;
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description The venue's public profile, and whether the directory lists it. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VenueProfile'];
+        };
+      };
+      400: components['responses']['ValidationFailedOrPersonalDataNotAllowed'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
       413: components['responses']['BodyTooLarge'];
       429: components['responses']['Throttled'];
       500: components['responses']['Internal'];
