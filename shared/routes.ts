@@ -389,7 +389,6 @@ export const routes = [
       GetItem: [p.organisation],
       UpdateItem: [p.organisation],
       PutItem: [p.directory, p.audit],
-      DeleteItem: [p.directory],
       ConditionCheckItem: [p.organisation],
     },
     roles: ['admin', 'area-admin'],
@@ -417,7 +416,6 @@ export const routes = [
     table: {
       GetItem: [p.organisation],
       PutItem: [p.organisation, p.directory, p.audit],
-      DeleteItem: [p.directory],
       ConditionCheckItem: [p.organisation],
     },
     roles: ['venue', 'area-admin', 'admin'],

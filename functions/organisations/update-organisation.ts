@@ -42,7 +42,7 @@ export const handler = httpHandler<Infer<typeof updateBody>>(
       const follows =
         organisation.kind === 'venue'
           ? {
-              items: directoryFollows(organisation, changed, await getVenueProfile(orgId)),
+              items: directoryFollows(organisation, changed, await getVenueProfile(orgId), now),
               unchanged: organisationUnchanged(organisation),
             }
           : undefined;

@@ -69,10 +69,17 @@ function profileUnchanged(orgId: string, profile: VenueProfile | undefined): Tra
   };
 }
 
-/** Deletes of the entries that go, puts of those that stay or come (a put replaces an entry whole). */
+/** How long a withdrawn entry stays before DynamoDB's TTL removes it (the list skips it meanwhile). */
+const withdrawnKeptSeconds = 86_400;
+
+/**
+ * Puts of the entries that stay or come (a put replaces an entry whole), and of a withdrawn mark over
+ * each one that goes: no function deletes (decision 0008); the list skips the mark, the TTL removes it.
+ */
 function entryRewrites(
   before: { org: Organisation; profile: VenueProfile | undefined },
   after: { org: Organisation; profile: VenueProfile | undefined },
+  now: Date,
 ): TransactItem[] {
   const keyOf = (org: Organisation, place: { municipality: string; sector: string }) =>
     directoryEntryKey(place.municipality, place.sector, directorySort(org));
@@ -97,7 +104,14 @@ function entryRewrites(
         },
       }))
     : [];
-  return [...gone.map((key) => ({ Delete: { TableName: tableName(), Key: key } })), ...puts];
+  const expiresAt = Math.floor(now.getTime() / 1000) + withdrawnKeptSeconds;
+  const withdrawn: TransactItem[] = gone.map((key) => ({
+    Put: {
+      TableName: tableName(),
+      Item: { ...key, entity: 'directoryEntry', venueId: before.org.orgId, withdrawn: true, expiresAt },
+    },
+  }));
+  return [...withdrawn, ...puts];
 }
 
 /**
@@ -129,7 +143,7 @@ export async function saveVenueProfile(
         ExpressionAttributeValues: guard.values,
       },
     },
-    ...entryRewrites({ org, profile: before }, { org, profile }),
+    ...entryRewrites({ org, profile: before }, { org, profile }, new Date(profile.updatedAt)),
     auditPut(audit),
   ]);
   return cancelled === undefined;
@@ -144,11 +158,12 @@ export function directoryFollows(
   before: Organisation,
   after: Organisation,
   profile: VenueProfile | undefined,
+  now: Date,
 ): TransactItem[] {
   if (before.kind !== 'venue') return [];
   return [
     profileUnchanged(before.orgId, profile),
-    ...entryRewrites({ org: before, profile }, { org: after, profile }),
+    ...entryRewrites({ org: before, profile }, { org: after, profile }, now),
   ];
 }
 
@@ -181,11 +196,13 @@ export async function listDirectory(query: DirectoryQuery): Promise<Page<PublicV
         ':pk': partition,
         ...Object.fromEntries(query.words.map((word, index) => [`:w${index}`, word])),
       },
-      ...(query.words.length > 0 && {
-        FilterExpression: query.words.map((_, index) => `contains(#search, :w${index})`).join(' AND '),
-        ExpressionAttributeNames: { '#search': 'search' },
-      }),
-      // Without a search every item read is listed (bar an inactive area's); with one, read wider.
+      FilterExpression: [
+        'attribute_not_exists(withdrawn)',
+        ...query.words.map((_, index) => `contains(#search, :w${index})`),
+      ].join(' AND '),
+      ...(query.words.length > 0 && { ExpressionAttributeNames: { '#search': 'search' } }),
+      // Without a search nearly every item read is listed (bar a withdrawn one, or an inactive area's);
+      // with one, read wider.
       Limit: query.words.length > 0 ? Math.min(readBudget - read, 200) : query.limit - items.length,
       ExclusiveStartKey: after !== undefined ? { pk: partition, sk: after } : undefined,
     };
