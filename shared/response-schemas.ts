@@ -265,6 +265,11 @@ const organisation = named(
     municipalityCode: optional(string({ pattern: /^\d{3}$/ })),
     contactEmail: optional(string()),
     cardLimitPerDay: optional(integer({ min: 1, max: 100, description: "a venue's uses per card per day" })),
+    hiddenFromDirectory: optional(
+      boolean({
+        description: "a venue's public profile hidden by its area's admin (present only when true)",
+      }),
+    ),
     createdAt: instant,
   }),
 );

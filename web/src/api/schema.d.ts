@@ -839,6 +839,8 @@ export interface components {
       contactEmail?: string;
       /** @description a venue's uses per card per day */
       cardLimitPerDay?: number;
+      /** @description a venue's public profile hidden by its area's admin (present only when true) */
+      hiddenFromDirectory?: boolean;
       /**
        * Format: date-time
        * @description an ISO 8601 instant
