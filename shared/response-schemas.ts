@@ -138,6 +138,12 @@ export const doorCard = named(
       max: 20,
       description: 'Children the card admits with the holder (a community card: 10).',
     }),
+    todayAtVenue: optional(
+      object({
+        uses: count,
+        limit: integer({ min: 1, max: 100, description: "the venue's limit of uses per card per day" }),
+      }),
+    ),
   }),
 );
 
@@ -445,7 +451,11 @@ export const responses = {
   cardAsSeen: response(
     union<unknown>(card, doorCard),
     "The whole card for its area's distributors; the door view for venues and ticket agents.",
-    { distributor: personalCard, venue: doorCardExample },
+    {
+      distributor: personalCard,
+      venue: doorCardExample,
+      limitedVenue: { ...doorCardExample, todayAtVenue: { uses: 1, limit: 2 } },
+    },
   ),
   replacement: response(card, 'The new card; the old one is revoked and points to it.', {
     replacement: { ...neverUsed, cardNumber: newCardNumber, useCount: 0 },

@@ -132,9 +132,11 @@ export const routes = [
     method: 'GET',
     path: '/v1/cards/{cardNumber}',
     handler: 'functions/cards/get-card.ts',
-    table: { GetItem: [p.card] },
+    // A venue with a daily limit also reads its count of the card's uses today.
+    table: { GetItem: [p.card, p.venueCardDay] },
     roles: ['distributor', 'venue', 'ticket-agent'],
-    summary: "A card: the whole card for its area's distributors, a short form for venues and agents.",
+    summary:
+      "A card: the whole card for its area's distributors, a short form for venues and agents (a venue with a daily limit per card also sees the card's uses of it today).",
     response: r.cardAsSeen,
   },
   {

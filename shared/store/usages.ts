@@ -112,6 +112,14 @@ export async function writeUsage(usage: Usage, venue: VenueRef): Promise<Refusal
   };
 }
 
+/** How many of the card's uses the venue's daily limit counts on the day (0 when none). */
+export async function venueUsesOfDay(venueId: string, cardNumber: string, day: string): Promise<number> {
+  const { Item } = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: venueCardDayKey(venueId, cardNumber, day) }),
+  );
+  return typeof Item?.uses === 'number' ? Math.max(0, Item.uses) : 0;
+}
+
 export async function getUsage(usageId: string): Promise<Usage | undefined> {
   const { Item } = await documentClient().send(
     new GetCommand({ TableName: tableName(), Key: usageKey(usageId) }),

@@ -414,8 +414,15 @@ describe('VENUE_LIMIT_REACHED', () => {
     const limited = await service.area({ cardLimitPerDay: 2 });
     const agent = await service.ticketAgent();
     const card = await service.issueCard(limited);
+    // The desk sees, before recording, what the card has used of the venue's limit today.
+    const atDoor = async () =>
+      (await service.call('GET', `/v1/cards/${card.cardNumber}`, { key: limited.venueKey })).body
+        .todayAtVenue;
+    expect(await atDoor()).toEqual({ uses: 0, limit: 2 });
     const first = await service.recordUse(limited.venueKey, use(card.cardNumber));
+    expect(await atDoor()).toEqual({ uses: 1, limit: 2 });
     const second = await service.recordUse(agent, use(card.cardNumber, { venueId: limited.venueId }));
+    expect(await atDoor()).toEqual({ uses: 2, limit: 2 });
     expect([first.status, second.status]).toEqual([201, 201]);
     expectError(await service.recordUse(limited.venueKey, use(card.cardNumber)), 422, 'VENUE_LIMIT_REACHED');
     const counter = () => getItem(venueCardDayKey(limited.venueId, card.cardNumber, today()));
@@ -427,6 +434,13 @@ describe('VENUE_LIMIT_REACHED', () => {
     });
     expect(voided.status).toBe(200);
     expect((await counter())!.uses).toBe(1);
+    expect(await atDoor()).toEqual({ uses: 1, limit: 2 });
+    // A venue without a limit, and a ticket agent, see the door view as before.
+    const plain = await service.call('GET', `/v1/cards/${card.cardNumber}`, { key: other.venueKey });
+    expect(plain.body.todayAtVenue).toBeUndefined();
+    expect(
+      (await service.call('GET', `/v1/cards/${card.cardNumber}`, { key: agent })).body.todayAtVenue,
+    ).toBeUndefined();
     // Voiding again (a retried DELETE) frees nothing more.
     expect(
       (await service.call('DELETE', `/v1/usages/${second.body.usageId}`, { key: limited.venueKey })).status,

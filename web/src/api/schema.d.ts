@@ -131,7 +131,7 @@ export interface paths {
     };
     /**
      * A card
-     * @description A card: the whole card for its area's distributors, a short form for venues and agents. Roles: distributor, venue, ticket-agent.
+     * @description A card: the whole card for its area's distributors, a short form for venues and agents (a venue with a daily limit per card also sees the card's uses of it today). Roles: distributor, venue, ticket-agent.
      */
     get: operations['getCard'];
     put?: never;
@@ -739,6 +739,11 @@ export interface components {
       validUntil: string;
       /** @description Children the card admits with the holder (a community card: 10). */
       minorChildren: number;
+      todayAtVenue?: {
+        uses: number;
+        /** @description the venue's limit of uses per card per day */
+        limit: number;
+      };
     };
     ErrorObject: {
       /** @enum {string} */
