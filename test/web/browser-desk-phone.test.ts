@@ -81,7 +81,7 @@ describe('the desk on a phone', () => {
     await more.focus();
     await page.keyboard.press('Enter');
     await page.keyboard.press('Enter');
-    expect(await page.getByLabel(t('desk.children')).inputValue()).toBe('1');
+    expect(await page.getByLabel(t('desk.children'), { exact: true }).inputValue()).toBe('1');
     expect(await more.getAttribute('aria-disabled')).toBe('true');
     expect(await focused(page)).toBe('BUTTON +');
 
