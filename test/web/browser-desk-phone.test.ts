@@ -83,14 +83,14 @@ describe('the desk on a phone', () => {
     await page.keyboard.press('Enter');
     expect(await page.getByLabel(t('desk.children'), { exact: true }).inputValue()).toBe('1');
     expect(await more.getAttribute('aria-disabled')).toBe('true');
-    expect(await focused(page)).toBe('BUTTON +');
+    await expect.poll(() => focused(page)).toBe('BUTTON +');
 
     // Recorded: the answer is in view and announced, the number field has the focus for the next card.
     await page.getByRole('button', { name: t('desk.record') }).click();
     const recorded = t('desk.recorded', { adults: 1, children: 1, sector: t('sector.culture') });
     await page.getByRole('status').filter({ hasText: recorded }).waitFor();
     expect(await inView(page, '.desk-outcome')).toBe(true);
-    expect(await focused(page)).toBe('INPUT');
+    await expect.poll(() => focused(page)).toBe('INPUT');
 
     // The second use fills the limit: the desk says so before anyone presses record.
     await number.fill(card.cardNumber);
@@ -112,10 +112,10 @@ describe('the desk on a phone', () => {
       .first();
     await voidButton.focus();
     await page.keyboard.press('Enter');
-    expect(await focused(page)).toBe(`BUTTON ${t('uses.confirmVoid')}`);
+    await expect.poll(() => focused(page)).toBe(`BUTTON ${t('uses.confirmVoid')}`);
     await page.keyboard.press('Enter');
     await page.getByText(t('uses.voidedNotice', { cardNumber: card.cardNumber })).waitFor();
-    expect(await focused(page)).toBe(`H2 ${t('uses.today')}`);
+    await expect.poll(() => focused(page)).toBe(`H2 ${t('uses.today')}`);
     // The void freed the limit: the card is admitted again.
     await number.fill('');
     await number.fill(card.cardNumber);
@@ -136,7 +136,7 @@ describe('the desk on a phone', () => {
       .filter({ hasText: t('error.CARD_REVOKED') })
       .waitFor();
     expect(await inView(page, '.desk-outcome')).toBe(true);
-    expect(await focused(page)).toMatch(/^DIV/);
+    await expect.poll(() => focused(page)).toMatch(/^DIV/);
     // Looked up again, a revoked card says what the holder can do, and no validity beside it.
     await number.fill('');
     await number.fill(revoked.cardNumber);

@@ -1,5 +1,5 @@
 // What a distributor does to a card: correct the holder data (PATCH), renew, replace a lost card, revoke.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { CardNumberField, cardNumberState } from '../components/card-number-field.tsx';
 import { ErrorMessage, Notice } from '../components/error-message.tsx';
@@ -115,7 +115,7 @@ function Confirm({
 }) {
   const t = useT();
   const confirmButton = useRef<HTMLButtonElement>(null);
-  useEffect(() => confirmButton.current?.focus(), []);
+  useLayoutEffect(() => confirmButton.current?.focus(), []);
   return (
     <div class="confirm">
       <p>{text}</p>

@@ -1,6 +1,6 @@
 // Today's uses of this venue (GET /v1/usages for today's Helsinki date), newest first, each with a void
 // button that asks once more before it voids (DELETE /v1/usages/{id}).
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { useLoad } from '../components/use-load.ts';
@@ -25,7 +25,8 @@ export function TodaysUses({ round }: { round: number }) {
   const confirmButton = useRef<HTMLButtonElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   // The keyboard's focus follows the buttons that replace each other (void → confirm), never the page.
-  useEffect(() => {
+  // Before the browser paints: the focus never rests on the page between the two buttons.
+  useLayoutEffect(() => {
     if (confirming) confirmButton.current?.focus();
   }, [confirming]);
   const cancel = (usageId: string) => {
