@@ -29,6 +29,8 @@ export const partitions = {
   apiKey: keys.apiKeyKey(any).pk,
   organisation: keys.organisationKey(any).pk,
   area: keys.areaKey(any).pk,
+  /** The public directory's partitions (a venue's profile lives in its organisation's partition). */
+  directory: keys.directoryPartition(any, any),
   /** gsi1: an area's organisations (and a national organisation's, below). */
   organisationsOfArea: keys.organisationsOfArea(any),
   /** gsi1: every area. */

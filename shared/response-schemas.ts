@@ -73,6 +73,7 @@ const auditActions = [
   'usage.voided',
   'person.invited',
   'person.removed',
+  'profile.updated',
 ] as const satisfies readonly AuditAction[];
 
 /** A page of a list: `{items, nextCursor?}` (api.md, Conventions). */
@@ -139,6 +140,12 @@ export const doorCard = named(
       max: 20,
       description: 'Children the card admits with the holder (a community card: 10).',
     }),
+    todayAtVenue: optional(
+      object({
+        uses: count,
+        limit: integer({ min: 1, max: 100, description: "the venue's limit of uses per card per day" }),
+      }),
+    ),
   }),
 );
 
@@ -266,6 +273,11 @@ const organisation = named(
     municipalityCode: optional(string({ pattern: /^\d{3}$/ })),
     contactEmail: optional(string()),
     cardLimitPerDay: optional(integer({ min: 1, max: 100, description: "a venue's uses per card per day" })),
+    hiddenFromDirectory: optional(
+      boolean({
+        description: "a venue's public profile hidden by its area's admin (present only when true)",
+      }),
+    ),
     createdAt: instant,
   }),
 );
@@ -331,6 +343,66 @@ const personExample = {
   status: 'invited' as const,
   manager: false,
 };
+// The venue directory.
+const localised = (what: string) =>
+  object({
+    fi: string({ min: 1, max: 1000, description: `${what} in Finnish` }),
+    sv: optional(string({ max: 1000, description: `${what} in Swedish` })),
+    en: optional(string({ max: 1000, description: `${what} in English` })),
+  });
+const profileFields = {
+  sectors: array(sector, { max: sectors.length }),
+  address: optional(string({ max: 200 })),
+  postalCode: optional(string({ pattern: /^\d{5}$/ })),
+  website: optional(string({ format: 'uri', description: 'an https address' })),
+  accessibility: optional(localised('Accessibility')),
+};
+const publicVenue = named(
+  'PublicVenue',
+  object({
+    venueId: id('the venue'),
+    name: string({ min: 1 }),
+    municipalityCode: string({ pattern: /^\d{3}$/ }),
+    areaId: id("the venue's area"),
+    offer: localised('What the card holder gets'),
+    ...profileFields,
+  }),
+);
+const publicVenueExample = {
+  venueId,
+  name: 'Espoon kulttuurikeskus',
+  municipalityCode: '049',
+  areaId,
+  sectors: ['culture' as const],
+  offer: {
+    fi: 'Vapaa pääsy näyttelyihin ja konsertteihin, lapset mukaan.',
+    sv: 'Fritt inträde till utställningar och konserter, barn med.',
+  },
+  address: 'Kulttuuriaukio 2',
+  postalCode: '02100',
+  website: 'https://example.org/kulttuurikeskus',
+  accessibility: { fi: 'Esteetön sisäänkäynti pääovelta.' },
+};
+const venueProfile = named(
+  'VenueProfile',
+  object({
+    venueId: id('the venue'),
+    name: string({ min: 1 }),
+    municipalityCode: optional(string({ pattern: /^\d{3}$/ })),
+    areaId: optional(id("the venue's area")),
+    published: boolean({ description: 'the venue wants it listed' }),
+    hiddenByArea: boolean({
+      description: "hidden by the area's admin: not listed, whatever `published` says",
+    }),
+    listed: boolean({
+      description: 'the public directory lists it now (published, not hidden, venue active)',
+    }),
+    offer: optional(localised('What the card holder gets')),
+    ...profileFields,
+    updatedAt: optional(instant),
+  }),
+);
+const { areaId: _area, municipalityCode: _muni, ...publicFields } = publicVenueExample;
 
 // Statistics.
 const sectorUses = object({ adultUses: count, childUses: count });
@@ -489,7 +561,11 @@ export const responses = {
   cardAsSeen: response(
     union<unknown>(card, doorCard),
     "The whole card for its area's distributors; the door view for venues and ticket agents.",
-    { distributor: personalCard, venue: doorCardExample },
+    {
+      distributor: personalCard,
+      venue: doorCardExample,
+      limitedVenue: { ...doorCardExample, todayAtVenue: { uses: 1, limit: 2 } },
+    },
   ),
   replacement: response(card, 'The new card; the old one is revoked and points to it.', {
     replacement: { ...neverUsed, cardNumber: newCardNumber, useCount: 0 },
@@ -757,4 +833,28 @@ export const responses = {
       written: { date: '2026-05-20', status: 'written', createdAt: '2026-05-21T07:00:02.000Z' },
     },
   ),
+  venueProfile: response(venueProfile, "The venue's public profile, and whether the directory lists it.", {
+    listed: {
+      ...publicFields,
+      municipalityCode: '049',
+      areaId,
+      published: true,
+      hiddenByArea: false,
+      listed: true,
+      updatedAt: '2026-05-20T09:30:00.000Z',
+    },
+    none: {
+      venueId,
+      name: 'Espoon kulttuurikeskus',
+      municipalityCode: '049',
+      areaId,
+      published: false,
+      hiddenByArea: false,
+      listed: false,
+      sectors: [],
+    },
+  }),
+  venues: response(page(publicVenue), 'Published venues of active areas, by name.', {
+    venues: { items: [publicVenueExample], nextCursor: 'eyJrZXkiOnsiYWZ0ZXIiOiJlc3Bvb24ifX0' },
+  }),
 } as const satisfies Record<string, ResponseOf>;

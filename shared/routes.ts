@@ -12,7 +12,7 @@ import { keysOfOrganisation } from './store/keys.ts';
 export type DirectoryAction = 'AdminCreateUser' | 'AdminGetUser';
 
 export interface Route {
-  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly path: string;
   /** The handler file, relative to the project root; it exports `handler`. */
   readonly handler: string;
@@ -119,6 +119,19 @@ export const routes = [
   },
   {
     method: 'GET',
+    path: '/v1/venues',
+    handler: 'functions/venues/list-venues.ts',
+    // One partition of the precomputed directory, and the areas (to leave out an inactive area's venues).
+    table: { Query: [p.directory, p.allAreas] },
+    roles: 'public',
+    summary:
+      'Where the card works: published venues of active areas, by name, filtered by municipality and sector, with a text search. Cacheable (Cache-Control: public, max-age=300).',
+    query: schemas.listVenuesQuery,
+    throttle: { rate: 20, burst: 50 },
+    response: r.venues,
+  },
+  {
+    method: 'GET',
     path: '/v1/me',
     handler: 'functions/me.ts',
     table: { BatchGetItem: [p.organisation] },
@@ -156,9 +169,11 @@ export const routes = [
     method: 'GET',
     path: '/v1/cards/{cardNumber}',
     handler: 'functions/cards/get-card.ts',
-    table: { GetItem: [p.card] },
+    // A venue with a daily limit also reads its count of the card's uses today.
+    table: { GetItem: [p.card, p.venueCardDay] },
     roles: ['distributor', 'venue', 'ticket-agent'],
-    summary: "A card: the whole card for its area's distributors, a short form for venues and agents.",
+    summary:
+      "A card: the whole card for its area's distributors, a short form for venues and agents (a venue with a daily limit per card also sees the card's uses of it today).",
     response: r.cardAsSeen,
   },
   {
@@ -259,7 +274,7 @@ export const routes = [
     method: 'DELETE',
     path: '/v1/usages/{usageId}',
     handler: 'functions/usages/void-usage.ts',
-    table: { GetItem: [p.usage], UpdateItem: [p.usage, p.card], PutItem: [p.audit] },
+    table: { GetItem: [p.usage], UpdateItem: [p.usage, p.card, p.venueCardDay], PutItem: [p.audit] },
     roles: ['venue'],
     summary: 'Void a use recorded by this venue within the last 14 days.',
     response: r.voidedUsage,
@@ -411,13 +426,46 @@ export const routes = [
     method: 'PATCH',
     path: '/v1/organisations/{orgId}',
     handler: 'functions/organisations/update-organisation.ts',
-    table: { GetItem: [p.organisation], UpdateItem: [p.organisation], PutItem: [p.audit] },
+    // A venue's directory entries follow its name, status and hiding, guarded by its profile as read.
+    table: {
+      GetItem: [p.organisation],
+      UpdateItem: [p.organisation],
+      PutItem: [p.directory, p.audit],
+      ConditionCheckItem: [p.organisation],
+    },
     roles: ['admin', 'area-admin'],
     summary:
-      "Rename, deactivate or reactivate an organisation, or change a venue's daily limit per card. An organisation's own key or people never change its status (403).",
+      "Rename, deactivate or reactivate an organisation, change a venue's daily limit per card, or hide a venue's public profile. An organisation's own key or people never change its status (403).",
     body: schemas.updateOrganisation,
     response: r.organisation,
-    errors: ['PERSONAL_DATA_NOT_ALLOWED'],
+    errors: ['PERSONAL_DATA_NOT_ALLOWED', 'CONFLICT'],
+  },
+  {
+    method: 'GET',
+    path: '/v1/organisations/{orgId}/profile',
+    handler: 'functions/organisations/get-profile.ts',
+    table: { GetItem: [p.organisation] },
+    roles: ['venue', 'area-admin', 'admin'],
+    summary:
+      "A venue's public profile, as the venue and its area see it, and whether the directory lists it.",
+    response: r.venueProfile,
+  },
+  {
+    method: 'PUT',
+    path: '/v1/organisations/{orgId}/profile',
+    handler: 'functions/organisations/put-profile.ts',
+    // The profile beside its organisation, the directory entries it is listed by, and the audit entry.
+    table: {
+      GetItem: [p.organisation],
+      PutItem: [p.organisation, p.directory, p.audit],
+      ConditionCheckItem: [p.organisation],
+    },
+    roles: ['venue', 'area-admin', 'admin'],
+    summary:
+      "Write a venue's public profile (the venue itself, its area's admin, the national centre): offer in fi/sv/en, sectors, address, https website, accessibility.",
+    body: schemas.venueProfile,
+    response: r.venueProfile,
+    errors: ['PERSONAL_DATA_NOT_ALLOWED', 'CONFLICT'],
   },
   {
     method: 'POST',

@@ -29,9 +29,15 @@ interface StringOptions {
   readonly pattern?: RegExp;
   readonly format?: string;
   readonly description?: string;
-  /** A free-text field: refused if it holds something shaped like a personal identity code. */
+  /**
+   * A free-text field: refused if it holds something shaped like a personal identity code, or a control
+   * or bidirectional formatting character (which could hide or reorder what a reader sees).
+   */
   readonly freeText?: boolean;
 }
+
+// Control characters (line breaks too: every free text is one line) and the bidirectional formatting ones.
+const controlOrBidi = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 
 // Finnish personal identity code: DDMMYY, century sign, three digits, check character. People write it
 // in disguise too: other dash and space characters, full-width digits, invisible characters between the
@@ -77,6 +83,8 @@ export function string(options: StringOptions = {}): Schema<string> {
         });
         return undefined;
       }
+      if (options.freeText && controlOrBidi.test(value))
+        return fail(issues, path, 'must not contain control or bidirectional formatting characters');
       if (options.min !== undefined && value.length < options.min)
         return fail(issues, path, `must be at least ${options.min} characters`);
       if (options.max !== undefined && value.length > options.max)
@@ -116,12 +124,12 @@ export function integer(options: { min: number; max?: number; description?: stri
   };
 }
 
-export function boolean(): Schema<boolean> {
+export function boolean(options: { description?: string } = {}): Schema<boolean> {
   return {
     optional: false,
     parse: (value, path, issues) =>
       typeof value === 'boolean' ? value : fail(issues, path, 'must be true or false'),
-    json: () => ({ type: 'boolean' }),
+    json: () => ({ type: 'boolean', ...(options.description && { description: options.description }) }),
   };
 }
 

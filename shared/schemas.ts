@@ -213,6 +213,12 @@ export const updateOrganisation = object({
   name: optional(string({ min: 1, max: 200, freeText: true })),
   status: optional(oneOf(['active', 'inactive'])),
   cardLimitPerDay: optional(cardLimitPerDay),
+  hiddenFromDirectory: optional(
+    boolean({
+      description:
+        "A venue's public profile hidden from the directory by its area's admin (or the national centre); the venue cannot publish it again.",
+    }),
+  ),
 });
 
 export const createNationalOrganisation = object({
@@ -266,4 +272,53 @@ export const invitePerson = object({
   email,
   name: personName,
   manager: optional(boolean()),
+});
+
+// The venue directory ("where the card works").
+const profileText = string({ min: 1, max: 1000, freeText: true });
+const localisedText = (what: string) =>
+  object({
+    fi: profileText,
+    sv: optional(string({ max: 1000, freeText: true, description: `${what} in Swedish` })),
+    en: optional(string({ max: 1000, freeText: true, description: `${what} in English` })),
+  });
+export const website = refine(
+  string({ max: 1000, freeText: true, description: 'an https address' }),
+  (text) => {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      return { problem: 'must be a web address (https://...)' };
+    }
+    if (url.protocol !== 'https:') return { problem: 'must be an https address' };
+    if (!url.hostname.includes('.') || url.username || url.password)
+      return { problem: 'must name a public host, without a user name or password' };
+    return text;
+  },
+  { format: 'uri', pattern: '^https://' },
+);
+export const venueProfile = object({
+  published: boolean({ description: 'listed on the public page (unless the area admin hides it)' }),
+  sectors: array(oneOf(sectors), { min: 1, max: sectors.length }),
+  offer: localisedText('What the card holder gets'),
+  address: optional(string({ max: 200, freeText: true })),
+  postalCode: optional(string({ pattern: /^\d{5}$/, description: '5 digits' })),
+  website: optional(website),
+  accessibility: optional(localisedText('Accessibility')),
+});
+
+export const listVenuesQuery = object({
+  municipality: optional(string({ pattern: /^\d{3}$/, description: "a municipality's code, e.g. 049" })),
+  sector: optional(oneOf(sectors)),
+  q: optional(
+    string({
+      min: 1,
+      max: 100,
+      freeText: true,
+      description: 'words that must all occur in the name, offer, address or municipality',
+    }),
+  ),
+  limit: optional(limit),
+  cursor: optional(cursor),
 });

@@ -4,11 +4,22 @@ import { notFound } from '../../shared/errors.ts';
 import { cardNumberOf } from '../../shared/http/card-request.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
 import { getCard } from '../../shared/store/cards.ts';
+import { venueUsesOfDay } from '../../shared/store/usages.ts';
 
 export const handler = httpHandler('GET /v1/cards/{cardNumber}', async (request) => {
   const number = cardNumberOf(request);
   const card = await getCard(number);
-  const view = card && viewFor(card, request.principal, today(request.now));
+  const day = today(request.now);
+  const view = card && viewFor(card, request.principal, day);
   if (!view) throw notFound(`Card ${number}`);
+  // A venue with a daily limit per card sees, before recording, what the card has used of it today.
+  const { role, orgId, cardLimitPerDay } = request.principal;
+  if (role === 'venue' && cardLimitPerDay !== undefined && view.status === 'active') {
+    const uses = await venueUsesOfDay(orgId, view.cardNumber, day);
+    return json(200, {
+      ...view,
+      todayAtVenue: { uses: Math.min(uses, cardLimitPerDay), limit: cardLimitPerDay },
+    });
+  }
   return json(200, view);
 });

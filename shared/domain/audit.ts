@@ -11,7 +11,8 @@ export type AuditAction =
   | 'card.revoked'
   | 'usage.voided'
   | 'person.invited'
-  | 'person.removed';
+  | 'person.removed'
+  | 'profile.updated';
 
 /**
  * Who acted: a person (their id and the name they had then: the audit page shows it) or a machine key,

@@ -17,6 +17,8 @@ export interface Organisation {
   readonly contactEmail?: string;
   readonly cardLimitPerDay?: number;
   readonly status: 'active' | 'inactive';
+  /** A venue's profile hidden from the public directory by its area's admin. */
+  readonly hiddenFromDirectory?: boolean;
   readonly createdAt: string;
 }
 
@@ -51,6 +53,7 @@ export function organisationView(org: Organisation) {
     ...(org.municipalityCode && { municipalityCode: org.municipalityCode }),
     ...(org.contactEmail && { contactEmail: org.contactEmail }),
     ...(org.cardLimitPerDay !== undefined && { cardLimitPerDay: org.cardLimitPerDay }),
+    ...(org.hiddenFromDirectory === true && { hiddenFromDirectory: true }),
     createdAt: org.createdAt,
   };
 }

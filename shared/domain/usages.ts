@@ -29,6 +29,8 @@ export interface Usage {
   readonly fingerprint: string;
   readonly voided: boolean;
   readonly voidedAt?: string;
+  /** Set when the write also counted it in the venue's daily count for the card: a void takes it out. */
+  readonly countedForVenueLimit?: true;
 }
 
 /** The venue a use counts for: a venue records its own; a ticket agent names one. */

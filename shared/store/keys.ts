@@ -9,6 +9,18 @@ export const organisationKey = (orgId: string) => ({ pk: `ORG#${orgId}`, sk: 'OR
 export const areaKey = (areaId: string) => ({ pk: `AREA#${areaId}`, sk: 'AREA' });
 
 export const keysOfOrganisation = (orgId: string) => `ORG#${orgId}`;
+/** A venue's public profile, beside its organisation item. */
+export const venueProfileKey = (orgId: string) => ({ pk: `ORG#${orgId}`, sk: 'PROFILE' });
+/**
+ * The public directory, precomputed: one partition per (municipality or `all`) x (sector or `all`), each
+ * listed venue in every partition it answers, sorted by name (domain/venue-profile.ts).
+ */
+export const directoryPartition = (municipality: string, sector: string) =>
+  `VENUES#${municipality}#${sector}`;
+export const directoryEntryKey = (municipality: string, sector: string, sort: string) => ({
+  pk: directoryPartition(municipality, sector),
+  sk: sort,
+});
 export const organisationsOfArea = (areaId: string | undefined) => (areaId ? `AREA#${areaId}` : 'NATIONAL');
 export const allAreas = 'AREAS';
 

@@ -22,7 +22,7 @@ import {
   organisationsOfArea,
 } from './keys.ts';
 import { queryPage } from './query.ts';
-import { transactWrite } from './transact.ts';
+import { type TransactItem, transactWrite } from './transact.ts';
 import { setFields } from './update.ts';
 
 function withoutKeys<T>(item: Record<string, unknown>): T {
@@ -153,7 +153,19 @@ export const createOrganisation = (org: Organisation, audit: AuditEntry) =>
 export const createApiKey = (record: ApiKeyRecord, audit: AuditEntry) =>
   putAudited(apiKeyItem(record), audit);
 
-export async function updateOrganisation(org: Organisation, set: Record<string, unknown>, audit: AuditEntry) {
+/**
+ * Changes an organisation with its audit entry. With `follows` (the venue directory's entries), the
+ * organisation must also be as it was read (`unchanged`): false when it was not, and nothing is written.
+ */
+export async function updateOrganisation(
+  org: Organisation,
+  set: Record<string, unknown>,
+  audit: AuditEntry,
+  follows?: {
+    items: TransactItem[];
+    unchanged: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
+  },
+): Promise<boolean> {
   const { expression, names, values } = setFields(set);
   const cancelled = await transactWrite([
     {
@@ -161,14 +173,18 @@ export async function updateOrganisation(org: Organisation, set: Record<string, 
         TableName: tableName(),
         Key: organisationKey(org.orgId),
         UpdateExpression: expression,
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        ConditionExpression: follows
+          ? `attribute_exists(pk) AND ${follows.unchanged.expression}`
+          : 'attribute_exists(pk)',
+        ExpressionAttributeNames: { ...names, ...follows?.unchanged.names },
+        ExpressionAttributeValues: { ...values, ...follows?.unchanged.values },
       },
     },
+    ...(follows?.items ?? []),
     auditPut(audit),
   ]);
-  if (cancelled) throw notFound(`Organisation ${org.orgId}`);
+  if (cancelled && !follows) throw notFound(`Organisation ${org.orgId}`);
+  return cancelled === undefined;
 }
 
 /** Revokes a key; false if it was already revoked (the caller answers the same either way). */

@@ -55,11 +55,13 @@ function usageFromItem(item: Record<string, unknown>): Usage {
 
 /** The items of a use's single write, in the order writeUsage reads the refusal reasons. */
 export function usageTransactItems(usage: Usage, venue: VenueRef): TransactItem[] {
+  const limited = venue.cardLimitPerDay !== undefined;
   const items: TransactItem[] = [
     {
       Put: {
         TableName: tableName(),
-        Item: usageItem(usage),
+        // The use says whether this write counts it for the limit, so a void frees exactly what it took.
+        Item: usageItem(limited ? { ...usage, countedForVenueLimit: true } : usage),
         ConditionExpression: 'attribute_not_exists(pk)',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
@@ -85,7 +87,7 @@ export function usageTransactItems(usage: Usage, venue: VenueRef): TransactItem[
       },
     },
   ];
-  if (venue.cardLimitPerDay !== undefined) {
+  if (limited) {
     items.push({
       Update: {
         TableName: tableName(),
@@ -94,7 +96,7 @@ export function usageTransactItems(usage: Usage, venue: VenueRef): TransactItem[
         ConditionExpression: 'attribute_not_exists(uses) OR uses < :limit',
         ExpressionAttributeValues: {
           ':one': 1,
-          ':limit': venue.cardLimitPerDay,
+          ':limit': venue.cardLimitPerDay ?? 0,
           // Kept two days past the day, then DynamoDB's TTL removes it.
           ':expires': Math.floor(Date.parse(`${addDays(usage.day, 2)}T00:00:00Z`) / 1000),
         },
@@ -119,6 +121,14 @@ export async function writeUsage(usage: Usage, venue: VenueRef): Promise<Refusal
   };
 }
 
+/** How many of the card's uses the venue's daily limit counts on the day (0 when none). */
+export async function venueUsesOfDay(venueId: string, cardNumber: string, day: string): Promise<number> {
+  const { Item } = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: venueCardDayKey(venueId, cardNumber, day) }),
+  );
+  return typeof Item?.uses === 'number' ? Math.max(0, Item.uses) : 0;
+}
+
 export async function getUsage(usageId: string): Promise<Usage | undefined> {
   const { Item } = await documentClient().send(
     new GetCommand({ TableName: tableName(), Key: usageKey(usageId) }),
@@ -127,12 +137,13 @@ export async function getUsage(usageId: string): Promise<Usage | undefined> {
 }
 
 /**
- * Marks the use voided and takes it out of the card's count and its day's tally; false if it was voided
- * meanwhile. The stream takes it out of the area's and the age counters (the use's MODIFY record) and
- * withdraws a flag that no longer holds (the card's).
+ * Marks the use voided and takes it out of the card's count, its day's tally and the venue's daily count
+ * for the card (a mistaken use never locks the holder out); false if it was voided meanwhile. The stream
+ * takes it out of the area's and the age counters (the use's MODIFY record) and withdraws a flag that no
+ * longer holds (the card's).
  */
 export async function voidUsage(usage: Usage, now: Date, audit: AuditEntry): Promise<boolean> {
-  const cancelled = await transactWrite([
+  const voiding: TransactItem[] = [
     {
       Update: {
         TableName: tableName(),
@@ -153,8 +164,28 @@ export async function voidUsage(usage: Usage, now: Date, audit: AuditEntry): Pro
       },
     },
     auditPut(audit),
-  ]);
-  return cancelled === undefined;
+  ];
+  if (!usage.countedForVenueLimit) return (await transactWrite(voiding)) === undefined;
+  const cancelled = await transactWrite([...voiding, freeVenueLimit(usage)]);
+  if (cancelled === undefined) return true;
+  const [usageOutcome] = cancelled;
+  const countGone = cancelled.at(-1)?.conditionFailed === true;
+  // The day's count is gone (its TTL removed it, days later): nothing to free, the void itself still holds.
+  if (countGone && !usageOutcome?.conditionFailed) return (await transactWrite(voiding)) === undefined;
+  return false;
+}
+
+/** One less in the venue's count of the card's day; never below zero, never a count made up. */
+function freeVenueLimit(usage: Usage): TransactItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: venueCardDayKey(usage.venueId, usage.cardNumber, usage.day),
+      UpdateExpression: 'ADD uses :minus',
+      ConditionExpression: 'uses > :zero',
+      ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+    },
+  };
 }
 
 export type UsageScope = { venueId: string; areaId: string } | { areaId: string } | { national: true };

@@ -316,6 +316,23 @@ const matrix: Record<RouteKey, Row> = {
       expect(joined.areaId).toBe(areas.own.areaId);
     },
   },
+  'GET /v1/venues': {
+    call: async () => ({ path: '/v1/venues?municipality=049&sector=culture' }),
+    own: {
+      admin: 200,
+      'area-admin': 200,
+      distributor: 200,
+      venue: 200,
+      'ticket-agent': 200,
+      partner: 200,
+      anonymous: 200,
+    },
+    ownGateway: true,
+    check: (reply) => {
+      expect(reply.headers.get('cache-control')).toBe('public, max-age=300');
+      expect(Array.isArray(reply.body.items)).toBe(true);
+    },
+  },
   'GET /v1/me': {
     call: async () => ({ path: '/v1/me' }),
     own: {
@@ -922,6 +939,51 @@ const matrix: Record<RouteKey, Row> = {
       'area-admin': 404,
       distributor: 403,
       venue: 403,
+      'ticket-agent': 403,
+      partner: 403,
+      anonymous: 401,
+    },
+  },
+  'GET /v1/organisations/{orgId}/profile': {
+    call: async (scope) => ({ path: `/v1/organisations/${areas[scope].venue.orgId}/profile` }),
+    own: {
+      admin: 200,
+      'area-admin': 200,
+      distributor: 403,
+      venue: 200,
+      'ticket-agent': 403,
+      partner: 403,
+      anonymous: 401,
+    },
+    other: {
+      admin: 200,
+      'area-admin': 404,
+      distributor: 403,
+      venue: 404,
+      'ticket-agent': 403,
+      partner: 403,
+      anonymous: 401,
+    },
+  },
+  'PUT /v1/organisations/{orgId}/profile': {
+    call: async (scope, who) => ({
+      path: `/v1/organisations/${areas[scope].venue.orgId}/profile`,
+      body: { published: false, sectors: ['culture'], offer: { fi: `Tarjous, kirjoitti ${who}` } },
+    }),
+    own: {
+      admin: 200,
+      'area-admin': 200,
+      distributor: 403,
+      venue: 200,
+      'ticket-agent': 403,
+      partner: 403,
+      anonymous: 401,
+    },
+    other: {
+      admin: 200,
+      'area-admin': 404,
+      distributor: 403,
+      venue: 404,
       'ticket-agent': 403,
       partner: 403,
       anonymous: 401,

@@ -150,6 +150,44 @@ describe('answers of the running service', () => {
       ),
       200,
     );
+    // The venue's public profile, published, and the public directory that lists it.
+    expectStatus(
+      await call('GET', '/v1/organisations/{orgId}/profile', { orgId: venue.body.id }, areaAdmin),
+      200,
+    );
+    expectStatus(
+      await call(
+        'PUT',
+        '/v1/organisations/{orgId}/profile',
+        { orgId: venue.body.id },
+        {
+          ...areaAdmin,
+          body: {
+            published: true,
+            sectors: ['culture'],
+            offer: { fi: 'Vapaa pääsy', sv: 'Fritt inträde' },
+            website: 'https://example.org',
+            accessibility: { fi: 'Esteetön' },
+          },
+        },
+      ),
+      200,
+    );
+    const listed = await call('GET', '/v1/venues', { query: 'municipality=049&sector=culture' });
+    expectStatus(listed, 200);
+    expect(listed.body.items.map((item: any) => item.venueId)).toContain(venue.body.id);
+    expectStatus(
+      await call(
+        'PUT',
+        '/v1/organisations/{orgId}/profile',
+        { orgId: venue.body.id },
+        {
+          ...areaAdmin,
+          body: { published: true, sectors: ['culture'], offer: { fi: 'x' }, website: 'http://x.fi' },
+        },
+      ),
+      400,
+    );
     const national = { name: 'National', contactEmail: 'national@example.org' };
     expectStatus(await call('POST', '/v1/ticket-agents', {}, { ...admin, body: national }), 201);
     const partnerOrg = await call('POST', '/v1/partners', {}, { ...admin, body: national });

@@ -2,10 +2,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, helsinkiDate, today } from '../../shared/dates.ts';
 import type { Usage } from '../../shared/domain/usages.ts';
-import { usageKey } from '../../shared/store/keys.ts';
+import { usageKey, venueCardDayKey } from '../../shared/store/keys.ts';
 import { writeUsage } from '../../shared/store/usages.ts';
 import {
   cardItem,
+  deleteItem,
   expectError,
   getItem,
   newCardNumber,
@@ -407,6 +408,96 @@ describe('VENUE_LIMIT_REACHED', () => {
         .status,
     ).toBe(201);
     expect((await cardItem(card.cardNumber))!.useCount).toBe(3);
+  });
+
+  it('a voided use leaves the day’s count: a mistaken use never locks the holder out', async () => {
+    const limited = await service.area({ cardLimitPerDay: 2 });
+    const agent = await service.ticketAgent();
+    const card = await service.issueCard(limited);
+    // The desk sees, before recording, what the card has used of the venue's limit today.
+    const atDoor = async () =>
+      (await service.call('GET', `/v1/cards/${card.cardNumber}`, { key: limited.venueKey })).body
+        .todayAtVenue;
+    expect(await atDoor()).toEqual({ uses: 0, limit: 2 });
+    const first = await service.recordUse(limited.venueKey, use(card.cardNumber));
+    expect(await atDoor()).toEqual({ uses: 1, limit: 2 });
+    const second = await service.recordUse(agent, use(card.cardNumber, { venueId: limited.venueId }));
+    expect(await atDoor()).toEqual({ uses: 2, limit: 2 });
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expectError(await service.recordUse(limited.venueKey, use(card.cardNumber)), 422, 'VENUE_LIMIT_REACHED');
+    const counter = () => getItem(venueCardDayKey(limited.venueId, card.cardNumber, today()));
+    expect((await counter())!.uses).toBe(2);
+
+    // The one the agent recorded was a mistake: voided, it no longer counts, so the holder is admitted.
+    const voided = await service.call('DELETE', `/v1/usages/${second.body.usageId}`, {
+      key: limited.venueKey,
+    });
+    expect(voided.status).toBe(200);
+    expect((await counter())!.uses).toBe(1);
+    expect(await atDoor()).toEqual({ uses: 1, limit: 2 });
+    // A venue without a limit, and a ticket agent, see the door view as before.
+    const plain = await service.call('GET', `/v1/cards/${card.cardNumber}`, { key: other.venueKey });
+    expect(plain.body.todayAtVenue).toBeUndefined();
+    expect(
+      (await service.call('GET', `/v1/cards/${card.cardNumber}`, { key: agent })).body.todayAtVenue,
+    ).toBeUndefined();
+    // Voiding again (a retried DELETE) frees nothing more.
+    expect(
+      (await service.call('DELETE', `/v1/usages/${second.body.usageId}`, { key: limited.venueKey })).status,
+    ).toBe(200);
+    expect((await counter())!.uses).toBe(1);
+    expect((await service.recordUse(limited.venueKey, use(card.cardNumber))).status).toBe(201);
+    expectError(await service.recordUse(limited.venueKey, use(card.cardNumber)), 422, 'VENUE_LIMIT_REACHED');
+    expect((await counter())!.uses).toBe(2);
+  });
+
+  it('voiding a use the limit never counted leaves the count alone', async () => {
+    const limited = await service.area({ cardLimitPerDay: 1 });
+    const card = await service.issueCard(limited);
+    // Recorded while the venue had no limit (the limit came later the same day): no count was kept for it.
+    const uncounted = `uuncounted${Date.now()}`;
+    const now = new Date();
+    const usage: Usage = {
+      usageId: uncounted,
+      cardNumber: card.cardNumber,
+      venueId: limited.venueId,
+      areaId: limited.areaId,
+      occurredAt: now.toISOString(),
+      day: helsinkiDate(now),
+      sector: 'culture',
+      adults: 1,
+      children: 0,
+      recordedAt: now.toISOString(),
+      recordedBy: limited.venueId,
+      fingerprint: 'uncounted',
+      voided: false,
+    };
+    expect(await writeUsage(usage, { venueId: limited.venueId, areaId: limited.areaId })).toBeUndefined();
+    expect((await service.recordUse(limited.venueKey, use(card.cardNumber))).status).toBe(201);
+    const counter = () => getItem(venueCardDayKey(limited.venueId, card.cardNumber, today()));
+    expect((await counter())!.uses).toBe(1);
+    expect((await service.call('DELETE', `/v1/usages/${uncounted}`, { key: limited.venueKey })).status).toBe(
+      200,
+    );
+    // The counted use still fills the limit of one.
+    expect((await counter())!.uses).toBe(1);
+    expectError(await service.recordUse(limited.venueKey, use(card.cardNumber)), 422, 'VENUE_LIMIT_REACHED');
+  });
+
+  it('voids a counted use whose day count is gone (removed by its TTL)', async () => {
+    const limited = await service.area({ cardLimitPerDay: 1 });
+    const card = await service.issueCard(limited);
+    const recorded = await service.recordUse(limited.venueKey, use(card.cardNumber));
+    expect(recorded.status).toBe(201);
+    await deleteItem(venueCardDayKey(limited.venueId, card.cardNumber, today()));
+    const voided = await service.call('DELETE', `/v1/usages/${recorded.body.usageId}`, {
+      key: limited.venueKey,
+    });
+    expect(voided.status).toBe(200);
+    expect((await getItem(usageKey(recorded.body.usageId)))!.voided).toBe(true);
+    // No count is made up for the day (a negative one would let the card past the limit).
+    expect(await getItem(venueCardDayKey(limited.venueId, card.cardNumber, today()))).toBeUndefined();
+    expect((await cardItem(card.cardNumber))!.useCount).toBe(0);
   });
 });
 

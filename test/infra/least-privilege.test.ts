@@ -103,6 +103,7 @@ describe('least privilege, evaluated on the synthesised roles', () => {
       'POST /v1/applications/reject-pending',
       'POST /v1/areas/{areaId}/organisations',
       'PATCH /v1/organisations/{orgId}',
+      'PUT /v1/organisations/{orgId}/profile',
       'POST /v1/ticket-agents',
       'POST /v1/partners',
       'POST /v1/organisations/{orgId}/keys',
@@ -169,6 +170,13 @@ describe('least privilege, evaluated on the synthesised roles', () => {
     expect(
       await allowed(handlerOf('POST /v1/applications'), 'dynamodb:GetItem', table, 'CARD#ABCD-EFGH-JKLM'),
     ).toBe(false);
+    // The public directory queries its own partitions and the areas' (to leave out inactive areas), no more.
+    const venues = handlerOf('GET /v1/venues');
+    expect(await writesOf(venues)).toEqual([]);
+    for (const key of [...samples, 'VENUES#all#culture'])
+      expect(await allowed(venues, 'dynamodb:Query', table, key), key).toBe(
+        key === 'AREAS' || key.startsWith('VENUES#'),
+      );
   });
 
   it('the function behind POST /v1/stats/snapshots only invokes the snapshot function', async () => {

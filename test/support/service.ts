@@ -2,7 +2,7 @@
 // functions deployed on it (each in its own runtime, with its own IAM role enforced), the real gateway on
 // a free port, real HTTP. The test itself looks into the table as the operator.
 import { randomBytes } from 'node:crypto';
-import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { LocalIam } from '../../infra/local/aws/account.ts';
 import { type Deployment, startDeployment } from '../../infra/local/deployment.ts';
@@ -340,6 +340,11 @@ export async function getItem(key: { pk: string; sk: string }): Promise<Record<s
 }
 
 export const cardItem = (cardNumber: string) => getItem(cardKey(cardNumber));
+
+/** Removes an item as DynamoDB's TTL would. */
+export async function deleteItem(key: { pk: string; sk: string }): Promise<void> {
+  await documentClient().send(new DeleteCommand({ TableName: process.env.TABLE_NAME, Key: key }));
+}
 
 /**
  * The stream consumer for the current test service's table, started on first need (the area's daily use

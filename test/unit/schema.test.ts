@@ -412,3 +412,24 @@ describe('error details', () => {
     expect(JSON.stringify(error.details).length).toBeLessThan(6000);
   });
 });
+
+describe('free text', () => {
+  const text = object({ name: string({ max: 200, freeText: true }) });
+  it.each([
+    ['a line break', 'Konsertti\nklo 18'],
+    ['a tab', 'Konsertti\tklo 18'],
+    ['a NUL', 'Konsertti\u0000'],
+    ['a right-to-left override', 'Konsertti \u202Egnp.exe'],
+    ['a right-to-left mark', 'Konsertti\u200F'],
+    ['a first-strong isolate', 'Konsertti \u2068x\u2069'],
+  ])('refuses %s with 400 VALIDATION_FAILED naming the field', (_, value) => {
+    const error = thrown(() => validate(text, { name: value }));
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(fieldsOf(error)).toEqual(['name']);
+  });
+
+  it('takes letters of any script, emoji with joiners, and punctuation', () => {
+    for (const value of ['Åbo Akademi – konsert 5 €', 'مرحبا', '👨‍👩‍👧 perhe', 'Kello 18.00 (ovet 17.30)'])
+      expect(validate(text, { name: value })).toEqual({ name: value });
+  });
+});

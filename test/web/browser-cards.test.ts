@@ -53,7 +53,12 @@ describe('a distributor’s cards', () => {
     await page.getByText('Kortti uusittu.').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
 
-    await page.getByRole('button', { name: 'Korvaa kortti' }).click();
+    // Replacing asks once more, saying what will happen; nothing changes before the confirmation.
+    await page.getByRole('button', { name: 'Korvaa kortti', exact: true }).click();
+    await page.getByText(`Korvataanko kortti ${card.cardNumber} uudella?`).waitFor();
+    expect((await cardOf(card.cardNumber)).status).toBe('active');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Kyllä, korvaa kortti' }).click();
     await page.getByText('Uusi kortti korvaa kadonneen; vanha on peruttu.').waitFor();
     await page.locator('.facts code').first().waitFor();
     const replacement = (await page.locator('.facts code').first().textContent())!.trim();
@@ -76,12 +81,19 @@ describe('a distributor’s cards', () => {
     const { page } = session;
     const card = await service.issueCard(area, { cardType: 'community' });
     await page.goto(`/cards/${card.cardNumber}`);
+    // No reason is chosen in advance: the button waits for one.
+    expect(await page.getByLabel('Syy').inputValue()).toBe('');
+    expect(await page.getByRole('button', { name: 'Peru kortti', exact: true }).isDisabled()).toBe(true);
     await page.getByLabel('Syy').selectOption({ label: 'Väärinkäyttö' });
-    await page.getByRole('button', { name: 'Peru kortti' }).click();
+    await page.getByRole('button', { name: 'Peru kortti', exact: true }).click();
+    // The confirmation has the focus (keyboard: Enter confirms); nothing is revoked before it.
+    await page.getByText(`Perutaanko kortti ${card.cardNumber} (syy: Väärinkäyttö)?`).waitFor();
+    expect((await cardOf(card.cardNumber)).status).toBe('active');
+    await page.keyboard.press('Enter');
     await page.getByText('Peruttu', { exact: true }).waitFor();
     expect((await cardOf(card.cardNumber)).status).toBe('revoked');
     // A revoked card offers no more actions.
-    expect(await page.getByRole('button', { name: 'Peru kortti' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Peru kortti', exact: true }).count()).toBe(0);
     expect(session.problems).toEqual([]);
   });
 });

@@ -78,6 +78,7 @@ describe('every page in every language', () => {
   it('a visitor’s pages', () =>
     pagesOf(undefined, '/', [
       ['home', '/'],
+      ['venues', '/venues'],
       ['sign-in', '/sign-in'],
       ['apply', '/apply'],
       ['application-status', '/apply/status'],
@@ -88,6 +89,7 @@ describe('every page in every language', () => {
     pagesOf(area.venueKey, '/desk', [
       ['desk', '/desk'],
       ['batch', '/desk/batch'],
+      ['venue-profile', '/desk/profile'],
     ]));
 
   it('the distributor’s pages', () =>

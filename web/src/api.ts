@@ -24,7 +24,7 @@ export class ApiFailure extends Error {
 }
 
 /** The API as web/src/api/schema.d.ts describes it (generated from openapi.json: npm run generate:api). */
-export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Operation<M extends Method, P extends keyof paths> = NonNullable<paths[P][Lowercase<M>]>;
 /** The paths that take the method. */
 export type PathOf<M extends Method> = {

@@ -6,6 +6,7 @@ import { Link } from './router.ts';
 const linksOf: Record<Role | 'visitor', readonly [string, MessageKey][]> = {
   visitor: [
     ['/', 'nav.home'],
+    ['/venues', 'nav.venues'],
     ['/sign-in', 'nav.signIn'],
     ['/apply', 'nav.apply'],
     ['/apply/status', 'nav.applicationStatus'],
@@ -13,6 +14,7 @@ const linksOf: Record<Role | 'visitor', readonly [string, MessageKey][]> = {
   venue: [
     ['/desk', 'nav.desk'],
     ['/desk/batch', 'nav.batch'],
+    ['/desk/profile', 'nav.profile'],
   ],
   'ticket-agent': [
     ['/desk', 'nav.desk'],
@@ -21,6 +23,7 @@ const linksOf: Record<Role | 'visitor', readonly [string, MessageKey][]> = {
   distributor: [
     ['/cards', 'nav.cards'],
     ['/cards/new', 'nav.newCard'],
+    ['/venues', 'nav.venues'],
   ],
   'area-admin': [
     ['/area', 'nav.organisations'],

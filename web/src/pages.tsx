@@ -11,6 +11,7 @@ import { NewCard } from './cards/new-card.tsx';
 import { PrintCard } from './cards/print-card.tsx';
 import { BatchUpload } from './desk/batch-upload.tsx';
 import { Desk } from './desk/desk.tsx';
+import { VenueProfile } from './desk/profile.tsx';
 import { Figures } from './figures/figures.tsx';
 import type { MessageKey } from './i18n/i18n.ts';
 import { Applications } from './national/applications.tsx';
@@ -20,6 +21,7 @@ import { Apply } from './pages/apply.tsx';
 import { Home } from './pages/home.tsx';
 import { NotForRole, NotFound } from './pages/not-found.tsx';
 import { SignIn } from './pages/sign-in.tsx';
+import { Venues } from './pages/venues.tsx';
 import type { Role } from './roles.ts';
 import { matchPath } from './router.ts';
 
@@ -43,8 +45,10 @@ export const pageDefinitions: readonly PageDefinition[] = [
     title: 'status.title',
     render: () => <ApplicationStatus />,
   },
+  { pattern: '/venues', roles: 'public', title: 'venues.title', render: () => <Venues /> },
   { pattern: '/desk', roles: desk, title: 'desk.title', render: () => <Desk /> },
   { pattern: '/desk/batch', roles: desk, title: 'batch.title', render: () => <BatchUpload /> },
+  { pattern: '/desk/profile', roles: ['venue'], title: 'profile.title', render: () => <VenueProfile /> },
   { pattern: '/cards', roles: ['distributor'], title: 'cards.title', render: () => <CardsHome /> },
   { pattern: '/cards/new', roles: ['distributor'], title: 'newCard.title', render: () => <NewCard /> },
   {

@@ -82,6 +82,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/venues': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Where the card works
+     * @description Where the card works: published venues of active areas, by name, filtered by municipality and sector, with a text search. Cacheable (Cache-Control: public, max-age=300). No key needed.
+     */
+    get: operations['listVenues'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/me': {
     parameters: {
       query?: never;
@@ -151,7 +171,7 @@ export interface paths {
     };
     /**
      * A card
-     * @description A card: the whole card for its area's distributors, a short form for venues and agents. Roles: distributor, venue, ticket-agent.
+     * @description A card: the whole card for its area's distributors, a short form for venues and agents (a venue with a daily limit per card also sees the card's uses of it today). Roles: distributor, venue, ticket-agent.
      */
     get: operations['getCard'];
     put?: never;
@@ -492,10 +512,34 @@ export interface paths {
     options?: never;
     head?: never;
     /**
-     * Rename, deactivate or reactivate an organisation, or change a venue's daily limit per card
-     * @description Rename, deactivate or reactivate an organisation, or change a venue's daily limit per card. An organisation's own key or people never change its status (403). Roles: admin, area-admin.
+     * Rename, deactivate or reactivate an organisation, change a venue's daily limit per card, or hide a venue's public profile
+     * @description Rename, deactivate or reactivate an organisation, change a venue's daily limit per card, or hide a venue's public profile. An organisation's own key or people never change its status (403). Roles: admin, area-admin.
      */
     patch: operations['updateOrganisation'];
+    trace?: never;
+  };
+  '/v1/organisations/{orgId}/profile': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A venue's public profile, as the venue and its area see it, and whether the directory lists it
+     * @description A venue's public profile, as the venue and its area see it, and whether the directory lists it. Roles: venue, area-admin, admin.
+     */
+    get: operations['getProfile'];
+    /**
+     * Write a venue's public profile (the venue itself, its area's admin, the national centre)
+     * @description Write a venue's public profile (the venue itself, its area's admin, the national centre): offer in fi/sv/en, sectors, address, https website, accessibility. Roles: venue, area-admin, admin.
+     */
+    put: operations['putProfile'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/v1/ticket-agents': {
@@ -779,6 +823,11 @@ export interface components {
       validUntil: string;
       /** @description Children the card admits with the holder (a community card: 10). */
       minorChildren: number;
+      todayAtVenue?: {
+        uses: number;
+        /** @description the venue's limit of uses per card per day */
+        limit: number;
+      };
     };
     ErrorObject: {
       /** @enum {string} */
@@ -880,6 +929,8 @@ export interface components {
       contactEmail?: string;
       /** @description a venue's uses per card per day */
       cardLimitPerDay?: number;
+      /** @description a venue's public profile hidden by its area's admin (present only when true) */
+      hiddenFromDirectory?: boolean;
       /**
        * Format: date-time
        * @description an ISO 8601 instant
@@ -936,6 +987,81 @@ export interface components {
        * @description an ISO 8601 instant
        */
       lastSignInAt?: string;
+    };
+    PublicVenue: {
+      /** @description the venue */
+      venueId: string;
+      name: string;
+      municipalityCode: string;
+      /** @description the venue's area */
+      areaId: string;
+      offer: {
+        /** @description What the card holder gets in Finnish */
+        fi: string;
+        /** @description What the card holder gets in Swedish */
+        sv?: string;
+        /** @description What the card holder gets in English */
+        en?: string;
+      };
+      sectors: ('culture' | 'education' | 'science' | 'sport')[];
+      address?: string;
+      postalCode?: string;
+      /**
+       * Format: uri
+       * @description an https address
+       */
+      website?: string;
+      accessibility?: {
+        /** @description Accessibility in Finnish */
+        fi: string;
+        /** @description Accessibility in Swedish */
+        sv?: string;
+        /** @description Accessibility in English */
+        en?: string;
+      };
+    };
+    VenueProfile: {
+      /** @description the venue */
+      venueId: string;
+      name: string;
+      municipalityCode?: string;
+      /** @description the venue's area */
+      areaId?: string;
+      /** @description the venue wants it listed */
+      published: boolean;
+      /** @description hidden by the area's admin: not listed, whatever `published` says */
+      hiddenByArea: boolean;
+      /** @description the public directory lists it now (published, not hidden, venue active) */
+      listed: boolean;
+      offer?: {
+        /** @description What the card holder gets in Finnish */
+        fi: string;
+        /** @description What the card holder gets in Swedish */
+        sv?: string;
+        /** @description What the card holder gets in English */
+        en?: string;
+      };
+      sectors: ('culture' | 'education' | 'science' | 'sport')[];
+      address?: string;
+      postalCode?: string;
+      /**
+       * Format: uri
+       * @description an https address
+       */
+      website?: string;
+      accessibility?: {
+        /** @description Accessibility in Finnish */
+        fi: string;
+        /** @description Accessibility in Swedish */
+        sv?: string;
+        /** @description Accessibility in English */
+        en?: string;
+      };
+      /**
+       * Format: date-time
+       * @description an ISO 8601 instant
+       */
+      updatedAt?: string;
     };
     Figures: {
       cardsRegistered: number;
@@ -1142,7 +1268,8 @@ export interface components {
         | 'card.revoked'
         | 'usage.voided'
         | 'person.invited'
-        | 'person.removed';
+        | 'person.removed'
+        | 'profile.updated';
       /** @description what, e.g. organisation/<id>, card/<number> */
       target: string;
       /** @description the area it concerns */
@@ -1878,6 +2005,40 @@ export interface operations {
       400: components['responses']['ValidationFailed'];
       429: components['responses']['Throttled'];
       500: components['responses']['Internal'];
+    };
+  };
+  listVenues: {
+    parameters: {
+      query?: {
+        municipality?: string;
+        sector?: 'culture' | 'education' | 'science' | 'sport';
+        q?: string;
+        limit?: string;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Published venues of active areas, by name. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['PublicVenue'][];
+            /** @description Absent at the end; pass it as `cursor` for the next page. */
+            nextCursor?: string;
+          };
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      429: components['responses']['Throttled'];
+      500: components['responses']['Internal'];
+      503: components['responses']['ServiceUnavailable'];
     };
   };
   me: {
@@ -2834,6 +2995,8 @@ export interface operations {
           status?: 'active' | 'inactive';
           /** @description A venue's upper limit of uses per card per day. */
           cardLimitPerDay?: number;
+          /** @description A venue's public profile hidden from the directory by its area's admin (or the national centre); the venue cannot publish it again. */
+          hiddenFromDirectory?: boolean;
         };
       };
     };
@@ -2851,6 +3014,97 @@ export interface operations {
       401: components['responses']['Unauthenticated'];
       403: components['responses']['ForbiddenOrMfaRequired'];
       404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      413: components['responses']['BodyTooLarge'];
+      429: components['responses']['Throttled'];
+      500: components['responses']['Internal'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  getProfile: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The venue's public profile, and whether the directory lists it. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VenueProfile'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['Throttled'];
+      500: components['responses']['Internal'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  putProfile: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description listed on the public page (unless the area admin hides it) */
+          published: boolean;
+          sectors: ('culture' | 'education' | 'science' | 'sport')[];
+          offer: {
+            fi: string;
+            /** @description What the card holder gets in Swedish */
+            sv?: string;
+            /** @description What the card holder gets in English */
+            en?: string;
+          };
+          address?: string;
+          /** @description 5 digits */
+          postalCode?: string;
+          /**
+           * Format: uri
+           * @description an https address
+           */
+          website?: string;
+          accessibility?: {
+            fi: string;
+            /** @description Accessibility in Swedish */
+            sv?: string;
+            /** @description Accessibility in English */
+            en?: string;
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description The venue's public profile, and whether the directory lists it. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VenueProfile'];
+        };
+      };
+      400: components['responses']['ValidationFailedOrPersonalDataNotAllowed'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
       413: components['responses']['BodyTooLarge'];
       429: components['responses']['Throttled'];
       500: components['responses']['Internal'];

@@ -80,6 +80,71 @@ function Keys({ orgId }: { orgId: string }) {
   );
 }
 
+/** The venue's public profile as the directory shows it, and the area admin's hiding of it. */
+function VenueListing({
+  orgId,
+  hidden,
+  onChanged,
+}: {
+  orgId: string;
+  hidden: boolean;
+  onChanged: () => void;
+}) {
+  const t = useT();
+  const profile = useLoad(
+    () => api('GET', '/v1/organisations/{orgId}/profile', { path: { orgId } }),
+    [orgId, hidden],
+  );
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const setHidden = async (hiddenFromDirectory: boolean) => {
+    setError(undefined);
+    try {
+      await api('PATCH', '/v1/organisations/{orgId}', { path: { orgId }, body: { hiddenFromDirectory } });
+      setConfirming(false);
+      onChanged();
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  const listed = profile.data?.listed === true;
+  return (
+    <section aria-labelledby="listing-title">
+      <h2 id="listing-title">{t('listing.title')}</h2>
+      <ErrorMessage error={profile.error ?? error} />
+      <p role="status">
+        {hidden
+          ? t('listing.hidden')
+          : listed
+            ? t('listing.listed')
+            : profile.data?.published
+              ? t('listing.notListed')
+              : t('listing.unpublished')}
+      </p>
+      {profile.data?.offer && <blockquote>{profile.data.offer.fi}</blockquote>}
+      {hidden ? (
+        <button type="button" onClick={() => void setHidden(false)}>
+          {t('listing.show')}
+        </button>
+      ) : confirming ? (
+        <p>
+          {t('listing.confirmHide')}{' '}
+          <button type="button" class="danger" onClick={() => void setHidden(true)}>
+            {t('listing.hide')}
+          </button>{' '}
+          <button type="button" onClick={() => setConfirming(false)}>
+            {t('common.cancel')}
+          </button>
+        </p>
+      ) : (
+        <button type="button" onClick={() => setConfirming(true)}>
+          {t('listing.hide')}
+        </button>
+      )}
+    </section>
+  );
+}
+
 export function OrganisationPage({ orgId }: { orgId: string }) {
   const t = useT();
   const { areaId } = requireSession();
@@ -122,6 +187,13 @@ export function OrganisationPage({ orgId }: { orgId: string }) {
             >
               {t(organisation.status === 'active' ? 'org.deactivate' : 'org.reactivate')}
             </button>
+          )}
+          {organisation.kind === 'venue' && (
+            <VenueListing
+              orgId={orgId}
+              hidden={organisation.hiddenFromDirectory === true}
+              onChanged={list.reload}
+            />
           )}
           <Keys orgId={orgId} />
         </>

@@ -1,5 +1,5 @@
 // What a distributor does to a card: correct the holder data (PATCH), renew, replace a lost card, revoke.
-import { useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { CardNumberField, cardNumberState } from '../components/card-number-field.tsx';
 import { ErrorMessage, Notice } from '../components/error-message.tsx';
@@ -99,64 +99,150 @@ export function RenewCard({ card, onChanged }: ActionProps) {
   );
 }
 
+/** A second step before an action that cannot be undone: what will happen, confirm or cancel (focus kept). */
+function Confirm({
+  text,
+  confirmLabel,
+  onConfirm,
+  onCancel,
+  busy,
+}: {
+  text: string;
+  confirmLabel: string;
+  onConfirm: () => void;
+  onCancel: () => void;
+  busy: boolean;
+}) {
+  const t = useT();
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  useLayoutEffect(() => confirmButton.current?.focus(), []);
+  return (
+    <div class="confirm">
+      <p>{text}</p>
+      <button type="button" class="danger" ref={confirmButton} disabled={busy} onClick={onConfirm}>
+        {confirmLabel}
+      </button>{' '}
+      <button type="button" onClick={onCancel}>
+        {t('common.cancel')}
+      </button>
+    </div>
+  );
+}
+
 export function ReplaceCard({ card }: ActionProps) {
   const t = useT();
   const action = useAction();
   const [number, setNumber] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  const submitButton = useRef<HTMLButtonElement>(null);
   const parsed = cardNumberState(number);
-  const replace = (event: Event) => {
-    event.preventDefault();
+  const replace = () =>
     void action.run(async () => {
       const body = parsed.kind === 'valid' ? { newCardNumber: parsed.cardNumber } : {};
       const replacement = await api('POST', '/v1/cards/{cardNumber}/replace', { path: path(card), body });
       navigate(`${cardPath(replacement.cardNumber)}?replaced=1`);
       return undefined;
     });
-  };
   return (
     <section aria-labelledby="replace-title">
       <h2 id="replace-title">{t('card.replace')}</h2>
       <p>{t('card.replaceHint')}</p>
-      <form class="form" onSubmit={replace}>
+      <form
+        class="form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setConfirming(true);
+        }}
+      >
         <CardNumberField value={number} onValue={setNumber} label={t('card.newNumber')} />
-        <button type="submit" disabled={action.busy || !(parsed.kind === 'empty' || parsed.kind === 'valid')}>
+        <button
+          type="submit"
+          ref={submitButton}
+          disabled={action.busy || confirming || !(parsed.kind === 'empty' || parsed.kind === 'valid')}
+        >
           {t('card.replaceSubmit')}
         </button>
       </form>
+      {confirming && (
+        <Confirm
+          text={t('card.confirmReplace', { cardNumber: card.cardNumber })}
+          confirmLabel={t('card.confirmReplaceSubmit')}
+          busy={action.busy}
+          onConfirm={replace}
+          onCancel={() => {
+            setConfirming(false);
+            requestAnimationFrame(() => submitButton.current?.focus());
+          }}
+        />
+      )}
       <ErrorMessage error={action.error} />
     </section>
   );
 }
 
+type Reason = 'lost' | 'misuse' | 'other';
+const reasons: readonly Reason[] = ['lost', 'misuse', 'other'];
+const isReason = (value: string): value is Reason => (reasons as readonly string[]).includes(value);
+
 export function RevokeCard({ card, onChanged }: ActionProps) {
   const t = useT();
   const action = useAction();
-  const [reason, setReason] = useState<'lost' | 'misuse' | 'other'>('misuse');
-  const revoke = (event: Event) => {
-    event.preventDefault();
+  // No reason is chosen for the distributor: a revocation says why, and the why is theirs to pick.
+  const [reason, setReason] = useState<Reason | ''>('');
+  const [confirming, setConfirming] = useState(false);
+  const submitButton = useRef<HTMLButtonElement>(null);
+  const revoke = () =>
     void action.run(async () => {
+      if (!reason) return undefined;
       onChanged(await api('POST', '/v1/cards/{cardNumber}/revoke', { path: path(card), body: { reason } }));
+      setConfirming(false);
       return 'card.revoked';
     });
-  };
   return (
     <section aria-labelledby="revoke-title">
       <h2 id="revoke-title">{t('card.revoke')}</h2>
-      <form class="form" onSubmit={revoke}>
+      <form
+        class="form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (reason) setConfirming(true);
+        }}
+      >
         <Select
           label={t('card.revokeReason')}
           value={reason}
-          onValue={(value) => setReason(value === 'lost' || value === 'other' ? value : 'misuse')}
-          options={(['lost', 'misuse', 'other'] as const).map((value) => ({
-            value,
-            label: t(`card.reason.${value}`),
-          }))}
+          required
+          onValue={(value) => {
+            setReason(isReason(value) ? value : '');
+            setConfirming(false);
+          }}
+          options={[
+            { value: '', label: t('card.chooseReason') },
+            ...reasons.map((value) => ({ value, label: t(`card.reason.${value}`) })),
+          ]}
         />
         {reason === 'lost' && <p class="hint">{t('card.lostHint')}</p>}
-        <button type="submit" class="danger" disabled={action.busy}>
+        <button
+          type="submit"
+          class="danger"
+          ref={submitButton}
+          disabled={action.busy || !reason || confirming || card.status === 'revoked'}
+        >
           {t('card.revokeSubmit')}
         </button>
       </form>
+      {confirming && reason && (
+        <Confirm
+          text={t('card.confirmRevoke', { cardNumber: card.cardNumber, reason: t(`card.reason.${reason}`) })}
+          confirmLabel={t('card.confirmRevokeSubmit')}
+          busy={action.busy}
+          onConfirm={revoke}
+          onCancel={() => {
+            setConfirming(false);
+            requestAnimationFrame(() => submitButton.current?.focus());
+          }}
+        />
+      )}
       <ErrorMessage error={action.error} />
       {action.done && <Notice>{t(action.done)}</Notice>}
     </section>

@@ -1,4 +1,6 @@
-// A number from min to max, changed with − and + (or typed): counting children at the door.
+// A number from min to max, changed with − and + (or typed): counting children at the door. At a limit
+// its button says so (aria-disabled) but stays focusable: a disabled button would drop the keyboard's
+// focus to the page just as the count reaches the card's allowance.
 import { useId } from 'preact/hooks';
 
 interface StepperProps {
@@ -21,8 +23,8 @@ export function Stepper({ label, value, min, max, onChange, decreaseLabel, incre
         <button
           type="button"
           aria-label={decreaseLabel}
-          disabled={value <= min}
-          onClick={() => set(value - 1)}
+          aria-disabled={value <= min ? 'true' : undefined}
+          onClick={() => value > min && set(value - 1)}
         >
           −
         </button>
@@ -41,8 +43,8 @@ export function Stepper({ label, value, min, max, onChange, decreaseLabel, incre
         <button
           type="button"
           aria-label={increaseLabel}
-          disabled={value >= max}
-          onClick={() => set(value + 1)}
+          aria-disabled={value >= max ? 'true' : undefined}
+          onClick={() => value < max && set(value + 1)}
         >
           +
         </button>

@@ -12,6 +12,7 @@ const doorView = (card: DoorCard | Schema<'Card'>): DoorCard => ({
   status: card.status,
   validUntil: card.validUntil,
   minorChildren: card.minorChildren ?? 0,
+  ...('todayAtVenue' in card && card.todayAtVenue && { todayAtVenue: card.todayAtVenue }),
 });
 
 export type Lookup =

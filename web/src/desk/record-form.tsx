@@ -52,8 +52,25 @@ function CardSummary({ lookup }: { lookup: Lookup }) {
       <p>
         <strong>{t(`card.status.${card.status}`)}</strong> · {t(`card.type.${card.cardType}`)}
       </p>
-      <p>{t('desk.validUntil', { date: formatDate(card.validUntil, locale(lang)) })}</p>
-      {card.cardType === 'personal' && <p>{t('desk.childrenAllowed', { count: card.minorChildren })}</p>}
+      {card.status === 'active' && (
+        <>
+          <p>{t('desk.validUntil', { date: formatDate(card.validUntil, locale(lang)) })}</p>
+          {card.cardType === 'personal' && <p>{t('desk.childrenAllowed', { count: card.minorChildren })}</p>}
+          {card.todayAtVenue && (
+            <p class={card.todayAtVenue.uses >= card.todayAtVenue.limit ? 'limit-reached' : undefined}>
+              {t(card.todayAtVenue.uses >= card.todayAtVenue.limit ? 'desk.limitReached' : 'desk.usedToday', {
+                uses: card.todayAtVenue.uses,
+                limit: card.todayAtVenue.limit,
+              })}
+            </p>
+          )}
+        </>
+      )}
+      {/* A card that cannot be used says why, and what the holder can do next. */}
+      {card.status === 'revoked' && <p>{t('desk.revokedHelp')}</p>}
+      {card.status === 'expired' && (
+        <p>{t('desk.expiredHelp', { date: formatDate(card.validUntil, locale(lang)) })}</p>
+      )}
     </div>
   );
 }
@@ -71,13 +88,26 @@ export function RecordForm({ onRecorded }: { onRecorded: () => void }) {
   // One key per use: a retry of the same use after a lost answer sends the same key.
   const idempotencyKey = useRef(newIdempotencyKey());
   const numberInput = useRef<HTMLInputElement>(null);
+  const outcomeBox = useRef<HTMLDivElement>(null);
+  // The answer is where the eye is: next to the number field, in view, and a refusal takes the focus
+  // (the button may be disabled now: the keyboard must not fall to the page).
+  useEffect(() => {
+    if (!outcome) return;
+    outcomeBox.current?.scrollIntoView({ block: 'nearest' });
+    if (outcome.kind === 'refused') outcomeBox.current?.focus();
+  }, [outcome]);
   // The desk waits for the next card: its number field has the focus when the desk opens.
   useEffect(() => numberInput.current?.focus(), []);
   const parsed = cardNumberState(number);
   const cardNumber = parsed.kind === 'valid' ? parsed.cardNumber : undefined;
   const lookup = useCardLookup(cardNumber);
   const limits = limitsOf(lookup);
-  const usable = lookup.kind === 'offline' || (lookup.kind === 'found' && lookup.card.status === 'active');
+  const full =
+    lookup.kind === 'found' &&
+    lookup.card.todayAtVenue !== undefined &&
+    lookup.card.todayAtVenue.uses >= lookup.card.todayAtVenue.limit;
+  const usable =
+    lookup.kind === 'offline' || (lookup.kind === 'found' && lookup.card.status === 'active' && !full);
   const ready =
     usable &&
     (sectors as readonly string[]).includes(sector) &&
@@ -147,6 +177,19 @@ export function RecordForm({ onRecorded }: { onRecorded: () => void }) {
         />
       )}
       <CardNumberField value={number} onValue={typeNumber} inputRef={numberInput} />
+      <div class="desk-outcome" ref={outcomeBox} tabIndex={-1}>
+        {outcome?.kind === 'recorded' && (
+          <Notice>
+            {t('desk.recorded', {
+              adults: outcome.adults,
+              children: outcome.children,
+              sector: t(`sector.${outcome.sector}`),
+            })}
+          </Notice>
+        )}
+        {outcome?.kind === 'queued' && <Notice>{t('desk.queued')}</Notice>}
+        {outcome?.kind === 'refused' && <ErrorMessage error={outcome.error} />}
+      </div>
       <CardSummary lookup={lookup} />
       <fieldset class="sectors">
         <legend>{t('desk.sector')}</legend>
@@ -189,17 +232,6 @@ export function RecordForm({ onRecorded }: { onRecorded: () => void }) {
       <button type="submit" class="primary big" disabled={!ready || busy}>
         {t('desk.record')}
       </button>
-      {outcome?.kind === 'recorded' && (
-        <Notice>
-          {t('desk.recorded', {
-            adults: outcome.adults,
-            children: outcome.children,
-            sector: t(`sector.${outcome.sector}`),
-          })}
-        </Notice>
-      )}
-      {outcome?.kind === 'queued' && <Notice>{t('desk.queued')}</Notice>}
-      {outcome?.kind === 'refused' && <ErrorMessage error={outcome.error} />}
     </form>
   );
 }

@@ -17,6 +17,10 @@ export function Home() {
       <p>{t('home.intro')}</p>
       <ul class="choices">
         <li>
+          <Link href="/venues">{t('home.venues')}</Link>
+          <span class="hint">{t('home.venuesHint')}</span>
+        </li>
+        <li>
           <Link href="/sign-in">{t('home.signIn')}</Link>
           <span class="hint">{t('home.signInHint')}</span>
         </li>
