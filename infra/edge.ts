@@ -34,7 +34,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnLoggingConfiguration, CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { viewerAddressHeader } from '../shared/domain/application-source.ts';
-import { jobHandlers } from '../shared/routes.ts';
+import { jobHandlers, routes } from '../shared/routes.ts';
 import { type KaikuStage, namesOf } from './stage.ts';
 
 /** CloudFront-scope WAF must be created in us-east-1. */
@@ -131,6 +131,30 @@ const managedRule = (
 });
 
 const noTransformation = [{ priority: 0, type: 'NONE' }];
+/** Tabs, line breaks and no-break spaces as one space, runs of spaces as one, then lower case. */
+export const authorizationNormalisation = [
+  { priority: 0, type: 'COMPRESS_WHITE_SPACE' },
+  { priority: 1, type: 'LOWERCASE' },
+];
+/** Percent-encoding decoded, `//`, `/./` and `/../` resolved, lower case: `/V1/%68ealth` is `/v1/health`. */
+export const pathNormalisation = [
+  { priority: 0, type: 'URL_DECODE' },
+  { priority: 1, type: 'NORMALIZE_PATH' },
+  { priority: 2, type: 'LOWERCASE' },
+];
+
+/** The paths of the routes that take no key (any method), as one anchored regular expression. */
+export function publicRoutesPattern(): string {
+  const paths = [...new Set(routes.filter((route) => route.roles === 'public').map((route) => route.path))];
+  const patterns = paths.map((path) =>
+    path
+      .toLowerCase()
+      .split(/(\{[^}]+\})/)
+      .map((part) => (part.startsWith('{') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join(''),
+  );
+  return `^(?:${patterns.join('|')})/?$`;
+}
 
 /** The web ACL's rules, in the order WAF evaluates them. */
 export function webAclRules(): CfnWebACL.RuleProperty[] {
@@ -156,16 +180,13 @@ export function webAclRules(): CfnWebACL.RuleProperty[] {
       ],
     },
   };
-  const withoutApiKey: CfnWebACL.StatementProperty = {
-    notStatement: {
-      statement: {
-        sizeConstraintStatement: {
-          fieldToMatch: { singleHeader: { Name: 'authorization' } },
-          comparisonOperator: 'GE',
-          size: 0,
-          textTransformations: noTransformation,
-        },
-      },
+  // Every request to a route that takes no key, whatever headers it carries (a junk Authorization header
+  // used to take a request out of this count). The paths come from the route table.
+  const toPublicRoutes: CfnWebACL.StatementProperty = {
+    regexMatchStatement: {
+      fieldToMatch: { uriPath: {} },
+      regexString: publicRoutesPattern(),
+      textTransformations: pathNormalisation,
     },
   };
   return [
@@ -177,10 +198,12 @@ export function webAclRules(): CfnWebACL.RuleProperty[] {
       { aggregateKeyType: 'IP' },
       postApplications,
     ),
-    rateRule('PublicPerIp', 2, wafLimits.publicPerIp, { aggregateKeyType: 'IP' }, withoutApiKey),
+    rateRule('PublicPerIp', 2, wafLimits.publicPerIp, { aggregateKeyType: 'IP' }, toPublicRoutes),
     rateRule('PerApiKey', 3, wafLimits.perApiKey, {
       aggregateKeyType: 'CUSTOM_KEYS',
-      customKeys: [{ header: { name: 'authorization', textTransformations: noTransformation } }],
+      // One key, one counter: `bearer`, `BEARER`, extra spaces or a tab count with the canonical form (the
+      // authorizer refuses those forms anyway: shared/domain/api-keys.ts bearerToken).
+      customKeys: [{ header: { name: 'authorization', textTransformations: authorizationNormalisation } }],
     }),
     rateRule('PerIp', 4, wafLimits.perIp, { aggregateKeyType: 'IP' }),
     // Batches of uses may be larger than the rule set's 8 KB body limit, and integrations need not send a
