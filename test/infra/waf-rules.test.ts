@@ -100,7 +100,10 @@ describe('the WAF rate rules on requests', () => {
       .map((route) => route.path.replace(/\{[^}]+\}/g, 'abc123'));
     expect(publicPaths.length).toBeGreaterThan(3);
     for (const path of [...publicPaths, '/V1/HEALTH', '/v1//health', '/v1/%68ealth', '/v1/x/../health'])
-      for (const headers of [{}, { authorization: 'junk' }, { authorization: `Bearer ${key}` }])
+      for (const headers of [{}, { authorization: 'junk' }, { authorization: `Bearer ${key}` }] as Record<
+        string,
+        string
+      >[])
         expect(
           counted('PublicPerIp', { method: 'GET', path, headers }),
           `${path} ${JSON.stringify(headers)}`,
