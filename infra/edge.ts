@@ -19,6 +19,7 @@ import {
   CachePolicy,
   CacheQueryStringBehavior,
   Distribution,
+  type DistributionProps,
   OriginProtocolPolicy,
   OriginRequestCookieBehavior,
   OriginRequestHeaderBehavior,
@@ -26,6 +27,7 @@ import {
   OriginRequestQueryStringBehavior,
   OriginSslPolicy,
   PriceClass,
+  ResponseHeadersPolicy,
   SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
@@ -142,6 +144,41 @@ export const pathNormalisation = [
   { priority: 1, type: 'NORMALIZE_PATH' },
   { priority: 2, type: 'LOWERCASE' },
 ];
+
+/**
+ * HSTS (a year, subdomains) and nosniff on every answer CloudFront gives for the API, the API Gateway's
+ * own errors and WAF's refusals included (the functions set both too: shared/http/responses.ts).
+ */
+export function apiResponseHeaders(scope: Construct, id: string): ResponseHeadersPolicy {
+  return new ResponseHeadersPolicy(scope, id, {
+    comment: 'Kaikukortti API: HSTS and nosniff on every answer',
+    securityHeadersBehavior: {
+      contentTypeOptions: { override: true },
+      strictTransportSecurity: {
+        accessControlMaxAge: Duration.days(365),
+        includeSubdomains: true,
+        override: true,
+      },
+    },
+  });
+}
+
+/**
+ * A custom domain with the stage's certificate (us-east-1) and at least TLS 1.2 (the 2021 policy), or
+ * nothing (dev without a domain: CloudFront's default domain and certificate, acknowledged as CFR4).
+ */
+export function viewerCertificate(
+  scope: Construct,
+  domainName: string | undefined,
+  certificateArn: string | undefined,
+): Pick<DistributionProps, 'minimumProtocolVersion' | 'domainNames' | 'certificate'> | undefined {
+  if (!domainName || !certificateArn) return undefined;
+  return {
+    minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+    domainNames: [domainName],
+    certificate: Certificate.fromCertificateArn(scope, 'Certificate', certificateArn),
+  };
+}
 
 /** The paths of the routes that take no key (any method), as one anchored regular expression. */
 export function publicRoutesPattern(): string {
@@ -290,16 +327,12 @@ export class EdgeDistribution extends Construct {
       queryStringBehavior: OriginRequestQueryStringBehavior.all(),
       cookieBehavior: OriginRequestCookieBehavior.none(),
     });
-    const custom = stage.domainName && stage.certificateArn;
+    const custom = viewerCertificate(this, stage.domainName, stage.certificateArn);
     this.distribution = new Distribution(this, 'Distribution', {
       comment: `Kaikukortti ${stage.name} API`,
       webAclId: props.webAclArn,
       priceClass: PriceClass.PRICE_CLASS_100,
-      ...(custom && {
-        minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
-        domainNames: [stage.domainName!],
-        certificate: Certificate.fromCertificateArn(this, 'Certificate', stage.certificateArn!),
-      }),
+      ...custom,
       defaultBehavior: {
         origin: new HttpOrigin(`${props.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
           protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
@@ -309,6 +342,7 @@ export class EdgeDistribution extends Construct {
         viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
         cachePolicy,
         originRequestPolicy,
+        responseHeadersPolicy: apiResponseHeaders(this, 'Headers'),
       },
     });
     this.distribution.applyRemovalPolicy(props.removalPolicy);
