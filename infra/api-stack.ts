@@ -111,6 +111,8 @@ export class ApiStack extends Stack {
         memoryMb: route?.memoryMb,
         timeoutSeconds: route?.timeoutSeconds,
         ...(stage.production && { reservedConcurrency: reservedConcurrency[handlerFile] }),
+        // The authorizer's and the routes' refusals are security evidence in prod.
+        securityLog: stage.production,
         bundle: props.bundle,
         tracing: props.tracing,
         environment: {

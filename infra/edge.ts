@@ -19,6 +19,7 @@ import {
   CachePolicy,
   CacheQueryStringBehavior,
   Distribution,
+  type DistributionProps,
   OriginProtocolPolicy,
   OriginRequestCookieBehavior,
   OriginRequestHeaderBehavior,
@@ -26,6 +27,7 @@ import {
   OriginRequestQueryStringBehavior,
   OriginSslPolicy,
   PriceClass,
+  ResponseHeadersPolicy,
   SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
@@ -34,7 +36,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnLoggingConfiguration, CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { viewerAddressHeader } from '../shared/domain/application-source.ts';
-import { jobHandlers } from '../shared/routes.ts';
+import { jobHandlers, routes } from '../shared/routes.ts';
 import { type KaikuStage, namesOf } from './stage.ts';
 
 /** CloudFront-scope WAF must be created in us-east-1. */
@@ -133,6 +135,65 @@ const managedRule = (
 });
 
 const noTransformation = [{ priority: 0, type: 'NONE' }];
+/** Tabs, line breaks and no-break spaces as one space, runs of spaces as one, then lower case. */
+export const authorizationNormalisation = [
+  { priority: 0, type: 'COMPRESS_WHITE_SPACE' },
+  { priority: 1, type: 'LOWERCASE' },
+];
+/** Percent-encoding decoded, `//`, `/./` and `/../` resolved, lower case: `/V1/%68ealth` is `/v1/health`. */
+export const pathNormalisation = [
+  { priority: 0, type: 'URL_DECODE' },
+  { priority: 1, type: 'NORMALIZE_PATH' },
+  { priority: 2, type: 'LOWERCASE' },
+];
+
+/**
+ * HSTS (a year, subdomains) and nosniff on every answer CloudFront gives for the API, the API Gateway's
+ * own errors and WAF's refusals included (the functions set both too: shared/http/responses.ts).
+ */
+export function apiResponseHeaders(scope: Construct, id: string): ResponseHeadersPolicy {
+  return new ResponseHeadersPolicy(scope, id, {
+    comment: 'Kaikukortti API: HSTS and nosniff on every answer',
+    securityHeadersBehavior: {
+      contentTypeOptions: { override: true },
+      strictTransportSecurity: {
+        accessControlMaxAge: Duration.days(365),
+        includeSubdomains: true,
+        override: true,
+      },
+    },
+  });
+}
+
+/**
+ * A custom domain with the stage's certificate (us-east-1) and at least TLS 1.2 (the 2021 policy), or
+ * nothing (dev without a domain: CloudFront's default domain and certificate, acknowledged as CFR4).
+ */
+export function viewerCertificate(
+  scope: Construct,
+  domainName: string | undefined,
+  certificateArn: string | undefined,
+): Pick<DistributionProps, 'minimumProtocolVersion' | 'domainNames' | 'certificate'> | undefined {
+  if (!domainName || !certificateArn) return undefined;
+  return {
+    minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+    domainNames: [domainName],
+    certificate: Certificate.fromCertificateArn(scope, 'Certificate', certificateArn),
+  };
+}
+
+/** The paths of the routes that take no key (any method), as one anchored regular expression. */
+export function publicRoutesPattern(): string {
+  const paths = [...new Set(routes.filter((route) => route.roles === 'public').map((route) => route.path))];
+  const patterns = paths.map((path) =>
+    path
+      .toLowerCase()
+      .split(/(\{[^}]+\})/)
+      .map((part) => (part.startsWith('{') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join(''),
+  );
+  return `^(?:${patterns.join('|')})/?$`;
+}
 
 /** The web ACL's rules, in the order WAF evaluates them. */
 export function webAclRules(): CfnWebACL.RuleProperty[] {
@@ -158,16 +219,13 @@ export function webAclRules(): CfnWebACL.RuleProperty[] {
       ],
     },
   };
-  const withoutApiKey: CfnWebACL.StatementProperty = {
-    notStatement: {
-      statement: {
-        sizeConstraintStatement: {
-          fieldToMatch: { singleHeader: { Name: 'authorization' } },
-          comparisonOperator: 'GE',
-          size: 0,
-          textTransformations: noTransformation,
-        },
-      },
+  // Every request to a route that takes no key, whatever headers it carries (a junk Authorization header
+  // used to take a request out of this count). The paths come from the route table.
+  const toPublicRoutes: CfnWebACL.StatementProperty = {
+    regexMatchStatement: {
+      fieldToMatch: { uriPath: {} },
+      regexString: publicRoutesPattern(),
+      textTransformations: pathNormalisation,
     },
   };
   return [
@@ -179,10 +237,12 @@ export function webAclRules(): CfnWebACL.RuleProperty[] {
       { aggregateKeyType: 'IP' },
       postApplications,
     ),
-    rateRule('PublicPerIp', 2, wafLimits.publicPerIp, { aggregateKeyType: 'IP' }, withoutApiKey),
+    rateRule('PublicPerIp', 2, wafLimits.publicPerIp, { aggregateKeyType: 'IP' }, toPublicRoutes),
     rateRule('PerApiKey', 3, wafLimits.perApiKey, {
       aggregateKeyType: 'CUSTOM_KEYS',
-      customKeys: [{ header: { name: 'authorization', textTransformations: noTransformation } }],
+      // One key, one counter: `bearer`, `BEARER`, extra spaces or a tab count with the canonical form (the
+      // authorizer refuses those forms anyway: shared/domain/api-keys.ts bearerToken).
+      customKeys: [{ header: { name: 'authorization', textTransformations: authorizationNormalisation } }],
     }),
     rateRule('PerIp', 4, wafLimits.perIp, { aggregateKeyType: 'IP' }),
     // Batches of uses may be larger than the rule set's 8 KB body limit, and integrations need not send a
@@ -269,16 +329,12 @@ export class EdgeDistribution extends Construct {
       queryStringBehavior: OriginRequestQueryStringBehavior.all(),
       cookieBehavior: OriginRequestCookieBehavior.none(),
     });
-    const custom = stage.domainName && stage.certificateArn;
+    const custom = viewerCertificate(this, stage.domainName, stage.certificateArn);
     this.distribution = new Distribution(this, 'Distribution', {
       comment: `Kaikukortti ${stage.name} API`,
       webAclId: props.webAclArn,
       priceClass: PriceClass.PRICE_CLASS_100,
-      ...(custom && {
-        minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
-        domainNames: [stage.domainName!],
-        certificate: Certificate.fromCertificateArn(this, 'Certificate', stage.certificateArn!),
-      }),
+      ...custom,
       defaultBehavior: {
         origin: new HttpOrigin(`${props.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
           protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
@@ -288,6 +344,7 @@ export class EdgeDistribution extends Construct {
         viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
         cachePolicy,
         originRequestPolicy,
+        responseHeadersPolicy: apiResponseHeaders(this, 'Headers'),
       },
     });
     this.distribution.applyRemovalPolicy(props.removalPolicy);

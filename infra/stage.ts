@@ -21,8 +21,13 @@ export const defaultStage = 'dev';
 export interface StageSettings {
   readonly account: string;
   readonly region: string;
-  /** Optional custom domain in front of the API: its name and an ACM certificate in us-east-1. */
+  /**
+   * Custom domains of the API and of the web app, and one ACM certificate in us-east-1 (CloudFront's
+   * region) that covers both. Optional for dev; prod refuses to synthesise without them (issue 17: no
+   * default certificate, which allows TLSv1, in prod).
+   */
   readonly domainName?: string;
+  readonly webDomainName?: string;
   readonly certificateArn?: string;
   /**
    * A restored table the stage's functions use instead of its own (`-c tableName` overrides it). Read for
@@ -51,6 +56,7 @@ export interface KaikuStage {
   /** Lambda's concurrency limit of the account (Service Quotas): the concurrency alarm fires at 80 %. */
   readonly accountConcurrencyLimit: number;
   readonly domainName?: string;
+  readonly webDomainName?: string;
   readonly certificateArn?: string;
   /** Prod copies its backups to this region; other stages keep none (see docs/decisions/0010). */
   readonly backupCopyRegion?: string;
@@ -59,6 +65,21 @@ export interface KaikuStage {
 }
 
 const stageName = /^(dev|prod|dev-[a-z0-9]{1,12})$/;
+
+/** A certificate for CloudFront lives in us-east-1; prod has its own domains, never CloudFront's default. */
+function checkDomains(name: string, production: boolean, settings: StageSettings): void {
+  if (
+    settings.certificateArn &&
+    !/^arn:aws:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(settings.certificateArn)
+  )
+    throw new Error(
+      `stage ${name}: certificateArn must be an ACM certificate in us-east-1 (CloudFront's region)`,
+    );
+  if (production && !(settings.domainName && settings.webDomainName && settings.certificateArn))
+    throw new Error(
+      `stage ${name}: cdk.json ${stagesContextKey}.prod needs domainName, webDomainName and certificateArn (TLS 1.2 at the edge, no default certificate)`,
+    );
+}
 
 /** The stage an app is synthesised for, from its context (cdk.json and `-c`). */
 export function stageFromContext(get: (key: string) => unknown): KaikuStage {
@@ -70,6 +91,7 @@ export function stageFromContext(get: (key: string) => unknown): KaikuStage {
   const settings = stages[production ? 'prod' : 'dev'];
   if (!settings?.account || !settings.region)
     throw new Error(`cdk.json context ${stagesContextKey} has no account and region for ${name}`);
+  checkDomains(name, production, settings);
   const emails = get(alarmEmailsContextKey) ?? get(alarmEmailsCdkJsonKey) ?? [];
   const alarmEmails = (Array.isArray(emails) ? emails.map(String) : String(emails).split(','))
     .map((email) => email.trim())
@@ -81,6 +103,7 @@ export function stageFromContext(get: (key: string) => unknown): KaikuStage {
     alarmEmails,
     accountConcurrencyLimit: Number(get(concurrencyLimitContextKey) ?? 1000),
     ...(settings.domainName && { domainName: settings.domainName }),
+    ...(settings.webDomainName && { webDomainName: settings.webDomainName }),
     ...(settings.certificateArn && { certificateArn: settings.certificateArn }),
     ...(production && { backupCopyRegion: 'eu-central-1' }),
     ...tableOverrideOf(

@@ -96,15 +96,21 @@ export function csvRecords(text: string, columns: readonly string[], numeric: re
   });
 }
 
+// What a spreadsheet may skip before it reads a cell (spaces of every kind, zero-width and other format
+// characters), then the characters that start a formula, the full-width and small forms among them.
+const formulaLead = /^[\s\p{Z}\p{Cf}]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20\uFE66\uFE62\uFE63\uFE6B\u2212]/u;
+
 /**
  * One cell of a CSV this service writes. A spreadsheet runs a cell that starts with `=`, `+`, `-`, `@`, a
- * tab or a carriage return as a formula even when it is quoted, so such a cell gets a leading `'` (api.md).
- * Numbers are written as they are: a count is never negative, and a number is no formula.
+ * tab or a carriage return as a formula even when it is quoted, and some trim spaces and invisible
+ * characters first; so a cell whose first visible character starts a formula, or that starts with any
+ * control character, gets a leading `'` (api.md). Numbers are written as they are: a count is never
+ * negative, and a number is no formula. test/e2e/csv-spreadsheet.test.ts opens every CSV in LibreOffice.
  */
 export function csvCell(value: unknown): string {
   if (typeof value === 'number') return String(value);
   const raw = value === undefined || value === null ? '' : String(value);
-  const text = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
+  const text = formulaLead.test(raw) || /^\p{Cc}/u.test(raw) ? `'${raw}` : raw;
   return /[",\n\r;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

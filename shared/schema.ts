@@ -2,6 +2,7 @@
 // the OpenAPI document is generated from the very code that validates requests. Kept in-house because
 // the usual libraries roughly double a function's cold start (see docs/decisions/0002-lean-validation.md).
 import { ApiError, type ErrorDetail, invalid } from './errors.ts';
+import { containsPersonalIdentityCode, forbiddenCharacterProblem } from './free-text.ts';
 
 export type JsonSchema = { readonly [key: string]: unknown };
 
@@ -30,44 +31,13 @@ interface StringOptions {
   readonly format?: string;
   readonly description?: string;
   /**
-   * A free-text field: refused if it holds something shaped like a personal identity code, or a control
-   * or bidirectional formatting character (which could hide or reorder what a reader sees).
+   * A free-text field (shared/free-text.ts): refused if it holds something shaped like a personal identity
+   * code (PERSONAL_DATA_NOT_ALLOWED) or a control or bidirectional formatting character.
    */
   readonly freeText?: boolean;
 }
 
-// Control characters (line breaks too: every free text is one line) and the bidirectional formatting ones.
-const controlOrBidi = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
-
-// Finnish personal identity code: DDMMYY, century sign, three digits, check character. People write it
-// in disguise too: other dash and space characters, full-width digits, invisible characters between the
-// digits, or no century sign at all; the text is normalised before it is looked at.
-const withSeparator = /\d{6} ?[-+A-FU-Y] ?\d{3}[0-9A-Y]/i;
-// Without a century sign ten characters could be many things (a phone number): only a real date with
-// the right check character counts.
-const withoutSeparator = /(?<!\d)(\d{2})(\d{2})\d{2} ?(\d{3})([0-9A-Y])(?![0-9A-Z])/gi;
-const checkCharacters = '0123456789ABCDEFHJKLMNPRSTUVWXY';
-// Format characters (zero-width spaces and joiners, soft hyphen, direction marks) and Hangul fillers.
-const invisible = /[\p{Cf}\u115F\u1160\u3164\uFFA0]/gu;
-const dashes = /[\p{Pd}\u2212\u2043\uFE63\uFF0D]/gu;
-const spaces = /[\s\p{Zs}]+/gu;
-
-/** The text as the guard reads it: compatibility forms folded (NFKC), one kind of dash and of space. */
-export function normalisedForGuard(text: string): string {
-  return text.normalize('NFKC').replace(invisible, '').replace(dashes, '-').replace(spaces, ' ');
-}
-
-export function containsPersonalIdentityCode(text: string): boolean {
-  const normalised = normalisedForGuard(text);
-  if (withSeparator.test(normalised)) return true;
-  for (const match of normalised.matchAll(withoutSeparator)) {
-    const [whole, day = '', month = '', , check = ''] = match;
-    const digits = whole.replace(/\D/g, '').slice(0, 9);
-    const realDate = Number(day) >= 1 && Number(day) <= 31 && Number(month) >= 1 && Number(month) <= 12;
-    if (realDate && checkCharacters[Number(digits) % 31] === check.toUpperCase()) return true;
-  }
-  return false;
-}
+export { containsPersonalIdentityCode, normalisedForGuard } from './free-text.ts';
 
 export function string(options: StringOptions = {}): Schema<string> {
   return {
@@ -83,8 +53,8 @@ export function string(options: StringOptions = {}): Schema<string> {
         });
         return undefined;
       }
-      if (options.freeText && controlOrBidi.test(value))
-        return fail(issues, path, 'must not contain control or bidirectional formatting characters');
+      const forbidden = options.freeText ? forbiddenCharacterProblem(value) : undefined;
+      if (forbidden) return fail(issues, path, forbidden);
       if (options.min !== undefined && value.length < options.min)
         return fail(issues, path, `must be at least ${options.min} characters`);
       if (options.max !== undefined && value.length > options.max)

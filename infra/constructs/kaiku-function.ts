@@ -40,6 +40,11 @@ export interface KaikuFunctionProps {
   readonly sourceMapsAtRuntime?: boolean;
   /** Concurrency set aside for (and the most allowed to) this function: prod's public and job functions. */
   readonly reservedConcurrency?: number;
+  /**
+   * The log is security evidence (prod's API functions: the authorizer's refusals, the handlers' 401, 403
+   * and 404 answers): kept a year and retained when the stack goes (issue 17).
+   */
+  readonly securityLog?: boolean;
 }
 
 // Inline code is saved as index.js, which Lambda loads as CommonJS.
@@ -61,11 +66,11 @@ export class KaikuFunction extends Construct {
   constructor(scope: Construct, id: string, props: KaikuFunctionProps) {
     super(scope, id);
 
-    // Removed with the stack: these are diagnostics kept a month at most, while the data worth keeping
+    // Otherwise removed with the stack: diagnostics kept a month at most, while the data worth keeping
     // lives in the retained table; a retained group would linger as an orphan after every rename.
     const logGroup = new LogGroup(this, 'Logs', {
-      retention: RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
+      retention: props.securityLog ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
+      removalPolicy: props.securityLog ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     // An own role instead of AWSLambdaBasicExecutionRole: that managed policy may write to every log group.
     const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });

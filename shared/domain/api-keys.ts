@@ -82,7 +82,14 @@ export function keyMatches(record: ApiKeyRecord, apiKey: string): boolean {
   return timingSafeEqual(Buffer.from(record.secretHash, 'hex'), Buffer.from(hashOf(apiKey), 'hex'));
 }
 
+/**
+ * The token of `Authorization: Bearer <token>`, written exactly so: the scheme as `Bearer`, one space, an
+ * RFC 6750 token. Any other spelling (`bearer`, `BEARER`, two spaces, a tab, spaces after) is refused:
+ * API Gateway caches the authorizer's answer by the header's exact value and WAF counts by it, so a
+ * variant accepted would be one more cache entry (with fresh reads of the key) and one more counter for
+ * the same key (issue 17).
+ */
 export function bearerToken(header: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/.exec(header ?? '');
   return match?.[1];
 }

@@ -4,8 +4,15 @@ import { ApiError, throttled } from '../errors.ts';
 
 const jsonType = { 'content-type': 'application/json; charset=utf-8' };
 
-/** On every answer: the browser must not guess another type than the one we send. */
-export const commonHeaders = { 'x-content-type-options': 'nosniff' } as const;
+/**
+ * On every answer of the API, the local gateway's own included: nosniff (the browser must not guess another
+ * type than the one sent) and HSTS (a year, subdomains too), which CloudFront's response headers policy
+ * also sets on every answer that passes it (infra/edge.ts).
+ */
+export const commonHeaders = {
+  'x-content-type-options': 'nosniff',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+} as const;
 
 /** On answers that carry a secret (an API key, a claim token): never stored by any cache. */
 export const secretReply = { 'cache-control': 'no-store' } as const;

@@ -21,6 +21,8 @@ const secretRoutes = new Set([
 
 function expectHeaders(reply: Reply, secret: boolean, what: string) {
   expect(reply.headers.get('x-content-type-options'), what).toBe('nosniff');
+  // Issue 17: HSTS on every answer of the API, not only on the web app's files.
+  expect(reply.headers.get('strict-transport-security'), what).toBe('max-age=31536000; includeSubDomains');
   if (secret) expect(reply.headers.get('cache-control'), what).toBe('no-store');
   else expect(reply.headers.get('cache-control'), what).toBeNull();
 }

@@ -322,3 +322,104 @@ describe('backups', () => {
     expect(ofType(dev.stacks.data!, 'AWS::Backup::BackupPlan')).toHaveLength(0);
   });
 });
+
+// Issue 17, finding 6: prod's transport and the security logs.
+describe('prod transport and security logs', () => {
+  const distributions = (stage: typeof prod) =>
+    [stage.stacks.api!, stage.stacks.web!].flatMap((stack) =>
+      ofType(stack, 'AWS::CloudFront::Distribution').map(([, r]) => r.Properties.DistributionConfig),
+    );
+
+  it('serves both distributions on their own domains, with a us-east-1 certificate and TLS 1.2 (2021) at least', () => {
+    const configs = distributions(prod);
+    expect(configs).toHaveLength(2);
+    expect(configs.map((config) => config.Aliases).sort()).toEqual([
+      ['api.kaikukortti.fi'],
+      ['kaikukortti.fi'],
+    ]);
+    for (const config of configs) {
+      expect(config.ViewerCertificate.MinimumProtocolVersion).toBe('TLSv1.2_2021');
+      expect(config.ViewerCertificate.AcmCertificateArn).toMatch(/^arn:aws:acm:us-east-1:/);
+      expect(config.ViewerCertificate.SslSupportMethod).toBe('sni-only');
+    }
+  });
+
+  it('refuses a prod without domains, and a certificate outside us-east-1', () => {
+    const stages = (prodSettings: Record<string, unknown>) => ({
+      ...(cdkJsonContext['kaiku:stages'] as Record<string, unknown>),
+      prod: prodSettings,
+    });
+    const base = { account: '222222222222', region: 'eu-north-1' };
+    expect(() => synth({ stage: 'prod', 'kaiku:stages': stages(base) })).toThrow(/needs domainName/);
+    expect(() =>
+      synth({
+        stage: 'prod',
+        'kaiku:stages': stages({
+          ...base,
+          domainName: 'api.example.org',
+          webDomainName: 'example.org',
+          certificateArn: 'arn:aws:acm:eu-north-1:222222222222:certificate/abc',
+        }),
+      }),
+    ).toThrow(/us-east-1/);
+  });
+
+  it('sends HSTS with every answer of the API, through either distribution', () => {
+    for (const stack of [prod.stacks.api!, prod.stacks.web!]) {
+      const policies = Object.fromEntries(ofType(stack, 'AWS::CloudFront::ResponseHeadersPolicy'));
+      for (const config of ofType(stack, 'AWS::CloudFront::Distribution').map(
+        ([, r]) => r.Properties.DistributionConfig,
+      )) {
+        const behaviours = [config.DefaultCacheBehavior, ...(config.CacheBehaviors ?? [])];
+        for (const behaviour of behaviours) {
+          const policy = policies[behaviour.ResponseHeadersPolicyId?.Ref];
+          expect(policy, `${stack.stackName} ${behaviour.PathPattern ?? 'default'}`).toBeDefined();
+          const hsts =
+            policy!.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.StrictTransportSecurity;
+          expect(hsts.AccessControlMaxAgeSec).toBeGreaterThanOrEqual(31_536_000);
+          expect(hsts.Override).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('keeps the authorizer’s, the routes’, the access and the WAF logs a year, retained with the stack gone', () => {
+    const security = [
+      ...ofType(prod.stacks.api!, 'AWS::Logs::LogGroup'),
+      ...ofType(prod.stacks.edge!, 'AWS::Logs::LogGroup'),
+    ];
+    const functions = ofType(prod.stacks.api!, 'AWS::Lambda::Function');
+    const authorizer = functions.find(([, r]) => r.Metadata?.['kaiku:handler'] === 'functions/authorizer.ts');
+    expect(authorizer).toBeDefined();
+    const logGroupOf = (fn: Resource) => fn.Properties.LoggingConfig.LogGroup.Ref as string;
+    const authorizerLogs = security.find(([id]) => id === logGroupOf(authorizer![1]));
+    expect(authorizerLogs).toBeDefined();
+    const routeLogs = functions
+      .filter(([, r]) => routes.some((route) => route.handler === r.Metadata?.['kaiku:handler']))
+      .map(([, r]) => logGroupOf(r));
+    expect(routeLogs.length).toBe(routes.length);
+    const accessLogs = ofType(prod.stacks.api!, 'AWS::ApiGatewayV2::Stage').map(
+      ([, r]) => r.Properties.AccessLogSettings.DestinationArn['Fn::GetAtt'][0] as string,
+    );
+    const wafLogs = ofType(prod.stacks.edge!, 'AWS::Logs::LogGroup').map(([id]) => id);
+    const kept = security.filter(([id]) =>
+      [logGroupOf(authorizer![1]), ...routeLogs, ...accessLogs, ...wafLogs].includes(id),
+    );
+    expect(kept.length).toBe(routes.length + 3);
+    for (const [id, group] of kept) {
+      expect(group.Properties.RetentionInDays, id).toBeGreaterThanOrEqual(365);
+      expect(group.DeletionPolicy, id).toBe('Retain');
+    }
+  });
+
+  it('has no acknowledgement of CFR4 (TLSv1 on the default certificate) in prod; dev keeps it', () => {
+    const acknowledged = (stage: typeof prod) =>
+      JSON.stringify(
+        [stage.stacks.api!, stage.stacks.web!].flatMap((stack) =>
+          stack.node.findAll().flatMap((construct) => construct.node.metadata.map((entry) => entry.data)),
+        ),
+      );
+    expect(acknowledged(prod)).not.toContain('AwsSolutions-CFR4');
+    expect(acknowledged(dev)).toContain('AwsSolutions-CFR4');
+  });
+});

@@ -92,10 +92,9 @@ describe('keyMatches', () => {
 describe('bearerToken', () => {
   it.each([
     ['Bearer abc.def', 'abc.def'],
-    ['bearer abc', 'abc'],
-    ['BEARER abc', 'abc'],
-    ['Bearer    abc   ', 'abc'],
-    ['Bearer\tabc', 'abc'],
+    ['Bearer kk.k0123456789abcdef0123.abc_-DEF', 'kk.k0123456789abcdef0123.abc_-DEF'],
+    ['Bearer eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl', 'eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl'],
+    ['Bearer abc+/=', 'abc+/='],
   ])('%j -> %j', (header, token) => {
     expect(bearerToken(header)).toBe(token);
   });
@@ -110,6 +109,18 @@ describe('bearerToken', () => {
     'Bearer a b',
     ' Bearer abc',
     'Bearerabc',
+    // Issue 17: one key, one spelling; each variant would be an authorizer-cache entry and a WAF counter
+    // of its own.
+    'bearer abc',
+    'BEARER abc',
+    'bEaReR abc',
+    'Bearer  abc',
+    'Bearer\tabc',
+    'Bearer abc ',
+    'Bearer abc\t',
+    'Bearer\u00A0abc',
+    'Bearer abc,Bearer def',
+    'Bearer ab=c',
   ])('%j -> no token', (header) => {
     expect(bearerToken(header)).toBeUndefined();
   });

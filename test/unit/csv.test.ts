@@ -190,7 +190,17 @@ describe('csvCell', () => {
     ['\t=1', "'\t=1"],
     ['\r=1', `"'\r=1"`],
     ['=HYPERLINK("x")', `"'=HYPERLINK(""x"")"`],
+    // Issue 17 finding 8: what a spreadsheet may skip before the formula.
+    [' =1+1', "' =1+1"],
+    ['\u00A0=1+1', "'\u00A0=1+1"],
+    ['\u200B=1+1', "'\u200B=1+1"],
+    ['\uFEFF@SUM(1)', "'\uFEFF@SUM(1)"],
+    ['\u3000+1', "'\u3000+1"],
+    ['\uFF1D1+1', "'\uFF1D1+1"],
+    ['\n=1', `"'\n=1"`],
+    ['\u001B[2J', "'\u001B[2J"],
     ['Helsinki', 'Helsinki'],
+    ['Kulttuuri-Helsinki', 'Kulttuuri-Helsinki'],
     ['Alue, "Pohjois-Savo"', `"Alue, ""Pohjois-Savo"""`],
   ])('writes %j as %j, safe to open in a spreadsheet', (value, cell) => {
     expect(csvCell(value)).toBe(cell);
