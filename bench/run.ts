@@ -101,7 +101,9 @@ async function makeCards(count: number, distributor: { orgId: string; areaId: st
         day,
       ),
     );
-    await Promise.all(batch.map((card) => putNewCard(card, activeWhileValid(day, card.validUntil))));
+    // One after another: every registration's transaction updates the area's active-card counters, and
+    // DynamoDB (and the local endpoint) cancels transactions that meet on an item (decision 0020).
+    for (const card of batch) await putNewCard(card, activeWhileValid(day, card.validUntil));
     numbers.push(...batch.map((card) => card.cardNumber));
   }
   return numbers;

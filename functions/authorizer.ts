@@ -4,7 +4,7 @@
 // Two kinds of caller: a machine key ("kk.<id>.<secret>") or a person's access token (a JWT from the
 // identity provider). Its answer is cached per Authorization header, so it decides only who the caller is;
 // whether they may still act (a revoked key, a removed membership) the handler checks at every request
-// (shared/http/caller.ts, docs/decisions/0015-people-sign-in.md).
+// (shared/http/caller.ts, docs/decisions/0016-people-sign-in.md).
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { nowMs } from '../shared/clock.ts';
 import { bearerToken, isExpired, keyIdOf, keyMatches } from '../shared/domain/api-keys.ts';

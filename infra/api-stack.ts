@@ -93,7 +93,7 @@ export class ApiStack extends Stack {
       },
       this,
     );
-    // The people who sign in (decision 0015). The web app is served on the stage's domain; without one
+    // The people who sign in (decision 0016). The web app is served on the stage's domain; without one
     // (a developer's stage) only a web app on localhost may sign in against it.
     const people = new PeoplePool(this, 'People', {
       stage,

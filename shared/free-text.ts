@@ -2,7 +2,7 @@
 // (schema.ts `string({freeText: true})`). Two refusals: characters that can spoof what an administrator
 // reads or reach a terminal (control and bidirectional formatting characters), and anything shaped like a
 // Finnish personal identity code, however it is disguised. What it still cannot see is listed in
-// docs/decisions/0015-free-text-guard.md.
+// docs/decisions/0018-free-text-guard.md.
 
 // Controls (NUL, BEL, ESC, CR, LF, tab, C1), line and paragraph separators, the bidirectional embeddings,
 // overrides, isolates and marks, and the noncharacters. Lone surrogates are found by isWellFormed.

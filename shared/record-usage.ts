@@ -25,7 +25,7 @@ export interface Recorded {
  * The venue as it is now: one strongly consistent read (a request's, a batch's once per venue), before the
  * use's write. Not a ConditionCheck inside every use's transaction: that made the venue's item a part of
  * every transaction of the venue, and DynamoDB cancels a transaction that names an item another one in
- * flight holds, so a venue's desks (and a batch's parallel rows) refused each other (decision 0015). The
+ * flight holds, so a venue's desks (and a batch's parallel rows) refused each other (decision 0020). The
  * authorizer's answer is cached for minutes, so it cannot be the check alone.
  */
 export async function venueFor(principal: Principal, venueId: string): Promise<VenueRef> {

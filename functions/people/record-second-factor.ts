@@ -1,7 +1,7 @@
 // POST /v1/me/second-factor: the web app calls it after a person sets up (or removes) a TOTP app or a
 // passkey, and after each sign-in. The service asks the identity provider itself, with the person's own
 // access token (Cognito's GetUser and ListWebAuthnCredentials), and records the answer on the person: the
-// answer is never taken from the request (docs/decisions/0015-people-sign-in.md).
+// answer is never taken from the request (docs/decisions/0016-people-sign-in.md).
 import { bearerToken } from '../../shared/domain/api-keys.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';

@@ -1,4 +1,4 @@
-// The people who sign in to the web app (docs/decisions/0015-people-sign-in.md): an Amazon Cognito user pool
+// The people who sign in to the web app (docs/decisions/0016-people-sign-in.md): an Amazon Cognito user pool
 // with its managed login on a Cognito domain, and one public client for the web app (authorization code
 // with PKCE, no secret). Accounts are made by invitation only (AdminCreateUser from the people routes).
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -94,7 +94,7 @@ export class PeoplePool extends Construct {
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG2',
       reason:
-        'MFA is optional in the pool because desk staff of venues and distributors may sign in with a password alone; the API refuses admin and area-admin people without a TOTP or passkey (403 MFA_REQUIRED, decision 0015).',
+        'MFA is optional in the pool because desk staff of venues and distributors may sign in with a password alone; the API refuses admin and area-admin people without a TOTP or passkey (403 MFA_REQUIRED, decision 0016).',
     });
     this.domain = this.userPool.addDomain('Domain', {
       cognitoDomain: { domainPrefix },

@@ -1,4 +1,4 @@
-// People who sign in as themselves (docs/decisions/0015-people-sign-in.md): a person is the identity
+// People who sign in as themselves (docs/decisions/0016-people-sign-in.md): a person is the identity
 // provider's `sub`; what they may do comes from their memberships, one per organisation, never from the
 // token. These are the rules, as plain functions; the store is shared/store/people.ts.
 import { ApiError } from '../errors.ts';

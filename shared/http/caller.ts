@@ -3,7 +3,7 @@
 // "who": the key's id or the person's id. Whether that key or person may act now is read here from the
 // table in one strongly consistent read (a key: its item; a person: their partition, the person and every
 // membership), so that no cached decision outlives a revocation, an expiry, a removed membership or a
-// disabled person (docs/decisions/0015-people-sign-in.md).
+// disabled person (docs/decisions/0016-people-sign-in.md).
 import { nowMs } from '../clock.ts';
 import { type ApiKeyRecord, isRevokedOrExpired } from '../domain/api-keys.ts';
 import {

@@ -238,7 +238,7 @@ describe('table', () => {
   });
 });
 
-describe('people who sign in (decision 0015)', () => {
+describe('people who sign in (decision 0016)', () => {
   it('a user pool by invitation only: optional TOTP, passkeys, a strong password, Plus with threat protection', () => {
     apiTemplate.resourceCountIs('AWS::Cognito::UserPool', 1);
     apiTemplate.hasResourceProperties('AWS::Cognito::UserPool', {

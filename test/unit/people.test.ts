@@ -1,4 +1,4 @@
-// The rules of people and keys (decision 0015): which membership a person acts with, who needs a second
+// The rules of people and keys (decision 0016): which membership a person acts with, who needs a second
 // factor, who manages an organisation's people, when a key is no longer valid, and what the authorizer's
 // cached context can claim.
 import { describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 // The local identity provider: a stand-in for the Amazon Cognito user pool of the service (its OpenID
 // Connect endpoints, its managed login pages, the part of its JSON API the service uses), on loopback.
-// Decision 0015, "The local provider", says what of Cognito it does not reproduce.
+// Decision 0016, "The local provider", says what of Cognito it does not reproduce.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { readSigned } from '../aws/http.ts';

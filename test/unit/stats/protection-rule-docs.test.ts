@@ -7,7 +7,7 @@ import { protectionRule } from '../../../shared/stats/disclosure.ts';
 const documents = [
   'docs/statistics.md',
   'docs/statistics-disclosure.md',
-  'docs/decisions/0015-disclosure-records-and-left-out-rows.md',
+  'docs/decisions/0017-disclosure-records-and-left-out-rows.md',
 ];
 /** Markdown quote markers and line breaks away: the text a reader reads. */
 const prose = (text: string) =>
