@@ -55,6 +55,8 @@ export const reservedConcurrency: Readonly<Record<string, number>> = {
   'functions/municipalities/list-municipalities.ts': 2,
   // The web app's sign-in settings: one call per page load, answered from the environment.
   'functions/auth/get-config.ts': 3,
+  // Where the card works: cached at the edge for 5 minutes, so few calls reach the function.
+  'functions/venues/list-venues.ts': 3,
   [jobHandlers.countFromStream]: 20,
   [jobHandlers.snapshot]: 2,
 };

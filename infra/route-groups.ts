@@ -9,11 +9,14 @@ import type { KaikuStage } from './stage.ts';
 
 const adminSegments = ['areas', 'organisations', 'ticket-agents', 'partners', 'keys', 'audit'];
 
-/** The group of a route: `cards`, `usages`, `applications`, `admin`, `stats`, `service` (health, openapi, municipalities, me). */
+/**
+ * The group of a route: `cards`, `usages`, `applications`, `admin`, `stats`, `venues` (the public
+ * directory), `service` (health, openapi, municipalities, auth, me).
+ */
 export function routeGroupOf(route: Pick<Route, 'path'>): string {
   const segment = route.path.split('/')[2] ?? '';
   if (adminSegments.includes(segment)) return 'admin';
-  if (['health', 'openapi.json', 'municipalities', 'me'].includes(segment)) return 'service';
+  if (['health', 'openapi.json', 'municipalities', 'auth', 'me'].includes(segment)) return 'service';
   return segment;
 }
 

@@ -3,10 +3,12 @@
 // too; each answer's status must be documented for its route, and its body must validate against the
 // schema documented for that route and status. This is what makes the document (and the web app's types,
 // generated from it) trustworthy.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { signInOverHttp } from '../../infra/local/identity/sign-in-client.ts';
 import { generateCardNumber } from '../../shared/card-number.ts';
 import { today } from '../../shared/dates.ts';
 import { type Route, routes } from '../../shared/routes.ts';
+import { invitationTo } from '../support/identity.ts';
 import { validateJson } from '../support/json-schema.ts';
 import {
   applicationBody,
@@ -187,6 +189,37 @@ describe('answers of the running service', () => {
         },
       ),
       400,
+    );
+    // People of the venue: invited by the area admin (through the run's identity provider, which writes
+    // the invitation), listed and removed; a second factor is a person's own, so a key is refused.
+    expectStatus(await call('GET', '/v1/auth/config', {}), 200);
+    const people = { orgId: venue.body.id };
+    const invited = await call('POST', '/v1/organisations/{orgId}/people', people, {
+      ...areaAdmin,
+      body: { email: 'desk.worker@venue.example', name: 'Desk Worker' },
+    });
+    expectStatus(invited, 201);
+    expectStatus(await call('GET', '/v1/organisations/{orgId}/people', people, areaAdmin), 200);
+    expectStatus(await call('POST', '/v1/me/second-factor', {}, { ...areaAdmin, body: {} }), 403);
+    // The invited person signs in through the provider's own pages and asks for their second factor.
+    const identity = inject('identity');
+    const tokens = await signInOverHttp({
+      issuer: identity.issuer,
+      clientId: identity.clientId,
+      redirectUri: 'http://localhost:3999/signed-in',
+      email: 'desk.worker@venue.example',
+      password: invitationTo(identity.outboxDir, 'desk.worker@venue.example').password,
+      newPassword: 'Kaiku-desk-2026-long',
+    });
+    expectStatus(await call('POST', '/v1/me/second-factor', {}, { key: tokens.access_token, body: {} }), 200);
+    expectStatus(
+      await call(
+        'DELETE',
+        '/v1/organisations/{orgId}/people/{personId}',
+        { ...people, personId: invited.body.personId },
+        areaAdmin,
+      ),
+      200,
     );
     const national = { name: 'National', contactEmail: 'national@example.org' };
     expectStatus(await call('POST', '/v1/ticket-agents', {}, { ...admin, body: national }), 201);

@@ -203,6 +203,7 @@ describe('route groups', () => {
       'service',
       'stats',
       'usages',
+      'venues',
     ]);
   });
 });

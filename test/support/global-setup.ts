@@ -9,6 +9,7 @@ import type { TestProject } from 'vitest/node';
 import { LocalIam } from '../../infra/local/aws/account.ts';
 import { startLocalAws } from '../../infra/local/aws/local-aws.ts';
 import { type FunctionTemplate, functionTemplates } from '../../infra/local/aws/roles.ts';
+import { startLocalIdentity } from '../../infra/local/identity/server.ts';
 import { findLeaks } from './log-leaks.ts';
 
 export const statsBucket = 'kaiku-statistics-test';
@@ -27,8 +28,9 @@ export default async function setup(project: TestProject) {
   // production, shared/store/client.ts) is longer here, except where a test sets the production one.
   process.env.KAIKU_DYNAMODB_TIMEOUT_MS ??= '10000';
   const account = { templates: functionTemplates(), secret: randomBytes(32).toString('base64url') };
+  const iam = new LocalIam(account.templates, account.secret, statsBucket);
   const aws = await startLocalAws({
-    iam: new LocalIam(account.templates, account.secret, statsBucket),
+    iam,
     dynamoPort: 0,
     s3Port: 0,
     s3DataDir: join(dir, 's3'),
@@ -36,7 +38,24 @@ export default async function setup(project: TestProject) {
   project.provide('dynamoEndpoint', aws.dynamoEndpoint);
   project.provide('s3Endpoint', aws.s3Endpoint);
   project.provide('account', account);
+  // The identity provider people sign in with, as npm start runs it: every test service's functions are
+  // told of it (GET /v1/auth/config, invitations); tests of sign-in itself may start their own.
+  const identity = await startLocalIdentity({
+    dataDir: join(dir, 'identity'),
+    port: 0,
+    webAppOrigin: 'http://localhost:3999',
+    outboxDir: join(dir, 'outbox'),
+    iam,
+  });
+  project.provide('identity', {
+    issuer: identity.issuer,
+    clientId: identity.clientId,
+    userPoolId: identity.userPoolId,
+    endpoint: identity.endpoint,
+    outboxDir: join(dir, 'outbox'),
+  });
   return async () => {
+    await identity.stop();
     await aws.stop();
     const report = findLeaks(captured, recorded);
     const kept = join(tmpdir(), `kaiku-log-leaks-${process.pid}.log`);
@@ -64,5 +83,7 @@ declare module 'vitest' {
     s3Endpoint: string;
     /** The roles of the CDK app and the account's secret: every test process can deploy and sign. */
     account: { templates: FunctionTemplate[]; secret: string };
+    /** The run's local identity provider (its issuer, app client, pool and Cognito endpoint). */
+    identity: { issuer: string; clientId: string; userPoolId: string; endpoint: string; outboxDir: string };
   }
 }

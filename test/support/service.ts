@@ -180,8 +180,8 @@ export function currentDeployment(): Deployment {
 
 /**
  * The service on a fresh table; with `bucket`, its statistics go to that bucket instead of the shared one;
- * with `identity` (test/support/identity.ts), its functions use that local identity provider (IDP_ISSUER,
- * IDP_CLIENT_ID, Cognito's endpoint), as npm start's do.
+ * its functions use the run's local identity provider (IDP_ISSUER, IDP_CLIENT_ID, Cognito's endpoint), as
+ * npm start's do, or the one given as `identity` (test/support/identity.ts).
  */
 export async function startTestService(
   options: { bucket?: string; identity?: IdentityEndpoint } = {},
@@ -197,7 +197,7 @@ export async function startTestService(
     {
       dynamodb: inject('dynamoEndpoint'),
       s3: inject('s3Endpoint'),
-      ...(options.identity && { identity: options.identity }),
+      identity: options.identity ?? inject('identity'),
     },
   );
   current = deployment;
