@@ -348,6 +348,10 @@ interface BatchAnswer {
 /** Answers that ask the client to come back (the contract's THROTTLED and UNAVAILABLE), with Retry-After. */
 const comeBack = new Set([429, 503]);
 
+/** A batch row's refusal that asks the client to come back later. */
+const retryableRow = (error: unknown): boolean =>
+  ['THROTTLED', 'SERVICE_UNAVAILABLE'].includes((error as { code?: string } | undefined)?.code ?? '');
+
 /** Seconds to wait: the Retry-After header (seconds or an HTTP date), else 1; at most a minute. */
 function retryAfterSeconds(header: string | null): number {
   if (!header) return 1;
@@ -669,13 +673,23 @@ async function main() {
   const usageIds = new Map<string, string>();
   const failures: string[] = [];
   await inParallel(batches, 3, async ({ caller, rows }) => {
-    const answer = await api<BatchAnswer>('POST', '/v1/usages/batch', {
-      key: keys.get(caller),
-      body: { items: rows },
-    });
-    for (const result of answer.results) {
-      if (result.status === 'failed') failures.push(`${result.clientRef}: ${JSON.stringify(result.error)}`);
-      else usageIds.set(result.clientRef, result.usageId ?? '');
+    // A row refused as THROTTLED or SERVICE_UNAVAILABLE (the batches of other callers change the same cards
+    // at the same moment) is sent again after a pause, as the contract asks of clients: rows are
+    // idempotent by clientRef, so a row that did get through answers with its first result.
+    let pending = rows;
+    for (let round = 1; pending.length > 0; round++) {
+      const answer = await api<BatchAnswer>('POST', '/v1/usages/batch', {
+        key: keys.get(caller),
+        body: { items: pending },
+      });
+      const again = new Set<string>();
+      for (const result of answer.results) {
+        if (result.status !== 'failed') usageIds.set(result.clientRef, result.usageId ?? '');
+        else if (round < 8 && retryableRow(result.error)) again.add(result.clientRef);
+        else failures.push(`${result.clientRef}: ${JSON.stringify(result.error)}`);
+      }
+      pending = pending.filter((row) => again.has(String(row.clientRef)));
+      if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 500 * round));
     }
   });
   if (failures.length > 0)

@@ -829,6 +829,8 @@ describe('GET /v1/audit', () => {
         'key.revoked',
         'organisation.created',
         'organisation.updated',
+        // The approval invited the application's two contact persons (through the run's identity provider).
+        'person.invited',
         'usage.voided',
       ].sort(),
     );

@@ -183,6 +183,8 @@ describe('npm run seed', () => {
     for (const entry of audit) actions[entry.action] = (actions[entry.action] ?? 0) + 1;
     expect(actions).toEqual({
       'application.approved': 2,
+      // Each approval invites the application's two contact persons.
+      'person.invited': 4,
       'organisation.created': 10,
       'key.created': 10,
       'card.revoked': plan.revoked.length + plan.replaced.length,
