@@ -57,11 +57,12 @@ function credentialsExpiry(): number | undefined {
  * How long a link signed now may say it lives: what was asked, at most 15 minutes, and never past the
  * signing credentials' expiry (S3 refuses a link once they expire, whatever X-Amz-Expires says).
  */
-export function linkLifetimeSeconds(requested: number, realNowMs = Date.now()): number {
+export function linkLifetimeSeconds(requested: number, realNowMs?: number): number {
+  const at = realNowMs ?? Date.now(); // real time: credentials expire by it, not by the service's clock
   const asked = Math.min(maxLinkSeconds, Math.floor(requested));
   const expiry = credentialsExpiry();
   if (expiry === undefined) return asked;
-  const left = Math.floor((expiry - realNowMs) / 1000) - safetySeconds;
+  const left = Math.floor((expiry - at) / 1000) - safetySeconds;
   if (left < 1) throw new Error('the credentials that would sign the link have expired');
   return Math.min(asked, left);
 }

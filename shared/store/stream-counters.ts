@@ -168,7 +168,7 @@ async function pruneMarks(
   keep: string,
 ) {
   // Real time, not the service's clock: the stream's retention is real time.
-  const stale = old ? staleMarks(old, Date.now(), keep) : [];
+  const stale = old ? staleMarks(old, Date.now(), keep) : []; // real time: the stream's 24 h retention
   if (stale.length === 0) return;
   await documentClient().send(
     new UpdateCommand({
@@ -188,7 +188,7 @@ async function applySums(plan: SumPlan, mark: string): Promise<void> {
     const names: Record<string, string> = { '#mark': mark };
     // The range of the contributions, not their first and last: a batch delivered again may be in any order.
     const { first, last } = sequenceRange(pending);
-    const values: Record<string, unknown> = { ':last': markValue(last, Date.now()) };
+    const values: Record<string, unknown> = { ':last': markValue(last, Date.now()) }; // real time: as above
     const condition = markBelow(values, first);
     const adds = sums.map(([name, amount], i) => {
       names[`#a${i}`] = name;
