@@ -11,7 +11,7 @@ import { currentDeployment, localIam } from './service.ts';
  */
 export const testShards: ShardOptions = { rollEveryRecords: 25, splitEvery: 3 };
 
-export function startStreamCounting(): Promise<StreamPoller> {
+export function startStreamCounting(shards: ShardOptions = testShards): Promise<StreamPoller> {
   const deployment = currentDeployment();
   return startStreamPoller(
     inject('dynamoEndpoint'),
@@ -22,6 +22,6 @@ export function startStreamCounting(): Promise<StreamPoller> {
       operator: localIam().operator,
     },
     60_000,
-    testShards,
+    shards,
   );
 }
