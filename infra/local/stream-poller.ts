@@ -258,9 +258,17 @@ export async function startStreamPoller(
       });
       if (deliveries.length > 10_000) deliveries.shift();
       let failed = false;
+      let from = 0;
       try {
         const result = fresh.length > 0 ? await invoke(shard.id, fresh) : { batchItemFailures: [] };
         failed = result.batchItemFailures.length > 0;
+        // ReportBatchItemFailures: Lambda resumes at the lowest failed record, the records before it done.
+        const firstFailed = result.batchItemFailures[0]?.itemIdentifier;
+        if (failed && !again)
+          from = Math.max(
+            0,
+            batch.findIndex((record) => record.dynamodb?.SequenceNumber === firstFailed),
+          );
       } catch (error) {
         failed = true;
         if (!stopped)
@@ -269,7 +277,7 @@ export async function startStreamPoller(
       if (!again) shard.queue.splice(0, batch.length);
       if (failed) {
         // As AWS may: the batch comes again, and not in the order it came (nor only from the failed record).
-        shard.again = shuffled(batch);
+        shard.again = shuffled(batch.slice(from));
         return false;
       }
       shard.again = undefined;

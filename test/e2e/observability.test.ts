@@ -24,6 +24,9 @@ function expectHeaders(reply: Reply, secret: boolean, what: string) {
   // Issue 17: HSTS on every answer of the API, not only on the web app's files.
   expect(reply.headers.get('strict-transport-security'), what).toBe('max-age=31536000; includeSubDomains');
   if (secret) expect(reply.headers.get('cache-control'), what).toBe('no-store');
+  // The public venue directory is cacheable by contract (at most 5 minutes); nothing else says it may be.
+  else if (what.startsWith('GET /v1/venues ') && reply.status === 200)
+    expect(reply.headers.get('cache-control'), what).toBe('public, max-age=300');
   else expect(reply.headers.get('cache-control'), what).toBeNull();
 }
 
@@ -43,7 +46,7 @@ describe('headers', () => {
     } finally {
       await gateway.close();
     }
-  });
+  }, 120_000);
 
   it('the answers that carry a secret: claim token, claimed area-admin key, new key', async () => {
     const { id, claimToken } = await service.apply({ municipalityCodes: ['091'], welfareArea: 'HKI' });
