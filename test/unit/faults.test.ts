@@ -30,7 +30,7 @@ describe('a transaction that keeps conflicting', () => {
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).code).toBe('THROTTLED');
     expect((error as ApiError).headers).toEqual({ 'retry-after': '1' });
-    expect(send).toHaveBeenCalledTimes(4);
+    expect(send).toHaveBeenCalledTimes(8);
   });
 
   it('succeeds when a retry gets through', async () => {
