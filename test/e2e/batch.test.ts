@@ -1,5 +1,7 @@
 // POST /v1/usages/batch, as JSON and as CSV: rows stand alone and are idempotent by clientRef per venue.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nowMs } from '../../shared/clock.ts';
 import { addDays, today } from '../../shared/dates.ts';
 import { usageKey } from '../../shared/store/keys.ts';
 import {
@@ -400,7 +402,7 @@ describe('POST /v1/usages/batch (CSV)', () => {
   it('takes columns in any order, semicolons as separators (spreadsheets) and a byte order mark', async () => {
     const card = await service.issueCard(area);
     // Now: an hour ago may be before the card's registration day, in the first hour after midnight.
-    const occurredAt = new Date().toISOString();
+    const occurredAt = new Date(nowMs()).toISOString();
     const csv = `\uFEFFsector;children;cardNumber;clientRef;adults;occurredAt\nsport;0;${card.cardNumber};${ref()};1;${occurredAt}\n`;
     const reply = await csvBatch(area.venueKey, csv);
     expect(reply.body.results[0].status).toBe('created');

@@ -1,6 +1,8 @@
 // Cards over HTTP: registration, what each caller sees, corrections, renewal, revocation, replacement.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isValidCardNumber, withCheckCharacter } from '../../shared/card-number.ts';
+import { nowMs } from '../../shared/clock.ts';
 import { addDays, oneYearValidity, today } from '../../shared/dates.ts';
 import {
   cardAggregate,
@@ -61,7 +63,7 @@ describe('POST /v1/cards', () => {
       lifeSituation: 'student',
       useCount: 0,
     });
-    expect(Math.abs(Date.parse(card.issuedAt) - Date.now())).toBeLessThan(60_000);
+    expect(Math.abs(Date.parse(card.issuedAt) - nowMs())).toBeLessThan(60_000);
     const read = await service.call('GET', `/v1/cards/${card.cardNumber}`, { key: area.distributorKey });
     expect(read.status).toBe(200);
     expect(read.body).toEqual(card);

@@ -1,8 +1,10 @@
 // After onboarding: an area's organisations, their keys (create, list, revoke, rotate, lastUsedAt),
 // national organisations, ticket agents recording for any venue, and the audit trail of it all.
+
 import { createHash } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { nowMs } from '../../shared/clock.ts';
 import { addDays, today } from '../../shared/dates.ts';
 import { documentClient } from '../../shared/store/client.ts';
 import { apiKeyKey } from '../../shared/store/keys.ts';
@@ -525,7 +527,7 @@ describe('keys', () => {
 
   it('names a key and gives it an expiry: both in the answer and the list; an expiry in the past is 400', async () => {
     const venue = await withKey(own, { kind: 'venue' });
-    const expiresAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    const expiresAt = new Date(nowMs() + 30 * 86_400_000).toISOString();
     const minted = await service.call('POST', `/v1/organisations/${venue.orgId}/keys`, {
       key: own.areaAdminKey,
       body: { name: 'Kassajärjestelmä', expiresAt },
@@ -565,7 +567,7 @@ describe('keys', () => {
           TableName: process.env.TABLE_NAME,
           Key: apiKeyKey(venue.keyId),
           UpdateExpression: 'SET expiresAt = :at',
-          ExpressionAttributeValues: { ':at': new Date(Date.now() - 1_000).toISOString() },
+          ExpressionAttributeValues: { ':at': new Date(nowMs() - 1_000).toISOString() },
         }),
       );
       expectError(await gateway.call('GET', '/v1/usages', { key: venue.key }), 401, 'UNAUTHENTICATED');
@@ -663,7 +665,7 @@ describe('keys', () => {
         await service.call('GET', `/v1/organisations/${venue.orgId}/keys`, { key: own.areaAdminKey })
       ).body.items.find((item: any) => item.keyId === venue.keyId);
     expect((await listed()).lastUsedAt).toBeUndefined();
-    const start = Date.now();
+    const start = nowMs();
     expect((await service.call('GET', '/v1/usages', { key: venue.key })).status).toBe(200);
     const first = (await stored())!.lastUsedAt as string;
     expect(typeof first).toBe('string');
@@ -674,7 +676,7 @@ describe('keys', () => {
       expect((await service.call('GET', '/v1/usages', { key: venue.key })).status).toBe(200);
     expect((await stored())!.lastUsedAt).toBe(first);
     // An hour later (here: the stored time moved back), the next use writes it again.
-    const hourAgo = new Date(Date.now() - 3_700_000).toISOString();
+    const hourAgo = new Date(nowMs() - 3_700_000).toISOString();
     await documentClient().send(
       new UpdateCommand({
         TableName: process.env.TABLE_NAME,

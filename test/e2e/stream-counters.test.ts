@@ -1,6 +1,7 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamPoller } from '../../infra/local/stream-poller.ts';
+import { today } from '../../shared/dates.ts';
 import { jobHandlers } from '../../shared/routes.ts';
 import { ageUsesKey, cardAggregateKey, cardKey, usageKey } from '../../shared/store/keys.ts';
 import { getItem, startTestService, type TestService } from '../support/service.ts';
@@ -16,8 +17,6 @@ afterAll(async () => {
   await streams.stop();
   await service.stop();
 });
-
-const today = () => new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/Helsinki' });
 
 describe('counters kept from the stream', () => {
   it('count each use under its holder birth year, take back a voided use, and count first uses', async () => {

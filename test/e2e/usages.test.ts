@@ -1,5 +1,7 @@
 // Recording single uses and voiding them, over HTTP, with the counters read back from the table.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nowMs } from '../../shared/clock.ts';
 import { addDays, helsinkiDate, today } from '../../shared/dates.ts';
 import type { Usage } from '../../shared/domain/usages.ts';
 import { usageKey, venueCardDayKey } from '../../shared/store/keys.ts';
@@ -57,7 +59,7 @@ describe('POST /v1/usages', () => {
       adults: 1,
       children: 2,
     });
-    expect(Math.abs(Date.parse(reply.body.occurredAt) - Date.now())).toBeLessThan(60_000);
+    expect(Math.abs(Date.parse(reply.body.occurredAt) - nowMs())).toBeLessThan(60_000);
     const stored = await cardItem(card.cardNumber);
     expect(stored).toMatchObject({ useCount: 1, lastUsedAt: reply.body.occurredAt, firstUsedOn: today() });
     expect(await useAggregate(area.areaId, 'science')).toEqual({
@@ -211,14 +213,10 @@ describe('POST /v1/usages', () => {
     ['a missing sector', { sector: undefined }, ['sector']],
     ['negative children', { children: -1 }, ['children']],
     ['adults as text', { adults: '1' }, ['adults']],
-    [
-      'an instant in the future',
-      { occurredAt: new Date(Date.now() + 3_600_000).toISOString() },
-      ['occurredAt'],
-    ],
+    ['an instant in the future', { occurredAt: new Date(nowMs() + 3_600_000).toISOString() }, ['occurredAt']],
     [
       'an instant more than 60 days back',
-      { occurredAt: new Date(Date.now() - 62 * 86_400_000).toISOString() },
+      { occurredAt: new Date(nowMs() - 62 * 86_400_000).toISOString() },
       ['occurredAt'],
     ],
     ['an instant without a zone', { occurredAt: '2026-01-01T12:00:00' }, ['occurredAt']],
@@ -456,7 +454,7 @@ describe('VENUE_LIMIT_REACHED', () => {
     const card = await service.issueCard(limited);
     // Recorded while the venue had no limit (the limit came later the same day): no count was kept for it.
     const uncounted = `uuncounted${Date.now()}`;
-    const now = new Date();
+    const now = new Date(nowMs());
     const usage: Usage = {
       usageId: uncounted,
       cardNumber: card.cardNumber,
@@ -568,7 +566,7 @@ describe('DELETE /v1/usages/{usageId}', () => {
     });
     expect(voided.status).toBe(200);
     expect(voided.body).toMatchObject({ ...recorded.body, areaId: area.areaId, voided: true });
-    expect(Date.parse(voided.body.voidedAt)).toBeGreaterThan(Date.now() - 60_000);
+    expect(Date.parse(voided.body.voidedAt)).toBeGreaterThan(nowMs() - 60_000);
     expect(await useAggregate(area.areaId, 'sport')).toEqual(beforeAggregate);
     const stored = await cardItem(card.cardNumber);
     expect(stored!.useCount).toBe(0);
@@ -634,7 +632,7 @@ describe('DELETE /v1/usages/{usageId}', () => {
       issuedOn: addDays(today(), -30),
       validUntil: addDays(today(), 30),
     });
-    const recordedAt = new Date(Date.now() - 15 * 86_400_000);
+    const recordedAt = new Date(nowMs() - 15 * 86_400_000);
     const usage: Usage = {
       usageId: `uold${Date.now()}`,
       cardNumber: card.cardNumber,

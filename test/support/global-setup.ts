@@ -11,10 +11,12 @@ import { startLocalAws } from '../../infra/local/aws/local-aws.ts';
 import { type FunctionTemplate, functionTemplates } from '../../infra/local/aws/roles.ts';
 import { startLocalIdentity } from '../../infra/local/identity/server.ts';
 import { findLeaks } from './log-leaks.ts';
+import { applyRunClock } from './run-clock.ts';
 
 export const statsBucket = 'kaiku-statistics-test';
 
 export default async function setup(project: TestProject) {
+  applyRunClock();
   const dir = mkdtempSync(join(tmpdir(), 'kaiku-test-'));
   // Every function's output of the run is captured, and every secret and holder value the tests use is
   // recorded (the test processes inherit these); the teardown searches the one for the other.
