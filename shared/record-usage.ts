@@ -11,6 +11,7 @@ import {
   venueIdFor,
 } from './domain/usages.ts';
 import { ApiError, notFound } from './errors.ts';
+import type { Caller } from './http/caller.ts';
 import type { Principal } from './roles.ts';
 import { getOrganisationNow } from './store/organisations.ts';
 import { writeUsage } from './store/usages.ts';
@@ -22,14 +23,22 @@ export interface Recorded {
 }
 
 /**
- * The venue as it is now: one strongly consistent read (a request's, a batch's once per venue), before the
- * use's write. Not a ConditionCheck inside every use's transaction: that made the venue's item a part of
+ * The venue as it is now, strongly consistent, before the use's write: a venue's own key brings it with
+ * the caller check (one BatchGetItem, shared/http/caller.ts); anyone else's request reads it (a batch once
+ * per venue). Not a ConditionCheck inside every use's transaction: that made the venue's item a part of
  * every transaction of the venue, and DynamoDB cancels a transaction that names an item another one in
  * flight holds, so a venue's desks (and a batch's parallel rows) refused each other (decision 0020). The
  * authorizer's answer is cached for minutes, so it cannot be the check alone.
  */
-export async function venueFor(principal: Principal, venueId: string): Promise<VenueRef> {
-  const venue = await getOrganisationNow(venueId);
+export async function venueFor(
+  principal: Principal,
+  venueId: string,
+  caller?: Caller,
+): Promise<VenueRef> {
+  const venue =
+    caller?.kind === 'key' && caller.organisation?.orgId === venueId
+      ? caller.organisation
+      : await getOrganisationNow(venueId);
   if (venue?.kind !== 'venue' || !venue.areaId) {
     // A venue's own key names an organisation that exists: the stored one went away meanwhile.
     if (principal.role === 'venue')
@@ -46,7 +55,7 @@ export async function recordUsage(
   input: UsageInput,
   usageIdOf: (venueId: string) => string,
   now: Date,
-  venues: (venueId: string) => Promise<VenueRef> = (venueId) => venueFor(principal, venueId),
+  venues: (venueId: string) => Promise<VenueRef>,
 ): Promise<Recorded> {
   const venueId = venueIdFor(principal, input);
   const venue = await venues(venueId);

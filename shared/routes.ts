@@ -634,9 +634,13 @@ export function findRoute(key: RouteKey): Route {
 
 /**
  * What every route behind the authorizer reads at each request to check that the caller may still act
- * (shared/http/caller.ts): a key's item, or a person's partition (the person and their memberships).
+ * (shared/http/caller.ts): a key's item with its organisation's (one BatchGetItem), or a person's
+ * partition (the person and their memberships).
  */
-export const callerCheckAccess: TableGrant = { GetItem: [p.apiKey], Query: [p.person] };
+export const callerCheckAccess: TableGrant = {
+  BatchGetItem: [p.apiKey, p.organisation],
+  Query: [p.person],
+};
 
 /** Everything a route's function may do to the table: its own grant, and the caller check if it has one. */
 export const tableAccessOf = (route: Route): TableGrant =>

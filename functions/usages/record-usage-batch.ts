@@ -29,11 +29,11 @@ function rowsOf(
 
 export const handler = httpHandler<{ items: Record<string, unknown>[] }>(
   'POST /v1/usages/batch',
-  async ({ principal, body, rawBody, contentType, now, requestId }) => {
+  async ({ principal, caller, body, rawBody, contentType, now, requestId }) => {
     const rows = rowsOf(body, rawBody, contentType);
     const venues = new Map<string, Promise<VenueRef>>();
     const venueOf = (venueId: string) => {
-      if (!venues.has(venueId)) venues.set(venueId, venueFor(principal, venueId));
+      if (!venues.has(venueId)) venues.set(venueId, venueFor(principal, venueId, caller));
       return venues.get(venueId)!;
     };
     const results: object[] = new Array(rows.length);

@@ -1,8 +1,8 @@
 // Who the caller is and whether they may still act, at every request. The authorizer's answer is cached
 // per Authorization header (KAIKU_AUTH_CACHE_SECONDS, API Gateway's cache in AWS), so it is taken only as
 // "who": the key's id or the person's id. Whether that key or person may act now is read here from the
-// table in one strongly consistent read (a key: its item; a person: their partition, the person and every
-// membership), so that no cached decision outlives a revocation, an expiry, a removed membership or a
+// table in one strongly consistent read (a key: its item and its organisation's; a person: their partition,
+// the person and every membership), so that no cached decision outlives a revocation, an expiry, a removed membership or a
 // disabled person (docs/decisions/0016-people-sign-in.md).
 import { nowMs } from '../clock.ts';
 import { type ApiKeyRecord, isRevokedOrExpired } from '../domain/api-keys.ts';
@@ -15,7 +15,8 @@ import {
 } from '../domain/people.ts';
 import { ApiError } from '../errors.ts';
 import { isRole, type Principal } from '../roles.ts';
-import { getApiKeyNow } from '../store/organisations.ts';
+import type { Organisation } from '../domain/organisations.ts';
+import { getApiKeyAndOrganisationNow } from '../store/organisations.ts';
 import { getPersonWithMemberships } from '../store/people.ts';
 
 /** What the authorizer's context says, before the per-request check. */
@@ -25,7 +26,13 @@ export type Claimed =
 
 /** The caller as checked at this request: the key's principal, or the person with every membership. */
 export type Caller =
-  | { readonly kind: 'key'; readonly principal: Principal; readonly key: ApiKeyRecord }
+  | {
+      readonly kind: 'key';
+      readonly principal: Principal;
+      readonly key: ApiKeyRecord;
+      /** The key's organisation, read in the same request as the key. */
+      readonly organisation?: Organisation;
+    }
   | { readonly kind: 'person'; readonly person: Person; readonly memberships: readonly Membership[] };
 
 export const unauthenticated = (message = 'Sign in, or send a valid API key: Authorization: Bearer <key>.') =>
@@ -61,10 +68,13 @@ export function claimedCaller(context: Record<string, unknown> | undefined): Cla
 /** The per-request check: one consistent read. Throws 401 when the caller may no longer act at all. */
 export async function currentCaller(claimed: Claimed): Promise<Caller> {
   if (claimed.kind === 'key') {
-    const key = await getApiKeyNow(claimed.principal.keyId ?? '');
+    const { key, organisation } = await getApiKeyAndOrganisationNow(
+      claimed.principal.keyId ?? '',
+      claimed.principal.orgId,
+    );
     if (!key || isRevokedOrExpired(key, nowMs()))
       throw unauthenticated('This API key has been revoked or has expired.');
-    return { ...claimed, key };
+    return { ...claimed, key, ...(organisation && { organisation }) };
   }
   // The authorizer's answer may be cached past the token's own expiry: the token's expiry wins.
   if (claimed.tokenExpiresAt <= nowMs()) throw unauthenticated('Your sign-in has expired: sign in again.');

@@ -151,10 +151,15 @@ describe('least privilege, evaluated on the synthesised roles', () => {
       ).toBe(writers.includes(handlerFile));
   });
 
-  it('every route behind the authorizer may read its caller (the key, the person) and nothing public may', async () => {
+  it('every route behind the authorizer may read its caller (the key with its organisation, the person) and nothing public may', async () => {
     for (const route of routes as readonly Route[]) {
       const guarded = route.roles !== 'public';
-      expect(await allowed(route.handler, 'dynamodb:GetItem', table, 'KEY#k1'), route.path).toBe(guarded);
+      expect(await allowed(route.handler, 'dynamodb:BatchGetItem', table, 'KEY#k1'), route.path).toBe(
+        guarded,
+      );
+      expect(await allowed(route.handler, 'dynamodb:BatchGetItem', table, 'ORG#o1'), route.path).toBe(
+        guarded,
+      );
       expect(await allowed(route.handler, 'dynamodb:Query', table, 'PERSON#p1'), route.path).toBe(guarded);
     }
   });
@@ -184,9 +189,14 @@ describe('least privilege, evaluated on the synthesised roles', () => {
     const snapshotFunction = `arn:aws:lambda:${localAccount.region}:${localAccount.accountId}:function:${namesOf(defaultStageOfCdkJson()).snapshotFunction}`;
     expect(await allowed(requester, 'lambda:InvokeFunction', snapshotFunction)).toBe(true);
     expect(await allowed(requester, 'lambda:InvokeFunction', `${snapshotFunction}-other`)).toBe(false);
-    // Of the table, only its caller's key (every route behind the authorizer re-reads it).
-    for (const key of samples)
-      expect(await allowed(requester, 'dynamodb:GetItem', table, key), key).toBe(key === 'KEY#k1');
+    // Of the table, only its caller's key and organisation (every route behind the authorizer re-reads
+    // them), in one BatchGetItem.
+    for (const key of samples) {
+      expect(await allowed(requester, 'dynamodb:GetItem', table, key), key).toBe(false);
+      expect(await allowed(requester, 'dynamodb:BatchGetItem', table, key), key).toBe(
+        key === 'KEY#k1' || key.startsWith('ORG#'),
+      );
+    }
     expect(
       await allowed(requester, 's3:GetObject', 'arn:aws:s3:::kaiku-statistics/snapshots/latest.json'),
     ).toBe(false);

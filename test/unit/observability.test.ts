@@ -10,11 +10,13 @@ import { type Event, httpHandler, json } from '../../shared/http/handler.ts';
 // table, so that one read answers a live key. The check itself is tested end to end (test/e2e/revocation).
 vi.mock('../../shared/store/organisations.ts', async (original) => ({
   ...(await original<typeof import('../../shared/store/organisations.ts')>()),
-  getApiKeyNow: async (keyId: string) => ({
-    keyId,
-    orgId: 'o0123456789abcdef',
-    role: 'venue',
-    createdAt: '2026-01-01T00:00:00.000Z',
+  getApiKeyAndOrganisationNow: async (keyId: string) => ({
+    key: {
+      keyId,
+      orgId: 'o0123456789abcdef',
+      role: 'venue',
+      createdAt: '2026-01-01T00:00:00.000Z',
+    },
   }),
 }));
 
