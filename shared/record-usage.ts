@@ -30,11 +30,7 @@ export interface Recorded {
  * flight holds, so a venue's desks (and a batch's parallel rows) refused each other (decision 0020). The
  * authorizer's answer is cached for minutes, so it cannot be the check alone.
  */
-export async function venueFor(
-  principal: Principal,
-  venueId: string,
-  caller?: Caller,
-): Promise<VenueRef> {
+export async function venueFor(principal: Principal, venueId: string, caller?: Caller): Promise<VenueRef> {
   const venue =
     caller?.kind === 'key' && caller.organisation?.orgId === venueId
       ? caller.organisation

@@ -6,6 +6,7 @@
 // disabled person (docs/decisions/0016-people-sign-in.md).
 import { nowMs } from '../clock.ts';
 import { type ApiKeyRecord, isRevokedOrExpired } from '../domain/api-keys.ts';
+import type { Organisation } from '../domain/organisations.ts';
 import {
   actingMembership,
   checkMayAct,
@@ -15,8 +16,7 @@ import {
 } from '../domain/people.ts';
 import { ApiError } from '../errors.ts';
 import { isRole, type Principal } from '../roles.ts';
-import type { Organisation } from '../domain/organisations.ts';
-import { getApiKeyAndOrganisationNow } from '../store/organisations.ts';
+import { getKeyWithOrganisationNow } from '../store/organisations.ts';
 import { getPersonWithMemberships } from '../store/people.ts';
 
 /** What the authorizer's context says, before the per-request check. */
@@ -68,7 +68,7 @@ export function claimedCaller(context: Record<string, unknown> | undefined): Cla
 /** The per-request check: one consistent read. Throws 401 when the caller may no longer act at all. */
 export async function currentCaller(claimed: Claimed): Promise<Caller> {
   if (claimed.kind === 'key') {
-    const { key, organisation } = await getApiKeyAndOrganisationNow(
+    const { key, organisation } = await getKeyWithOrganisationNow(
       claimed.principal.keyId ?? '',
       claimed.principal.orgId,
     );

@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { addDays, nextMonth, today as todayOf } from '../dates.ts';
 import { sectors } from '../roles.ts';
 import { scanPages } from '../store/full-scan.ts';
-import { useCounters } from '../store/keys.ts';
+import { cardCounterDay, useCounters } from '../store/keys.ts';
 import { bucketOf, LineFiles, linesOf, SpillingSums } from './spill.ts';
 
 export interface Difference {
@@ -206,7 +206,10 @@ const useCounterField = /^(.+)(AdultUses|ChildUses|Records)$/;
 
 function takeCounterItem(work: Workspace, item: Record<string, unknown>): void {
   const areaId = String(item.pk).slice('AGG#'.length);
-  const sk = String(item.sk);
+  // A day's card counters, sharded or not (store/keys.ts), are compared as one item.
+  const sk = String(item.sk).startsWith('CARDS#')
+    ? `CARDS#${cardCounterDay(String(item.sk))}`
+    : String(item.sk);
   const month = sk.startsWith('AGEMONTH#')
     ? sk.slice('AGEMONTH#'.length)
     : sk.slice(sk.indexOf('#') + 1, sk.indexOf('#') + 8);

@@ -7,7 +7,7 @@ import { ApiError } from '../errors.ts';
 import { tableName } from '../table.ts';
 import { auditPut } from './audit.ts';
 import { documentClient } from './client.ts';
-import { cardAggregateKey, cardKey } from './keys.ts';
+import { cardAggregateKey, cardCounterShardOf, cardKey } from './keys.ts';
 import { type TransactItem, transactWrite } from './transact.ts';
 import { setFields } from './update.ts';
 
@@ -27,6 +27,7 @@ function stripKeys(item: Record<string, unknown>): Card {
 /** ADDs to the area's daily card counters; several deltas on one day are merged into one update. */
 function counterUpdates(
   areaId: string,
+  cardNumber: string,
   deltas: ActiveDeltas,
   registered?: { day: string; birthYear?: number },
 ) {
@@ -55,7 +56,7 @@ function counterUpdates(
     items.push({
       Update: {
         TableName: tableName(),
-        Key: cardAggregateKey(areaId, day),
+        Key: cardAggregateKey(areaId, day, cardCounterShardOf(cardNumber)),
         UpdateExpression: `ADD ${adds.join(', ')}`,
         ExpressionAttributeValues: values,
         ...(Object.keys(names).length > 0 && { ExpressionAttributeNames: names }),
@@ -80,7 +81,10 @@ export async function putNewCard(card: Card, deltas: ActiveDeltas): Promise<void
     {
       Put: { TableName: tableName(), Item: cardItem(card), ConditionExpression: 'attribute_not_exists(pk)' },
     },
-    ...counterUpdates(card.areaId, deltas, { day: card.issuedOn, birthYear: card.birthYear }),
+    ...counterUpdates(card.areaId, card.cardNumber, deltas, {
+      day: card.issuedOn,
+      birthYear: card.birthYear,
+    }),
   ]);
   if (cancelled?.[0]?.conditionFailed) throw taken(card.cardNumber);
   if (cancelled) throw new Error('card registration refused by a counter update');
@@ -113,7 +117,7 @@ export async function updateCardFields(
 ) {
   const cancelled = await transactWrite([
     guardedUpdate(card, set),
-    ...counterUpdates(card.areaId, deltas),
+    ...counterUpdates(card.areaId, card.cardNumber, deltas),
     ...alongside,
   ]);
   if (cancelled) throw changedMeanwhile();
@@ -158,7 +162,7 @@ export async function replaceCard(
       revokeReason: 'replaced',
       replacedBy: replacement.cardNumber,
     }),
-    ...counterUpdates(old.areaId, deltas),
+    ...counterUpdates(old.areaId, old.cardNumber, deltas),
     auditPut(audit),
   ]);
   if (cancelled?.[0]?.conditionFailed) throw taken(replacement.cardNumber);

@@ -47,10 +47,26 @@ export const useCounters = (sector: string) => ({
   childUses: `${sector}ChildUses`,
   records: `${sector}Records`,
 });
-export const cardAggregateKey = (areaId: string, day: string) => ({
+/**
+ * An area's card counters of a day: `CARDS#<day>` (cards taken into use, from the stream) and, for the
+ * counters that ride in the card's own transactions (registered, the active delta), one of
+ * `cardCounterShards` items `CARDS#<day>#<shard>` by the card's number. DynamoDB cancels transactions
+ * that meet on an item, so one item for every registration of a busy area's day turned simultaneous
+ * registrations into 429s (decision 0020); readers sum a day's items.
+ */
+export const cardAggregateKey = (areaId: string, day: string, shard?: number) => ({
   pk: aggregatePartition(areaId),
-  sk: `CARDS#${day}`,
+  sk: shard === undefined ? `CARDS#${day}` : `CARDS#${day}#${shard}`,
 });
+export const cardCounterShards = 8;
+/** The card counter item a card's transactions add to (the same one for every change of the card). */
+export function cardCounterShardOf(cardNumber: string): number {
+  let hash = 0;
+  for (const char of cardNumber) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return hash % cardCounterShards;
+}
+/** The day of a card counter item's sort key, sharded or not. */
+export const cardCounterDay = (sk: string) => sk.slice('CARDS#'.length, 'CARDS#'.length + 10);
 
 /** Uses of a day by the holders' birth year (uses_<year>, uses_unknown), counted from the table's stream. */
 export const ageUsesKey = (areaId: string, day: string) => ({

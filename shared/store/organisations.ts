@@ -44,7 +44,7 @@ export const getOrganisation = (orgId: string) => getItem<Organisation>(organisa
  * caller check (shared/http/caller.ts), which so also hands a venue's own use its venue without a second
  * request (docs/performance.md).
  */
-export async function getApiKeyAndOrganisationNow(
+export async function getKeyWithOrganisationNow(
   keyId: string,
   orgId: string,
 ): Promise<{ key?: ApiKeyRecord; organisation?: Organisation }> {

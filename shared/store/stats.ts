@@ -25,8 +25,9 @@ export const areaConcurrency = 8;
 export const newReadCount = (): ReadCount => ({ items: 0, requests: 0 });
 
 /**
- * `CARDS#<day>`: cards registered that day (in total and by the holder's birth year), the active delta,
- * and cards taken into use that day (kept from the table's stream).
+ * A day's card counters, summed over its items (`CARDS#<day>` and its shards `CARDS#<day>#<n>`): cards
+ * registered that day (in total and by the holder's birth year), the active delta, and cards taken into
+ * use that day (kept from the table's stream).
  */
 export interface CardDay {
   readonly day: string;
@@ -98,6 +99,29 @@ function byPrefix(item: Record<string, unknown>, prefix: string): Record<string,
 
 const dayOf = (sortKey: unknown, prefix: string) => String(sortKey).slice(prefix.length, prefix.length + 10);
 
+/** One row a day: a day's card counters are spread over several items (store/keys.ts). */
+function mergeDays(rows: readonly CardDay[]): CardDay[] {
+  const byDay = new Map<string, CardDay>();
+  for (const row of rows) {
+    const seen = byDay.get(row.day);
+    if (!seen) {
+      byDay.set(row.day, row);
+      continue;
+    }
+    const byBirthYear: Record<string, number> = { ...seen.registeredByBirthYear };
+    for (const [year, count] of Object.entries(row.registeredByBirthYear))
+      byBirthYear[year] = (byBirthYear[year] ?? 0) + count;
+    byDay.set(row.day, {
+      day: row.day,
+      registered: seen.registered + row.registered,
+      registeredByBirthYear: byBirthYear,
+      activeDelta: seen.activeDelta + row.activeDelta,
+      takenIntoUse: seen.takenIntoUse + row.takenIntoUse,
+    });
+  }
+  return [...byDay.values()];
+}
+
 /**
  * An area's daily counters up to and including `to`: card counters from the very first day (cards
  * active on `to` is the sum of every delta before it), use counters from `usesFrom`, and, if asked for,
@@ -115,7 +139,8 @@ export async function readAggregates(
   const from = range.usesFrom ?? beginning;
   const monthStart = `${range.to.slice(0, 7)}-01`;
   const [cardItems, useItems, ageItems, ageMonthItems] = await Promise.all([
-    queryAll(aggregateQuery(areaId, 'CARDS#', `CARDS#${range.to}`, consistent), count),
+    // `#~` takes the day's shards too (`CARDS#<day>#<n>`, store/keys.ts).
+    queryAll(aggregateQuery(areaId, 'CARDS#', `CARDS#${range.to}#~`, consistent), count),
     queryAll(aggregateQuery(areaId, `USES#${from}`, `USES#${range.to}`, consistent), count),
     range.ages
       ? queryAll(
@@ -140,14 +165,16 @@ export async function readAggregates(
         )
       : Promise.resolve([]),
   ]);
-  const cards = cardItems.map(
-    (item): CardDay => ({
-      day: dayOf(item.sk, 'CARDS#'),
-      registered: numberOf(item.registered),
-      registeredByBirthYear: byPrefix(item, 'registered_'),
-      activeDelta: numberOf(item.activeDelta),
-      takenIntoUse: numberOf(item.takenIntoUse),
-    }),
+  const cards = mergeDays(
+    cardItems.map(
+      (item): CardDay => ({
+        day: dayOf(item.sk, 'CARDS#'),
+        registered: numberOf(item.registered),
+        registeredByBirthYear: byPrefix(item, 'registered_'),
+        activeDelta: numberOf(item.activeDelta),
+        takenIntoUse: numberOf(item.takenIntoUse),
+      }),
+    ),
   );
   const uses = useItems.flatMap((item): UseDay[] =>
     sectors.map((sector) => {

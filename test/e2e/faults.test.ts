@@ -212,5 +212,5 @@ describe('DynamoDB failing half the calls of every function', () => {
     const result = await reconcile();
     expect(result.differences).toEqual([]);
     expect(result.checked.uses).toBe(uses + 40);
-  }, 300_000);
+  }, 600_000);
 });

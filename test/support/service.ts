@@ -2,7 +2,7 @@
 // functions deployed on it (each in its own runtime, with its own IAM role enforced), the real gateway on
 // a free port, real HTTP. The test itself looks into the table as the operator.
 import { randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { LocalIam } from '../../infra/local/aws/account.ts';
 import { type Deployment, startDeployment } from '../../infra/local/deployment.ts';
@@ -368,7 +368,24 @@ export async function useAggregate(areaId: string, sector: string, day = today()
   };
 }
 
-export const cardAggregate = (areaId: string, day = today()) => getItem(cardAggregateKey(areaId, day));
+/** An area's card counters of a day, summed over the day's items (store/keys.ts), or undefined. */
+export async function cardAggregate(areaId: string, day = today()): Promise<Record<string, any> | undefined> {
+  const { pk, sk } = cardAggregateKey(areaId, day);
+  const { Items = [] } = await documentClient().send(
+    new QueryCommand({
+      TableName: process.env.TABLE_NAME,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': pk, ':sk': sk },
+      ConsistentRead: true,
+    }),
+  );
+  if (Items.length === 0) return undefined;
+  const summed: Record<string, any> = { pk, sk };
+  for (const item of Items)
+    for (const [name, value] of Object.entries(item))
+      if (typeof value === 'number') summed[name] = (summed[name] ?? 0) + value;
+  return summed;
+}
 
 /**
  * Every item of the table, sorted by key: a before/after snapshot proves a refused request wrote nothing.

@@ -10,7 +10,7 @@ import { type Event, httpHandler, json } from '../../shared/http/handler.ts';
 // table, so that one read answers a live key. The check itself is tested end to end (test/e2e/revocation).
 vi.mock('../../shared/store/organisations.ts', async (original) => ({
   ...(await original<typeof import('../../shared/store/organisations.ts')>()),
-  getApiKeyAndOrganisationNow: async (keyId: string) => ({
+  getKeyWithOrganisationNow: async (keyId: string) => ({
     key: {
       keyId,
       orgId: 'o0123456789abcdef',
