@@ -149,7 +149,9 @@ export class CognitoApi {
 
   /** SigV4 and IAM, as AWS checks them before an admin operation touches the pool. */
   private async authorise(signed: IncomingSigned, operation: string, body: Body): Promise<void> {
-    const verified = verifySigV4(signed, this.iam.secretOf, now());
+    // Against the real time, as AWS checks it and as the SDK signs (the machine's clock): KAIKU_CLOCK moves
+    // the service's days, not the signatures' (the local DynamoDB and S3 endpoints check them the same way).
+    const verified = verifySigV4(signed, this.iam.secretOf, new Date());
     if (!verified.ok) {
       if (verified.reason === 'missing')
         throw new CognitoError('MissingAuthenticationTokenException', 'Missing Authentication Token');
