@@ -23,6 +23,7 @@ const linksOf: Record<Role | 'visitor', readonly [string, MessageKey][]> = {
   distributor: [
     ['/cards', 'nav.cards'],
     ['/cards/new', 'nav.newCard'],
+    ['/cards/list', 'cardList.nav'],
     ['/venues', 'nav.venues'],
   ],
   'area-admin': [

@@ -5,6 +5,7 @@ import { Audit } from './area/audit.tsx';
 import { Flags } from './area/flags.tsx';
 import { OrganisationPage } from './area/organisation-page.tsx';
 import { Organisations } from './area/organisations.tsx';
+import { CardList } from './cards/card-list.tsx';
 import { CardPage } from './cards/card-page.tsx';
 import { CardsHome } from './cards/cards-home.tsx';
 import { NewCard } from './cards/new-card.tsx';
@@ -51,6 +52,7 @@ export const pageDefinitions: readonly PageDefinition[] = [
   { pattern: '/desk/profile', roles: ['venue'], title: 'profile.title', render: () => <VenueProfile /> },
   { pattern: '/cards', roles: ['distributor'], title: 'cards.title', render: () => <CardsHome /> },
   { pattern: '/cards/new', roles: ['distributor'], title: 'newCard.title', render: () => <NewCard /> },
+  { pattern: '/cards/list', roles: ['distributor'], title: 'cardList.title', render: () => <CardList /> },
   {
     pattern: '/cards/:cardNumber',
     roles: ['distributor'],
