@@ -29,6 +29,7 @@ const linksOf: Record<Role | 'visitor', readonly [string, MessageKey][]> = {
   'area-admin': [
     ['/area', 'nav.organisations'],
     ['/area/figures', 'nav.figures'],
+    ['/area/report', 'venueReport.nav'],
     ['/area/audit', 'nav.audit'],
     ['/area/flags', 'nav.flags'],
   ],

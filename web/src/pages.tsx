@@ -5,6 +5,7 @@ import { Audit } from './area/audit.tsx';
 import { Flags } from './area/flags.tsx';
 import { OrganisationPage } from './area/organisation-page.tsx';
 import { Organisations } from './area/organisations.tsx';
+import { VenueReport } from './area/venue-report.tsx';
 import { CardList } from './cards/card-list.tsx';
 import { CardPage } from './cards/card-page.tsx';
 import { CardsHome } from './cards/cards-home.tsx';
@@ -73,6 +74,12 @@ export const pageDefinitions: readonly PageDefinition[] = [
     render: ({ orgId }) => <OrganisationPage key={orgId} orgId={orgId!} />,
   },
   { pattern: '/area/figures', roles: ['area-admin'], title: 'figures.title', render: () => <Figures /> },
+  {
+    pattern: '/area/report',
+    roles: ['area-admin'],
+    title: 'venueReport.title',
+    render: () => <VenueReport />,
+  },
   { pattern: '/area/audit', roles: ['area-admin'], title: 'audit.title', render: () => <Audit /> },
   { pattern: '/area/flags', roles: ['area-admin'], title: 'flags.title', render: () => <Flags /> },
   { pattern: '/national', roles: ['admin'], title: 'applications.title', render: () => <Applications /> },
