@@ -68,6 +68,8 @@ async function countInteractions(page: Page): Promise<void> {
     win.addEventListener('keydown', count, true);
   });
 }
+const focusedText = (page: Page) =>
+  page.evaluate(() => ((globalThis as any).document.activeElement?.textContent ?? '').trim() as string);
 const interactions = (page: Page) => page.evaluate(() => (globalThis as any).__interactions as number);
 const resetInteractions = (page: Page) =>
   page.evaluate(() => {
@@ -159,6 +161,52 @@ describe('scanning at the desk', () => {
       ).toBeLessThanOrEqual(viewports[device].width);
     },
   );
+
+  it('refuses a code that is not a card number and keeps the focus on its one button', async () => {
+    const t = textsOf('fi');
+    // Another camera: it shows a QR code of a web address, not of a card.
+    const video = join(workDir, 'other.y4m');
+    const { encode } = await import('uqr');
+    writeY4m(video, drawCode(encode('HTTPS://EXAMPLE.ORG/', { border: 4 }).data, 640, 480, 8), 640, 480);
+    const otherCamera = await launchWithCamera(video);
+    try {
+      const session = await openPage(otherCamera, service.url, 'fi');
+      opened.push(session);
+      const { page } = session;
+      await page.setViewportSize(viewports.phone);
+      await signIn(page, area.venueKey, '/desk');
+      await page.getByRole('button', { name: t('qr.scan') }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByText(t('qr.notACard')).waitFor({ timeout: 30_000 });
+      expect(await page.getByLabel(t('cardNumber.label')).inputValue()).toBe('');
+      expect(await page.locator('video').count()).toBe(1);
+      // The same button closes the camera: the focus never falls to the page.
+      await expect.poll(() => focusedText(page)).toBe(t('qr.close'));
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator('video').count()).toBe(0);
+      await expect.poll(() => focusedText(page)).toBe(t('qr.scan'));
+      expect(await seriousViolations(page)).toEqual([]);
+    } finally {
+      await otherCamera.close();
+    }
+  });
+
+  it('without a camera says so, typing stays, and the focus stays on the button', async () => {
+    const t = textsOf('sv');
+    // The print test's browser has no fake camera and no permission prompt to answer.
+    const session = await openPage(printBrowser, service.url, 'sv');
+    opened.push(session);
+    const { page } = session;
+    await signIn(page, area.venueKey, '/desk');
+    await page.getByRole('button', { name: t('qr.scan') }).focus();
+    await page.keyboard.press('Enter');
+    const problems = [t('qr.denied'), t('qr.noCamera'), t('qr.failed')];
+    await expect.poll(() => page.locator('.qr-scanner .warning').count()).toBe(1);
+    expect(problems).toContain((await page.locator('.qr-scanner .warning').textContent())?.trim());
+    await expect.poll(() => focusedText(page)).toBe(t('qr.scan'));
+    await page.getByLabel(t('cardNumber.label')).fill(card.cardNumber);
+    await page.getByText(t('desk.usedToday', { uses: 4, limit: 10 })).waitFor();
+  });
 
   it('had no page error or CSP violation', () => {
     expect(opened.flatMap((session) => session.problems)).toEqual([]);

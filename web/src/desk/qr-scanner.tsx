@@ -25,7 +25,6 @@ export function QrScanner({ onScanned }: { readonly onScanned: (cardNumber: stri
   const t = useT();
   const [state, setState] = useState<ScanState>({ kind: 'closed' });
   const video = useRef<HTMLVideoElement>(null);
-  const openButton = useRef<HTMLButtonElement>(null);
   const stream = useRef<MediaStream | undefined>(undefined);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const session = useRef(0);
@@ -94,27 +93,17 @@ export function QrScanner({ onScanned }: { readonly onScanned: (cardNumber: stri
   const close = () => {
     stop();
     setState({ kind: 'closed' });
-    // The close button goes away with the camera: the keyboard goes back to where the camera was opened.
-    requestAnimationFrame(() => openButton.current?.focus());
   };
 
   const cameraOn = state.kind === 'starting' || state.kind === 'scanning' || state.kind === 'notACard';
   return (
     <div class="qr-scanner">
-      {!cameraOn && (
-        <button type="button" class="scan" ref={openButton} onClick={open}>
-          {t('qr.scan')}
-        </button>
-      )}
       {/* The video element exists while the camera is on, so the stream has somewhere to go. */}
-      {cameraOn && (
-        <>
-          <video ref={video} class="qr-video" muted playsInline aria-label={t('qr.videoLabel')} />
-          <button type="button" onClick={close}>
-            {t('qr.close')}
-          </button>
-        </>
-      )}
+      {cameraOn && <video ref={video} class="qr-video" muted playsInline aria-label={t('qr.videoLabel')} />}
+      {/* One button that opens and closes the camera: the keyboard's focus stays on it either way. */}
+      <button type="button" class={cameraOn ? undefined : 'scan'} onClick={cameraOn ? close : open}>
+        {t(cameraOn ? 'qr.close' : 'qr.scan')}
+      </button>
       <p
         class={state.kind === 'problem' || state.kind === 'notACard' ? 'warning' : 'hint'}
         aria-live="polite"
