@@ -188,8 +188,8 @@ export function VenueReport() {
       {figures.loading && <p class="hint">{t('common.loading')}</p>}
       {figures.data && !figures.data.complete && <p class="warning">{t('venueReport.incomplete')}</p>}
       {figures.data && (
-        // A table wider than a phone scrolls within itself; the keyboard can reach and scroll it.
-        <div class="table-scroll" tabIndex={0} role="region" aria-label={t('venueReport.title')}>
+        // The table fits a phone's width (its cells wrap): nothing scrolls sideways.
+        <div class="report-table">
           <table>
             <caption>{t('venueReport.caption', { period: periodText })}</caption>
             <thead>
