@@ -18,7 +18,8 @@ export const contentSecurityPolicy = [
 ].join('; ');
 
 export const referrerPolicy = 'no-referrer';
-export const permissionsPolicy = 'camera=(), microphone=(), geolocation=(), payment=(), usb=()';
+// The desk reads a card's QR code with the device's camera (the app's own origin only, nobody it frames).
+export const permissionsPolicy = 'camera=(self), microphone=(), geolocation=(), payment=(), usb=()';
 
 /** Every file of the web app carries these (HSTS comes from CloudFront, over HTTPS only). */
 export const webSecurityHeaders = {

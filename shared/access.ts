@@ -26,6 +26,8 @@ const any = '*';
 export const partitions = {
   health: keys.healthKey.pk,
   card: keys.cardKey(any).pk,
+  /** gsi5: the cards an organisation issued. */
+  cardsIssuedBy: keys.cardsIssuedBy(any),
   apiKey: keys.apiKeyKey(any).pk,
   organisation: keys.organisationKey(any).pk,
   area: keys.areaKey(any).pk,

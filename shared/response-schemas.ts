@@ -591,6 +591,39 @@ export const responses = {
     },
   ),
 
+  issuedCards: response(
+    page(
+      named(
+        'IssuedCard',
+        object({
+          cardNumber,
+          cardType,
+          status: cardStatus,
+          validUntil: day,
+          issuedOn: day,
+          birthYear: optional(integer({ min: 1900, max: 2100 })),
+          revokedOn: optional(day),
+          revokeReason: optional(oneOf(['lost', 'misuse', 'other', 'replaced'])),
+        }),
+      ),
+    ),
+    "The cards the caller's organisation issued with the status asked for: valid ones expiring soonest first, expired and revoked ones most recent first. Of the holder only the birth year.",
+    {
+      active: {
+        items: [
+          {
+            cardNumber: exampleCard,
+            cardType: 'personal',
+            status: 'active',
+            validUntil: '2027-04-30',
+            issuedOn: '2026-05-01',
+            birthYear: 1987,
+          },
+        ],
+      },
+    },
+  ),
+
   usage: response(named('Usage', object(usageFields)), 'The use (201; 200 when it repeats an earlier one).', {
     recorded: recordedUse,
   }),

@@ -223,6 +223,17 @@ export const routes = [
   },
   {
     method: 'GET',
+    path: '/v1/cards',
+    handler: 'functions/cards/list-issued-cards.ts',
+    table: { Query: [p.cardsIssuedBy] },
+    roles: ['distributor'],
+    summary:
+      "The cards the caller's own organisation issued, one status at a time so that renewals can be planned and a lost card found: `active` (default; valid today, expiring soonest first), `expired` (most recently expired first) or `revoked` (most recently revoked first). Of the holder only the birth year; the whole card is GET /v1/cards/{cardNumber}. Reads one page of an index by issuer and validity, never the area's cards.",
+    query: schemas.listIssuedCardsQuery,
+    response: r.issuedCards,
+  },
+  {
+    method: 'GET',
     path: '/v1/cards/flags',
     handler: 'functions/cards/list-flags.ts',
     table: { Query: [p.flagsOfMonth, p.flagsOfArea] },

@@ -235,6 +235,13 @@ export const auditQuery = object({
   cursor: optional(cursor),
 });
 
+/** GET /v1/cards: the caller's own organisation's cards of one status (default: valid ones). */
+export const listIssuedCardsQuery = object({
+  status: optional(oneOf(['active', 'expired', 'revoked'])),
+  limit: optional(limit),
+  cursor: optional(cursor),
+});
+
 export const listFlagsQuery = object({
   from: optional(day),
   to: optional(day),

@@ -41,6 +41,22 @@ export const tableDefinition = {
     // A venue's uses by time, so a venue's list reads its own page, not its area's (issue 21): keys only,
     // the page's uses are read from the table like the area's list does.
     { name: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk', projection: [] },
+    // The cards an organisation issued, by status and validity: the distributors' card list reads one
+    // page of it. Only what the list shows is projected, so a recorded use (count, tallies) writes no copy.
+    {
+      name: 'gsi5',
+      partitionKey: 'gsi5pk',
+      sortKey: 'gsi5sk',
+      projection: [
+        'cardNumber',
+        'cardType',
+        'birthYear',
+        'validUntil',
+        'issuedOn',
+        'revokedOn',
+        'revokeReason',
+      ],
+    },
   ],
 } as const satisfies {
   partitionKey: string;

@@ -7,19 +7,26 @@ import { ApiError } from '../errors.ts';
 import { tableName } from '../table.ts';
 import { auditPut } from './audit.ts';
 import { documentClient } from './client.ts';
-import { cardAggregateKey, cardCounterShardOf, cardKey } from './keys.ts';
+import { cardAggregateKey, cardCounterShardOf, cardKey, cardsIssuedBy, issuedCardSort } from './keys.ts';
 import { type TransactItem, transactWrite } from './transact.ts';
 import { setFields } from './update.ts';
+
+/** Where the card sits in its issuer's list (gsi5), kept in step with every change of the card. */
+const issuedListKeys = (card: Pick<Card, 'issuedBy' | 'cardNumber' | 'validUntil' | 'revokedOn'>) => ({
+  gsi5pk: cardsIssuedBy(card.issuedBy),
+  gsi5sk: issuedCardSort(card),
+});
 
 const cardItem = (card: Card) => ({
   ...cardKey(card.cardNumber),
   entity: 'card',
   ...card,
+  ...issuedListKeys(card),
 });
 
 /** The card without its keys and its days' tallies (kept for the flags, never shown: domain/flags.ts). */
 function stripKeys(item: Record<string, unknown>): Card {
-  const { pk, sk, entity, ...card } = item;
+  const { pk, sk, entity, gsi5pk, gsi5sk, ...card } = item;
   for (const name of Object.keys(card)) if (isTally(name)) delete card[name];
   return card as unknown as Card;
 }
@@ -91,7 +98,8 @@ export async function putNewCard(card: Card, deltas: ActiveDeltas): Promise<void
 }
 
 /** Applies changes only if the card is still as it was read (same validity, not revoked). */
-function guardedUpdate(card: Card, set: Record<string, unknown>): TransactItem {
+function guardedUpdate(card: Card, changes: Record<string, unknown>): TransactItem {
+  const set = { ...changes, ...issuedListKeys({ ...card, ...changes } as Card) };
   const { expression, names, values } = setFields(set);
   return {
     Update: {

@@ -3,6 +3,14 @@
 export const healthKey = { pk: 'HEALTH', sk: 'HEALTH' } as const;
 
 export const cardKey = (cardNumber: string) => ({ pk: `CARD#${cardNumber}`, sk: 'CARD' });
+/**
+ * The cards an organisation issued (gsi5), one partition per issuer: `A#<validUntil>#<card>` while not
+ * revoked (valid and expired cards, by validity), `R#<revokedOn>#<card>` once revoked. Each status of the
+ * distributors' card list is one range of it (shared/store/card-list.ts).
+ */
+export const cardsIssuedBy = (orgId: string) => `ISSUED#${orgId}`;
+export const issuedCardSort = (card: { cardNumber: string; validUntil: string; revokedOn?: string }) =>
+  card.revokedOn ? `R#${card.revokedOn}#${card.cardNumber}` : `A#${card.validUntil}#${card.cardNumber}`;
 
 export const apiKeyKey = (keyId: string) => ({ pk: `KEY#${keyId}`, sk: 'KEY' });
 export const organisationKey = (orgId: string) => ({ pk: `ORG#${orgId}`, sk: 'ORG' });

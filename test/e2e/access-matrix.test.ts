@@ -598,6 +598,19 @@ const matrix: Record<RouteKey, Row> = {
       anonymous: 401,
     },
   },
+  // Which cards a distributor sees (only its own organisation's) is tested in card-list.test.ts.
+  'GET /v1/cards': {
+    call: async () => ({ path: '/v1/cards' }),
+    own: {
+      admin: 403,
+      'area-admin': 403,
+      distributor: 200,
+      venue: 403,
+      'ticket-agent': 403,
+      partner: 403,
+      anonymous: 401,
+    },
+  },
   // Whose flags each role sees is tested in flags.test.ts (flags come from the stream).
   'GET /v1/cards/flags': {
     call: async () => ({ path: '/v1/cards/flags' }),

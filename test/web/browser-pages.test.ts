@@ -98,6 +98,7 @@ describe('every page in every language', () => {
       ['new-card', '/cards/new'],
       ['card', `/cards/${cardNumber}`],
       ['print-card', `/cards/${cardNumber}/print`],
+      ['card-list', '/cards/list'],
     ]));
 
   it('the area’s pages', () =>
@@ -105,6 +106,7 @@ describe('every page in every language', () => {
       ['organisations', '/area'],
       ['organisation', `/area/organisations/${area.venueId}`],
       ['area-figures', '/area/figures'],
+      ['venue-report', '/area/report'],
       ['area-audit', '/area/audit'],
       ['area-flags', '/area/flags'],
     ]));

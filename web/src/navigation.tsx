@@ -23,11 +23,13 @@ const linksOf: Record<Role | 'visitor', readonly [string, MessageKey][]> = {
   distributor: [
     ['/cards', 'nav.cards'],
     ['/cards/new', 'nav.newCard'],
+    ['/cards/list', 'cardList.nav'],
     ['/venues', 'nav.venues'],
   ],
   'area-admin': [
     ['/area', 'nav.organisations'],
     ['/area/figures', 'nav.figures'],
+    ['/area/report', 'venueReport.nav'],
     ['/area/audit', 'nav.audit'],
     ['/area/flags', 'nav.flags'],
   ],

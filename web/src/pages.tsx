@@ -5,6 +5,8 @@ import { Audit } from './area/audit.tsx';
 import { Flags } from './area/flags.tsx';
 import { OrganisationPage } from './area/organisation-page.tsx';
 import { Organisations } from './area/organisations.tsx';
+import { VenueReport } from './area/venue-report.tsx';
+import { CardList } from './cards/card-list.tsx';
 import { CardPage } from './cards/card-page.tsx';
 import { CardsHome } from './cards/cards-home.tsx';
 import { NewCard } from './cards/new-card.tsx';
@@ -51,6 +53,7 @@ export const pageDefinitions: readonly PageDefinition[] = [
   { pattern: '/desk/profile', roles: ['venue'], title: 'profile.title', render: () => <VenueProfile /> },
   { pattern: '/cards', roles: ['distributor'], title: 'cards.title', render: () => <CardsHome /> },
   { pattern: '/cards/new', roles: ['distributor'], title: 'newCard.title', render: () => <NewCard /> },
+  { pattern: '/cards/list', roles: ['distributor'], title: 'cardList.title', render: () => <CardList /> },
   {
     pattern: '/cards/:cardNumber',
     roles: ['distributor'],
@@ -71,6 +74,12 @@ export const pageDefinitions: readonly PageDefinition[] = [
     render: ({ orgId }) => <OrganisationPage key={orgId} orgId={orgId!} />,
   },
   { pattern: '/area/figures', roles: ['area-admin'], title: 'figures.title', render: () => <Figures /> },
+  {
+    pattern: '/area/report',
+    roles: ['area-admin'],
+    title: 'venueReport.title',
+    render: () => <VenueReport />,
+  },
   { pattern: '/area/audit', roles: ['area-admin'], title: 'audit.title', render: () => <Audit /> },
   { pattern: '/area/flags', roles: ['area-admin'], title: 'flags.title', render: () => <Flags /> },
   { pattern: '/national', roles: ['admin'], title: 'applications.title', render: () => <Applications /> },

@@ -149,7 +149,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /**
+     * The cards the caller's own organisation issued, one status at a time so that renewals can be planned and a lost card found
+     * @description The cards the caller's own organisation issued, one status at a time so that renewals can be planned and a lost card found: `active` (default; valid today, expiring soonest first), `expired` (most recently expired first) or `revoked` (most recently revoked first). Of the holder only the birth year; the whole card is GET /v1/cards/{cardNumber}. Reads one page of an index by issuer and validity, never the area's cards. Roles: distributor.
+     */
+    get: operations['listIssuedCards'];
     put?: never;
     /**
      * Register a card for a client
@@ -1152,6 +1156,32 @@ export interface components {
       uses: number;
       areas: number;
     };
+    IssuedCard: {
+      /** @description A card number in its canonical form (upper case, groups of four). */
+      cardNumber: string;
+      /** @enum {string} */
+      cardType: 'personal' | 'community';
+      /** @enum {string} */
+      status: 'active' | 'expired' | 'revoked';
+      /**
+       * Format: date
+       * @description a date YYYY-MM-DD
+       */
+      validUntil: string;
+      /**
+       * Format: date
+       * @description a date YYYY-MM-DD
+       */
+      issuedOn: string;
+      birthYear?: number;
+      /**
+       * Format: date
+       * @description a date YYYY-MM-DD
+       */
+      revokedOn?: string;
+      /** @enum {string} */
+      revokeReason?: 'lost' | 'misuse' | 'other' | 'replaced';
+    };
     Usage: {
       /** @description the use */
       usageId: string;
@@ -2096,6 +2126,40 @@ export interface operations {
       401: components['responses']['Unauthenticated'];
       403: components['responses']['Forbidden'];
       413: components['responses']['BodyTooLarge'];
+      429: components['responses']['Throttled'];
+      500: components['responses']['Internal'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  listIssuedCards: {
+    parameters: {
+      query?: {
+        status?: 'active' | 'expired' | 'revoked';
+        limit?: string;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The cards the caller's organisation issued with the status asked for: valid ones expiring soonest first, expired and revoked ones most recent first. Of the holder only the birth year. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['IssuedCard'][];
+            /** @description Absent at the end; pass it as `cursor` for the next page. */
+            nextCursor?: string;
+          };
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['Forbidden'];
       429: components['responses']['Throttled'];
       500: components['responses']['Internal'];
       503: components['responses']['ServiceUnavailable'];

@@ -11,6 +11,7 @@ import { Link } from '../router.ts';
 import { requireSession } from '../session.ts';
 import { useStore } from '../store.ts';
 import { listOrganisations, type Organisation } from './area-data.ts';
+import { VenueSettings } from './venue-settings.tsx';
 
 function Keys({ orgId }: { orgId: string }) {
   const t = useT();
@@ -188,6 +189,7 @@ export function OrganisationPage({ orgId }: { orgId: string }) {
               {t(organisation.status === 'active' ? 'org.deactivate' : 'org.reactivate')}
             </button>
           )}
+          <VenueSettings organisation={organisation} onChanged={list.reload} />
           {organisation.kind === 'venue' && (
             <VenueListing
               orgId={orgId}

@@ -29,6 +29,9 @@ export function CardsHome() {
       <p>
         <Link href="/cards/new">{t('cards.registerNew')}</Link>
       </p>
+      <p>
+        <Link href="/cards/list">{t('cardList.title')}</Link>
+      </p>
     </section>
   );
 }

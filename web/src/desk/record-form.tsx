@@ -1,5 +1,6 @@
 // Recording a use in at most three interactions after the number is typed: the card's status appears by
-// itself, the sector is the one used last, children are counted with the stepper, then "Record". Without
+// itself, the sector is the one used last, children are counted with the stepper, then "Record". With the
+// card's QR code, a holder without children takes two: "Scan" (the camera fills the number), "Record". Without
 // a connection the use waits in the queue with its Idempotency-Key and is sent later.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiFailure, api, newIdempotencyKey } from '../api.ts';
@@ -14,6 +15,7 @@ import { type Sector, sectors } from '../roles.ts';
 import { requireSession } from '../session.ts';
 import { useStore } from '../store.ts';
 import { type Lookup, limitsOf, useCardLookup } from './card-lookup.ts';
+import { QrScanner } from './qr-scanner.tsx';
 
 const sectorKey = 'kaiku.desk.sector';
 const venueKey = 'kaiku.desk.venueId';
@@ -177,6 +179,12 @@ export function RecordForm({ onRecorded }: { onRecorded: () => void }) {
         />
       )}
       <CardNumberField value={number} onValue={typeNumber} inputRef={numberInput} />
+      <QrScanner
+        onScanned={(scanned) => {
+          typeNumber(scanned);
+          numberInput.current?.focus();
+        }}
+      />
       <div class="desk-outcome" ref={outcomeBox} tabIndex={-1}>
         {outcome?.kind === 'recorded' && (
           <Notice>
