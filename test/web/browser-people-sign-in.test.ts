@@ -114,7 +114,10 @@ describe.each(languages)('people sign in as themselves (%s)', (lang) => {
     // The invitation from the outbox: its link opens the app, whose sign-in goes to the provider's pages.
     const invitation = invitationTo(service.identity.outboxDir, worker.email);
     await page.goto(invitation.link);
-    await page.locator('main').getByRole('link', { name: t('home.signIn') }).click();
+    await page
+      .locator('main')
+      .getByRole('link', { name: t('home.signIn') })
+      .click();
     await page.getByRole('button', { name: t('signIn.submit') }).click();
     await throughProvider(page, worker);
     await page.waitForURL('**/desk');
