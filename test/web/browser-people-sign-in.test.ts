@@ -1,6 +1,6 @@
 // Issue 16 in Chromium, in Finnish and in Swedish: people sign in as themselves. An invitation opened from
 // the outbox, a password set and a TOTP (otplib) set up on the identity provider's real pages and in the
-// app; an area admin without a second factor is refused until they set one up; a use recorded (and voided)
+// app, or a passkey (Chromium's virtual authenticator); an area admin without a second factor is refused until they set one up; a use recorded (and voided)
 // at the desk shows the desk worker's name on the area admin's audit page; a second tab is signed in
 // without asking; removing the membership refuses the next request; one click signs both tabs out; a use
 // queued offline while the sign-in ended is sent after signing in again, never lost.
@@ -168,6 +168,44 @@ describe.each(languages)('people sign in as themselves (%s)', (lang) => {
     await page.goto('/desk');
     await page.getByRole('heading', { name: t('signIn.title') }).waitFor();
     expect(await refreshWorks(refreshToken)).toBe(false);
+    expect(problems).toEqual([]);
+  });
+
+  it('lets an area admin register a passkey instead (virtual authenticator) and sign in with it', async () => {
+    const { page, context, problems } = await newPage(lang);
+    // Chromium's virtual authenticator (CDP WebAuthn): a platform authenticator that verifies its user.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+    const admin = await invitePerson(service, area.areaAdminKey, { name: `Avain Ylläpitäjä ${lang}` });
+    await page.goto('/sign-in');
+    await page.getByRole('button', { name: t('signIn.submit') }).click();
+    await throughProvider(page, admin);
+    await page.waitForURL('**/area');
+    await page.getByText(t('mfa.required')).waitFor();
+    await page.getByRole('button', { name: t('mfa.passkeyStart') }).click();
+    await page.getByRole('heading', { name: t('orgs.title') }).waitFor();
+    const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    expect(credentials).toHaveLength(1);
+    expect(credentials[0]!.isResidentCredential).toBe(true);
+
+    // Signed out, then in again with the passkey alone on the provider's page.
+    await page.getByRole('button', { name: t('app.signOut') }).click();
+    await page.waitForURL(`${service.url}/`);
+    await page.goto('/sign-in');
+    await page.getByRole('button', { name: t('signIn.submit') }).click();
+    await page.locator('#passkey').click();
+    await page.waitForURL('**/area');
+    await page.getByRole('heading', { name: t('orgs.title') }).waitFor();
     expect(problems).toEqual([]);
   });
 
