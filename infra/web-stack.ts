@@ -46,10 +46,11 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, type ISource, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
+import { peopleDomainPrefix } from './constructs/people-pool.ts';
 import { apiResponseHeaders, forwardedHeaders, viewerCertificate } from './edge.ts';
 import { projectRoot } from './paths.ts';
 import { type KaikuStage, namesOf } from './stage.ts';
-import { contentSecurityPolicy, permissionsPolicy } from './web-headers.ts';
+import { cognitoOrigins, contentSecurityPolicyFor, permissionsPolicy } from './web-headers.ts';
 
 export interface WebStackProps extends StackProps {
   readonly stage: KaikuStage;
@@ -121,7 +122,13 @@ export class WebStack extends Stack {
       comment:
         'Kaikukortti web app: strict CSP (no inline script or style), nosniff, no referrer, no framing',
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy, override: true },
+        contentSecurityPolicy: {
+          // The app signs people in with the stage's Cognito user pool (infra/constructs/people-pool.ts).
+          contentSecurityPolicy: contentSecurityPolicyFor(
+            cognitoOrigins(this.region, peopleDomainPrefix(stage.name)),
+          ),
+          override: true,
+        },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },

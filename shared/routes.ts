@@ -169,8 +169,9 @@ export const routes = [
     method: 'GET',
     path: '/v1/cards/{cardNumber}',
     handler: 'functions/cards/get-card.ts',
-    // A venue with a daily limit also reads its count of the card's uses today.
-    table: { GetItem: [p.card, p.venueCardDay] },
+    // A venue with a daily limit also reads its count of the card's uses today (and a person at the desk
+    // the venue's limit, which a key has in its authorizer context).
+    table: { GetItem: [p.card, p.venueCardDay, p.organisation] },
     roles: ['distributor', 'venue', 'ticket-agent'],
     summary:
       "A card: the whole card for its area's distributors, a short form for venues and agents (a venue with a daily limit per card also sees the card's uses of it today).",

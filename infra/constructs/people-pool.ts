@@ -27,6 +27,9 @@ export interface PeoplePoolProps {
   readonly webOrigins: readonly string[];
 }
 
+/** The prefix of the pool's Cognito domain (<prefix>.auth.<region>.amazoncognito.com): the web app's CSP names it. */
+export const peopleDomainPrefix = (stageName: string) => `kaikukortti-${stageName}`;
+
 /** The invitation Cognito e-mails: the web app's address, the user name and the temporary password. */
 export const invitationMessage = (webOrigin: string) => ({
   emailSubject: 'Kaikukortti: kutsu palveluun / inbjudan till tjänsten',
@@ -53,7 +56,7 @@ export class PeoplePool extends Construct {
     super(scope, id);
     const { stage } = props;
     const region = Stack.of(this).region;
-    const domainPrefix = `kaikukortti-${stage.name}`;
+    const domainPrefix = peopleDomainPrefix(stage.name);
     const [firstOrigin = 'http://localhost:3000'] = props.webOrigins;
     this.userPool = new UserPool(this, 'UserPool', {
       userPoolName: `kaiku-${stage.name}-people`,

@@ -81,6 +81,8 @@ export interface Gateway {
 export interface GatewayOptions {
   /** The built web app served at / (every path outside /v1); false for the API alone. */
   readonly webRoot?: string | false;
+  /** The identity provider's origins (its issuer's): the web app's CSP lets it sign in there. */
+  readonly signInOrigins?: readonly string[];
 }
 
 export async function startGateway(
@@ -118,7 +120,8 @@ export async function startGateway(
     const requestId = randomUUID();
     const url = new URL(request.url ?? '/', 'http://localhost');
     // The web app (web/dist) at /, the API under /v1: one origin, so the app needs no CORS.
-    if (webRoot && isWebPath(url.pathname)) return serveWeb(webRoot, request, response, url.pathname);
+    if (webRoot && isWebPath(url.pathname))
+      return serveWeb(webRoot, request, response, url.pathname, options.signInOrigins);
     const method = request.method ?? 'GET';
     const candidates = compiled.filter(({ pattern }) => pattern.test(url.pathname));
     const match = candidates.find(({ route }) => route.method === method);

@@ -186,7 +186,9 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
       options.streamShards,
     );
     started.push(streams);
-    const gateway = await startGateway(deployment.functions, options.port, options.host);
+    const gateway = await startGateway(deployment.functions, options.port, options.host, {
+      signInOrigins: [new URL(identity.issuer).origin],
+    });
     started.push({ stop: gateway.close });
     const nightly = options.nightlySnapshots
       ? startNightlySchedule((event) => deployment.functions.invoke(jobHandlers.snapshot, event))

@@ -6,7 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { projectRoot } from '../paths.ts';
-import { webContentTypes, webSecurityHeaders } from '../web-headers.ts';
+import { webContentTypes, webSecurityHeadersFor } from '../web-headers.ts';
 
 export const defaultWebRoot = join(projectRoot, 'web', 'dist');
 
@@ -33,11 +33,16 @@ async function fileOf(root: string, pathname: string): Promise<string | undefine
   }
 }
 
-function sendText(response: ServerResponse, status: number, text: string): void {
+function sendText(
+  response: ServerResponse,
+  status: number,
+  text: string,
+  securityHeaders: Readonly<Record<string, string>>,
+): void {
   response.writeHead(status, {
     'content-type': 'text/plain; charset=utf-8',
     'content-length': Buffer.byteLength(text),
-    ...webSecurityHeaders,
+    ...securityHeaders,
   });
   response.end(text);
 }
@@ -47,16 +52,19 @@ export async function serveWeb(
   request: IncomingMessage,
   response: ServerResponse,
   pathname: string,
+  /** The identity provider's origins, which the app's CSP lets it connect to (signing in). */
+  signInOrigins: readonly string[] = [],
 ): Promise<void> {
+  const securityHeaders = webSecurityHeadersFor(signInOrigins);
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.setHeader('allow', 'GET, HEAD');
-    return sendText(response, 405, 'Method Not Allowed');
+    return sendText(response, 405, 'Method Not Allowed', securityHeaders);
   }
   let decoded: string;
   try {
     decoded = decodeURIComponent(pathname);
   } catch {
-    return sendText(response, 400, 'Bad Request');
+    return sendText(response, 400, 'Bad Request', securityHeaders);
   }
   let file = await fileOf(root, decoded === '/' ? '/index.html' : decoded);
   let served = decoded;
@@ -74,6 +82,7 @@ export async function serveWeb(
       response,
       404,
       built ? 'Not Found' : 'The web app is not built: run npm run build:web (npm start builds it).',
+      securityHeaders,
     );
   }
   const { size } = await stat(file);
@@ -81,7 +90,7 @@ export async function serveWeb(
     'content-type': webContentTypes[extname(file)] ?? 'application/octet-stream',
     'content-length': size,
     'cache-control': cacheControl(served),
-    ...webSecurityHeaders,
+    ...securityHeaders,
   });
   if (request.method === 'HEAD') return void response.end();
   await new Promise<void>((done, fail) => {

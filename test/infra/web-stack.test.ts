@@ -10,7 +10,7 @@ import cdkNag from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { applyCdkJsonContext } from '../../infra/feature-flags.ts';
 import { stageOf } from '../../infra/stage.ts';
-import { contentSecurityPolicy } from '../../infra/web-headers.ts';
+import { cognitoOrigins, contentSecurityPolicyFor } from '../../infra/web-headers.ts';
 import { spaRoutingCode, WebStack } from '../../infra/web-stack.ts';
 
 const webAclArn = 'arn:aws:wafv2:us-east-1:111111111111:global/webacl/kaiku-dev/abc';
@@ -67,8 +67,13 @@ describe('the web stack', () => {
     });
     const [policy] = ofType('AWS::CloudFront::ResponseHeadersPolicy');
     const security = policy!.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
-    expect(security.ContentSecurityPolicy.ContentSecurityPolicy).toBe(contentSecurityPolicy);
-    expect(contentSecurityPolicy).toContain("frame-ancestors 'none'");
+    // The app connects to its own origin and to the stage's Cognito (API and user pool domain), nothing else.
+    const csp = security.ContentSecurityPolicy.ContentSecurityPolicy;
+    expect(csp).toBe(contentSecurityPolicyFor(cognitoOrigins('eu-north-1', 'kaikukortti-dev')));
+    expect(csp).toContain(
+      "connect-src 'self' https://cognito-idp.eu-north-1.amazonaws.com https://kaikukortti-dev.auth.eu-north-1.amazoncognito.com;",
+    );
+    expect(csp).toContain("frame-ancestors 'none'");
     expect(security.ContentTypeOptions.Override).toBe(true);
     expect(security.FrameOptions.FrameOption).toBe('DENY');
     expect(security.ReferrerPolicy.ReferrerPolicy).toBe('no-referrer');

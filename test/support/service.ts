@@ -184,11 +184,17 @@ export function currentDeployment(): Deployment {
  * npm start's do, or the one given as `identity` (test/support/identity.ts).
  */
 export async function startTestService(
-  options: { bucket?: string; identity?: IdentityEndpoint } = {},
+  options: {
+    bucket?: string;
+    identity?: IdentityEndpoint;
+    /** The gateway's port (0: any): a web app signing in needs the origin its identity provider knows. */
+    port?: number;
+  } = {},
 ): Promise<TestService> {
   const tableName = await useFreshTable();
   const bucket = options.bucket ?? statsBucket;
   process.env.STATS_BUCKET = bucket;
+  const identity = options.identity ?? inject('identity');
   const { apiKey: adminKey } = await createAdminKey();
   recordSensitive('secret', 'adminKey', adminKey);
   const deployment = await startDeployment(
@@ -197,11 +203,14 @@ export async function startTestService(
     {
       dynamodb: inject('dynamoEndpoint'),
       s3: inject('s3Endpoint'),
-      identity: options.identity ?? inject('identity'),
+      identity,
     },
   );
   current = deployment;
-  const gateway: Gateway = await startGateway(deployment.functions, 0);
+  // The web app's CSP lets it reach the identity provider, as npm start's gateway does.
+  const gateway: Gateway = await startGateway(deployment.functions, options.port ?? 0, '127.0.0.1', {
+    signInOrigins: [new URL(identity.issuer).origin],
+  });
   const call = callerFor(gateway.url);
   let areas = 0;
   let applications = 0;

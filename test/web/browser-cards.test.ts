@@ -3,12 +3,20 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
-import { startTestService, type TestArea, type TestService } from '../support/service.ts';
-import { launchBrowser, type OpenPage, openPage, seriousViolations, signIn } from './support/browser.ts';
+import type { TestArea } from '../support/service.ts';
+import {
+  type BrowserService,
+  launchBrowser,
+  type OpenPage,
+  openPage,
+  seriousViolations,
+  signIn,
+  startBrowserService,
+} from './support/browser.ts';
 
-vi.setConfig({ testTimeout: 90_000 });
+vi.setConfig({ testTimeout: 150_000 });
 
-let service: TestService;
+let service: BrowserService;
 let browser: Browser;
 let area: TestArea;
 let session: OpenPage;
@@ -16,10 +24,10 @@ let session: OpenPage;
 beforeAll(async () => {
   browser = await launchBrowser();
   await ensureWebBuild();
-  service = await startTestService();
+  service = await startBrowserService();
   area = await service.area();
   session = await openPage(browser, service.url);
-  await signIn(session.page, area.distributorKey, '/cards');
+  await signIn(session.page, service, area.distributorKey, '/cards');
 }, 180_000);
 afterAll(async () => {
   await browser?.close();

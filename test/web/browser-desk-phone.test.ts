@@ -5,8 +5,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
-import { startTestService, type TestArea, type TestService } from '../support/service.ts';
+import type { TestArea } from '../support/service.ts';
 import {
+  type BrowserService,
   type Language,
   launchBrowser,
   type OpenPage,
@@ -14,12 +15,13 @@ import {
   screenshot,
   seriousViolations,
   signIn,
+  startBrowserService,
   textsOf,
 } from './support/browser.ts';
 
 vi.setConfig({ testTimeout: 300_000 });
 
-let service: TestService;
+let service: BrowserService;
 let browser: Browser;
 let area: TestArea;
 const opened: OpenPage[] = [];
@@ -27,7 +29,7 @@ const opened: OpenPage[] = [];
 beforeAll(async () => {
   browser = await launchBrowser();
   await ensureWebBuild();
-  service = await startTestService();
+  service = await startBrowserService();
   area = await service.area({ cardLimitPerDay: 2 });
 }, 240_000);
 afterAll(async () => {
@@ -39,7 +41,7 @@ async function phoneDesk(lang: Language): Promise<Page> {
   const next = await openPage(browser, service.url, lang);
   opened.push(next);
   await next.page.setViewportSize({ width: 390, height: 844 });
-  await signIn(next.page, area.venueKey, '/desk');
+  await signIn(next.page, service, area.venueKey, '/desk');
   return next.page;
 }
 

@@ -6,20 +6,22 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
 import { helsinkiDate } from '../../shared/dates.ts';
-import { startTestService, type TestArea, type TestService } from '../support/service.ts';
+import type { TestArea } from '../support/service.ts';
 import {
+  type BrowserService,
   type Language,
   launchBrowser,
   type OpenPage,
   openPage,
   seriousViolations,
   signIn,
+  startBrowserService,
   textsOf,
 } from './support/browser.ts';
 
-vi.setConfig({ testTimeout: 90_000 });
+vi.setConfig({ testTimeout: 150_000 });
 
-let service: TestService;
+let service: BrowserService;
 let browser: Browser;
 let area: TestArea;
 const opened: OpenPage[] = [];
@@ -27,7 +29,7 @@ const opened: OpenPage[] = [];
 beforeAll(async () => {
   browser = await launchBrowser();
   await ensureWebBuild();
-  service = await startTestService();
+  service = await startBrowserService();
   area = await service.area();
 }, 180_000);
 afterAll(async () => {
@@ -38,7 +40,7 @@ afterAll(async () => {
 async function deskPage(lang: Language): Promise<OpenPage> {
   const next = await openPage(browser, service.url, lang);
   opened.push(next);
-  await signIn(next.page, area.venueKey, '/desk');
+  await signIn(next.page, service, area.venueKey, '/desk');
   return next;
 }
 

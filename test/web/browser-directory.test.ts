@@ -5,14 +5,16 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
-import { type OnboardedArea, startTestService, type TestService } from '../support/service.ts';
+import type { OnboardedArea } from '../support/service.ts';
 import {
+  type BrowserService,
   launchBrowser,
   type OpenPage,
   openPage,
   screenshot,
   seriousViolations,
   signIn,
+  startBrowserService,
   textsOf,
 } from './support/browser.ts';
 
@@ -23,7 +25,7 @@ const tablet = { width: 1024, height: 768 };
 const fi = textsOf('fi');
 const sv = textsOf('sv');
 
-let service: TestService;
+let service: BrowserService;
 let browser: Browser;
 let area: OnboardedArea;
 let venue: { id: string; key: string };
@@ -33,7 +35,7 @@ const word = `zq${Date.now().toString(36)}`;
 beforeAll(async () => {
   browser = await launchBrowser();
   await ensureWebBuild();
-  service = await startTestService();
+  service = await startBrowserService();
   area = await service.onboard({
     areaName: 'Helsingin Kaikukortti',
     municipalityCodes: ['091'],
@@ -77,7 +79,7 @@ describe('the venue directory', () => {
   it('a venue publishes its profile; a visitor finds it on a phone in Swedish; the area admin hides it', async () => {
     // The venue, in Finnish on a tablet: the profile page from the navigation.
     const desk = await open('fi', tablet);
-    await signIn(desk, venue.key, '/desk');
+    await signIn(desk, service, venue.key, '/desk');
     await desk.getByRole('link', { name: fi('nav.profile') }).click();
     await desk.getByRole('heading', { name: fi('profile.title') }).waitFor();
     await desk.getByText(fi('profile.notListed')).waitFor();
@@ -143,7 +145,7 @@ describe('the venue directory', () => {
 
     // The area admin, in Finnish: hides it from the venue's page, after a confirmation.
     const admin = await open('fi', tablet);
-    await signIn(admin, area.areaAdminKey, '/area');
+    await signIn(admin, service, area.areaAdminKey, '/area');
     await admin.goto(`/area/organisations/${venue.id}`);
     const listing = admin.getByRole('region', { name: fi('listing.title') });
     await listing.getByText(fi('listing.listed')).waitFor();
@@ -167,7 +169,7 @@ describe('the venue directory', () => {
 
     // The venue's page on a phone, in Swedish: usable without sideways scrolling.
     const phoneDesk = await open('sv', phone);
-    await signIn(phoneDesk, venue.key, '/desk');
+    await signIn(phoneDesk, service, venue.key, '/desk');
     await phoneDesk.goto('/desk/profile');
     await phoneDesk.getByRole('heading', { name: sv('profile.title') }).waitFor();
     await phoneDesk.getByText(sv('profile.hiddenByArea')).waitFor();

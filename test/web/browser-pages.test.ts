@@ -5,8 +5,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
 import { today } from '../../shared/dates.ts';
-import { startTestService, type TestArea, type TestService } from '../support/service.ts';
+import type { TestArea } from '../support/service.ts';
 import {
+  type BrowserService,
   chooseLanguage,
   type Language,
   launchBrowser,
@@ -15,11 +16,12 @@ import {
   screenshot,
   seriousViolations,
   signIn,
+  startBrowserService,
 } from './support/browser.ts';
 
 vi.setConfig({ testTimeout: 180_000 });
 
-let service: TestService;
+let service: BrowserService;
 let browser: Browser;
 let area: TestArea;
 let cardNumber: string;
@@ -31,7 +33,7 @@ const languages: Language[] = ['fi', 'sv', 'en'];
 beforeAll(async () => {
   browser = await launchBrowser();
   await ensureWebBuild();
-  service = await startTestService();
+  service = await startBrowserService();
   area = await service.area();
   partnerKey = await service.partnerKey();
   cardNumber = (await service.issueCard(area)).cardNumber;
@@ -63,7 +65,7 @@ async function visit(page: Page, name: string, path: string): Promise<Record<Lan
 async function pagesOf(key: string | undefined, home: string, pages: [string, string][]) {
   const next = await openPage(browser, service.url);
   opened.push(next);
-  if (key) await signIn(next.page, key, home);
+  if (key) await signIn(next.page, service, key, home);
   const untranslated: string[] = [];
   for (const [name, path] of pages) {
     const headings = await visit(next.page, name, path);
@@ -90,6 +92,8 @@ describe('every page in every language', () => {
       ['desk', '/desk'],
       ['batch', '/desk/batch'],
       ['venue-profile', '/desk/profile'],
+      ['second-factor', '/second-factor'],
+      ['organisation-choice', '/organisation'],
     ]));
 
   it('the distributor’s pages', () =>

@@ -1,7 +1,9 @@
-// Every request to the API goes through here: same origin under /v1 (no CORS), the session's key as a
-// Bearer token, JSON in and out, and the contract's error body turned into an ApiFailure.
+// Every request to the API goes through here: same origin under /v1 (no CORS), the person's access token
+// as a Bearer token with the organisation they act for (X-Kaiku-Organisation), JSON in and out, and the
+// contract's error body turned into an ApiFailure.
 import type { components, paths } from './api/schema.d.ts';
-import { endSession, session } from './session.ts';
+import { session } from './session.ts';
+import { accessToken } from './sign-in/oidc.ts';
 import { store } from './store.ts';
 
 export interface ErrorDetail {
@@ -60,16 +62,18 @@ export type ApiOptions<O> = {
   readonly csv?: string;
   readonly query?: QueryOf<O> & { readonly cursor?: string | undefined };
   readonly headers?: Readonly<Record<string, string>>;
-  /** A public route: no key is sent. */
+  /** A public route: no token is sent. */
   readonly anonymous?: boolean;
-  /** Use this key instead of the session's (signing in). */
-  readonly apiKey?: string;
+  /** This access token, and no organisation (signing in: GET /v1/me). */
+  readonly bearer?: string;
+  /** Act for this organisation rather than the session's (a queued use is sent for the one it was made for). */
+  readonly organisation?: string;
 } & (PathParameters<O> extends undefined
   ? { readonly path?: undefined }
   : { readonly path: PathParameters<O> });
 
-/** Why the session ended on its own (the key stopped working), for the sign-in page to say. */
-export const signedOutBecause = store<'key-refused' | undefined>(undefined);
+/** Set when the service answers 403 MFA_REQUIRED: the app shows how to set up a second factor. */
+export const secondFactorNeeded = store(false);
 
 /** The path with its parameters filled in (each encoded) and the query's defined values. */
 export function urlOf(
@@ -101,27 +105,33 @@ export async function api<M extends Method, P extends PathOf<M>>(
     query?: Readonly<Record<string, unknown>>;
     body?: unknown;
   };
-  const headers: Record<string, string> = { accept: 'application/json', ...given.headers };
-  const key = given.anonymous ? undefined : (given.apiKey ?? session.get()?.apiKey);
-  if (key) headers.authorization = `Bearer ${key}`;
-  let body: string | undefined;
-  if (given.csv !== undefined) {
-    headers['content-type'] = 'text/csv; charset=utf-8';
-    body = given.csv;
-  } else if (given.body !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(given.body);
-  }
-  let response: Response;
-  try {
-    response = await fetch(urlOf(path, given.path, given.query), {
-      method,
-      headers,
-      body,
-      credentials: 'omit',
-    });
-  } catch {
-    throw new ApiFailure(0, 'NETWORK', 'No connection to the service.');
+  const url = urlOf(path, given.path, given.query);
+  const send = async (token: string | undefined): Promise<Response> => {
+    const headers: Record<string, string> = { accept: 'application/json', ...given.headers };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const organisation = given.bearer ? undefined : (given.organisation ?? session.get()?.orgId);
+    if (token && organisation) headers['x-kaiku-organisation'] = organisation;
+    let body: string | undefined;
+    if (given.csv !== undefined) {
+      headers['content-type'] = 'text/csv; charset=utf-8';
+      body = given.csv;
+    } else if (given.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(given.body);
+    }
+    try {
+      return await fetch(url, { method, headers, body, credentials: 'omit' });
+    } catch {
+      throw new ApiFailure(0, 'NETWORK', 'No connection to the service.');
+    }
+  };
+  const signedInRequest = !given.anonymous && !given.bearer;
+  let response = await send(given.anonymous ? undefined : (given.bearer ?? (await accessToken())));
+  // The service refused the token (expired early, signed out elsewhere): once more with a refreshed one.
+  // If the refresh token no longer works either, accessToken() has ended the sign-in.
+  if (response.status === 401 && signedInRequest) {
+    const fresh = await accessToken({ force: true });
+    if (fresh) response = await send(fresh);
   }
   const text = await response.text();
   let parsed: unknown;
@@ -132,11 +142,7 @@ export async function api<M extends Method, P extends PathOf<M>>(
   }
   if (response.ok) return parsed as AnswerOf<M, P>;
   const failure = failureOf(response.status, parsed);
-  // The session's key no longer works (revoked, or never valid): sign out rather than fail every page.
-  if (response.status === 401 && !given.apiKey && !given.anonymous && session.get()) {
-    signedOutBecause.set('key-refused');
-    endSession();
-  }
+  if (failure.code === 'MFA_REQUIRED' && signedInRequest) secondFactorNeeded.set(true);
   throw failure;
 }
 

@@ -1,12 +1,16 @@
-// The frame of every page: the header with the role's navigation, the language and sign-out, and the
-// page of the current path. Moving to another page moves the focus to its heading.
+// The frame of every page: the header with the role's navigation, the language, who is signed in and
+// sign-out, and the page of the current path (or, after 403 MFA_REQUIRED, how to set up a second factor).
+// Moving to another page moves the focus to its heading.
 import { useEffect, useRef } from 'preact/hooks';
+import { secondFactorNeeded } from './api.ts';
 import { chooseLanguage, type Language, language, languages, useT } from './i18n/i18n.ts';
 import { Navigation } from './navigation.tsx';
 import { OnlineStatus } from './offline/online-status.tsx';
 import { findPage } from './pages.tsx';
-import { navigate, usePath } from './router.ts';
-import { endSession, useSession } from './session.ts';
+import { Link, usePath } from './router.ts';
+import { useSession, useSignedIn } from './session.ts';
+import { LazySecondFactor } from './sign-in/lazy-second-factor.tsx';
+import { signOut } from './sign-in/oidc.ts';
 import { useStore } from './store.ts';
 
 const languageNames: Record<Language, string> = { fi: 'Suomi', sv: 'Svenska', en: 'English' };
@@ -15,11 +19,18 @@ export function App() {
   const t = useT();
   const path = usePath();
   const current = useSession();
+  const person = useSignedIn()?.person;
   const lang = useStore(language);
-  const page = findPage(path, current?.role);
+  const mfaNeeded = useStore(secondFactorNeeded) && current !== undefined;
+  const found = findPage(path, current?.role, person !== undefined);
+  const page = mfaNeeded
+    ? { title: 'mfa.title' as const, render: () => <LazySecondFactor required /> }
+    : found;
   useEffect(() => {
     document.title = `${t(page.title)} – Kaikukortti`;
   });
+  // Acting for another organisation (or signed out): its own answers decide whether a factor is needed.
+  useEffect(() => secondFactorNeeded.set(false), [current?.orgId]);
   const firstRender = useRef(true);
   useEffect(() => {
     if (firstRender.current) firstRender.current = false;
@@ -48,15 +59,19 @@ export function App() {
               ))}
             </select>
           </div>
-          {current && (
-            <button
-              type="button"
-              class="link-button"
-              onClick={() => {
-                endSession();
-                navigate('/');
-              }}
-            >
+          {person && (
+            <p class="signed-in-as">
+              {current?.several ? (
+                <Link href="/organisation">
+                  {t('signIn.as', { name: person.name, org: current.orgName })}
+                </Link>
+              ) : (
+                t('signIn.as', { name: person.name, org: current?.orgName ?? '' })
+              )}
+            </p>
+          )}
+          {person && (
+            <button type="button" class="link-button" onClick={() => void signOut()}>
               {t('app.signOut')}
             </button>
           )}

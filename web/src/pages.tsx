@@ -1,5 +1,6 @@
-// Every page of the app, its path and who may see it. A page for a role needs a key of that role: without
-// a session the sign-in page shows instead, with another role a short refusal.
+// Every page of the app, its path and who may see it. A page for a role needs a person acting for an
+// organisation of that role: without a sign-in the sign-in page shows instead, a person with several
+// organisations who has not chosen one chooses first, another role gets a short refusal.
 import type { JSX } from 'preact';
 import { Audit } from './area/audit.tsx';
 import { Flags } from './area/flags.tsx';
@@ -22,15 +23,19 @@ import { ApplicationStatus } from './pages/application-status.tsx';
 import { Apply } from './pages/apply.tsx';
 import { Home } from './pages/home.tsx';
 import { NotForRole, NotFound } from './pages/not-found.tsx';
-import { SignIn } from './pages/sign-in.tsx';
 import { Venues } from './pages/venues.tsx';
 import type { Role } from './roles.ts';
 import { matchPath } from './router.ts';
+import { ChooseOrganisation } from './sign-in/choose-organisation.tsx';
+import { LazySecondFactor } from './sign-in/lazy-second-factor.tsx';
+import { SignIn } from './sign-in/sign-in.tsx';
+import { SignedIn } from './sign-in/signed-in.tsx';
 
 /** A page of one object (a card, an organisation) starts afresh for another: `key` remounts it. */
 interface PageDefinition {
   readonly pattern: string;
-  readonly roles: readonly Role[] | 'public';
+  /** 'person': anyone signed in, whatever organisation they act for. */
+  readonly roles: readonly Role[] | 'public' | 'person';
   readonly title: MessageKey;
   readonly render: (params: Record<string, string>) => JSX.Element;
 }
@@ -40,6 +45,19 @@ const desk: readonly Role[] = ['venue', 'ticket-agent'];
 export const pageDefinitions: readonly PageDefinition[] = [
   { pattern: '/', roles: 'public', title: 'home.title', render: () => <Home /> },
   { pattern: '/sign-in', roles: 'public', title: 'signIn.title', render: () => <SignIn /> },
+  { pattern: '/signed-in', roles: 'public', title: 'signIn.title', render: () => <SignedIn /> },
+  {
+    pattern: '/organisation',
+    roles: 'person',
+    title: 'signIn.chooseTitle',
+    render: () => <ChooseOrganisation />,
+  },
+  {
+    pattern: '/second-factor',
+    roles: 'person',
+    title: 'mfa.title',
+    render: () => <LazySecondFactor required={false} />,
+  },
   { pattern: '/apply', roles: 'public', title: 'apply.title', render: () => <Apply /> },
   {
     pattern: '/apply/status',
@@ -98,12 +116,17 @@ export const pageDefinitions: readonly PageDefinition[] = [
 export function findPage(
   path: string,
   role: Role | undefined,
+  signedIn = role !== undefined,
 ): { title: MessageKey; render: () => JSX.Element } {
   for (const page of pageDefinitions) {
     const params = matchPath(page.pattern, path === '' ? '/' : path);
     if (!params) continue;
     if (page.roles === 'public') return { title: page.title, render: () => page.render(params) };
-    if (!role) return { title: 'signIn.title', render: () => <SignIn /> };
+    if (!signedIn) return { title: 'signIn.title', render: () => <SignIn /> };
+    if (page.roles === 'person' && (role || page.pattern === '/organisation'))
+      return { title: page.title, render: () => page.render(params) };
+    if (!role) return { title: 'signIn.chooseTitle', render: () => <ChooseOrganisation /> };
+    if (page.roles === 'person') return { title: page.title, render: () => page.render(params) };
     if (!page.roles.includes(role)) return { title: 'notForRole.title', render: () => <NotForRole /> };
     return { title: page.title, render: () => page.render(params) };
   }

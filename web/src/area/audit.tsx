@@ -37,8 +37,16 @@ export function Audit() {
                   <code>{entry.target}</code>
                 </td>
                 <td>
-                  {t(keyFor('kind', entry.actor.role, 'audit.otherAction'))} (<code>{entry.actor.orgId}</code>
-                  )
+                  {/* Who acted: the person's name, or the machine key; then the organisation's kind. */}
+                  {entry.actor.kind === 'person' ? (
+                    <strong>{entry.actor.name ?? entry.actor.personId}</strong>
+                  ) : (
+                    <>
+                      {t('signIn.auditKey')} <code>{entry.actor.keyId}</code>
+                    </>
+                  )}{' '}
+                  ({t(keyFor('kind', entry.actor.role, 'audit.otherAction'))},{' '}
+                  <code>{entry.actor.orgId}</code>)
                 </td>
               </tr>
             ))}

@@ -8,7 +8,7 @@ export type UseBody = BodyOf<'POST', '/v1/usages'>;
 
 export interface QueuedUse {
   readonly idempotencyKey: string;
-  /** The organisation whose key recorded it: only that organisation's session sends it. */
+  /** The organisation it was recorded for: only a session acting for that organisation sends it. */
   readonly orgId: string;
   readonly body: UseBody;
   readonly queuedAt: string;

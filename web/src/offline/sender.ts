@@ -1,6 +1,7 @@
 // Sends the queued uses when the connection returns (the browser's online event, and every 20 seconds while
 // anything waits), one at a time, each with its own Idempotency-Key: a use the service already stored is
-// answered 200 with the first answer, so nothing is ever stored twice.
+// answered 200 with the first answer, so nothing is ever stored twice. A use waits through a sign-in that
+// ended (401: retried later) and goes once the person has signed in again (signed-in.tsx sends at once).
 import { ApiFailure, api } from '../api.ts';
 import { session } from '../session.ts';
 import { forget, markRefused, type QueuedUse, queued } from './queue.ts';
@@ -35,9 +36,11 @@ async function sendAll(): Promise<number> {
   return sent;
 }
 
-export function send(use: Pick<QueuedUse, 'idempotencyKey' | 'body'>) {
+export function send(use: Pick<QueuedUse, 'idempotencyKey' | 'body'> & { readonly orgId?: string }) {
   return api('POST', '/v1/usages', {
     body: use.body,
+    // For the organisation it was recorded for, even if this browser has since chosen another.
+    ...(use.orgId && { organisation: use.orgId }),
     headers: { 'idempotency-key': use.idempotencyKey },
   });
 }

@@ -6,7 +6,7 @@ import { SecretBox } from '../components/copy-button.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { Field } from '../components/field.tsx';
 import { useT } from '../i18n/i18n.ts';
-import { signInWith } from './sign-in.tsx';
+import { Link } from '../router.ts';
 
 type ApplicationState = Schema<'ApplicationState'>;
 
@@ -88,9 +88,10 @@ export function ApplicationStatus() {
           {state.status === 'approved' && state.apiKey && (
             <>
               <SecretBox label={t('status.areaAdminKey')} secret={state.apiKey} />
-              <button type="button" class="primary" onClick={() => void signInWith(state.apiKey!)}>
-                {t('status.signInWithKey')}
-              </button>
+              <p>{t('signIn.contactsInvited')}</p>
+              <p>
+                <Link href="/sign-in">{t('signIn.submit')}</Link>
+              </p>
             </>
           )}
           {state.status === 'approved' && !state.apiKey && <p>{t('status.keyAlreadyShown')}</p>}
