@@ -7,20 +7,22 @@ import { ensureWebBuild } from '../../scripts/build-web.ts';
 import { generateCardNumber } from '../../shared/card-number.ts';
 import { addDays, today } from '../../shared/dates.ts';
 import { putNewCard } from '../../shared/store/cards.ts';
-import { startTestService, type TestArea, type TestService } from '../support/service.ts';
+import type { TestArea } from '../support/service.ts';
 import {
+  type BrowserService,
   launchBrowser,
   type OpenPage,
   openPage,
   screenshot,
   seriousViolations,
   signIn,
+  startBrowserService,
   textsOf,
 } from './support/browser.ts';
 
 vi.setConfig({ testTimeout: 180_000 });
 
-let service: TestService;
+let service: BrowserService;
 let browser: Browser;
 let area: TestArea;
 let expiringSoon: string;
@@ -31,7 +33,7 @@ const opened: OpenPage[] = [];
 beforeAll(async () => {
   browser = await launchBrowser();
   await ensureWebBuild();
-  service = await startTestService();
+  service = await startBrowserService();
   area = await service.area();
   later = await service.issueCard(area, { birthYear: 1984, postalCode: '53100' });
   revoked = await service.issueCard(area, { birthYear: 1991 });
@@ -78,7 +80,7 @@ describe('the unit’s cards', () => {
     opened.push(session);
     const { page } = session;
     await page.setViewportSize(viewports[device]);
-    await signIn(page, area.distributorKey, '/cards');
+    await signIn(page, service, area.distributorKey, '/cards');
     await page.getByRole('link', { name: t('cardList.nav') }).click();
     await page.getByRole('heading', { name: t('cardList.title') }).waitFor();
     const list = page.locator('.card-list li');

@@ -9,8 +9,9 @@ import jsQRModule from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
-import { startTestService, type TestArea, type TestService } from '../support/service.ts';
+import type { TestArea } from '../support/service.ts';
 import {
+  type BrowserService,
   type Language,
   launchBrowser,
   type OpenPage,
@@ -18,6 +19,7 @@ import {
   screenshot,
   seriousViolations,
   signIn,
+  startBrowserService,
   textsOf,
 } from './support/browser.ts';
 import { drawCode, launchWithCamera, matrixOfQrSvg, writeY4m } from './support/fake-camera.ts';
@@ -27,7 +29,7 @@ vi.setConfig({ testTimeout: 240_000 });
 // jsqr is CommonJS: Node's default import is its exports object, whose `default` is the function.
 const jsQR = jsQRModule.default;
 
-let service: TestService;
+let service: BrowserService;
 let area: TestArea;
 let printBrowser: Browser;
 let cameraBrowser: Browser | undefined;
@@ -39,7 +41,7 @@ const opened: OpenPage[] = [];
 beforeAll(async () => {
   printBrowser = await launchBrowser();
   await ensureWebBuild();
-  service = await startTestService();
+  service = await startBrowserService();
   area = await service.area({ cardLimitPerDay: 10 });
   // No children: one adult, the default at the desk.
   card = await service.issueCard(area, { minorChildren: 0 });
@@ -82,7 +84,7 @@ describe('the printed QR code', () => {
     const session = await openPage(printBrowser, service.url, lang);
     opened.push(session);
     const { page } = session;
-    await signIn(page, area.distributorKey, '/cards');
+    await signIn(page, service, area.distributorKey, '/cards');
     await page.goto(`/cards/${card.cardNumber}/print`);
     const code = page.getByRole('img', { name: t('qr.imageLabel', { cardNumber: card.cardNumber }) });
     await code.waitFor();
@@ -123,7 +125,7 @@ describe('scanning at the desk', () => {
       const { page } = session;
       await page.setViewportSize(viewports[device]);
       await countInteractions(page);
-      await signIn(page, area.venueKey, '/desk');
+      await signIn(page, service, area.venueKey, '/desk');
       await page.getByRole('radio', { name: t('sector.culture') }).check();
       const before = (await service.call('GET', '/v1/usages', { key: area.venueKey })).body.items.length;
 
@@ -174,7 +176,7 @@ describe('scanning at the desk', () => {
       opened.push(session);
       const { page } = session;
       await page.setViewportSize(viewports.phone);
-      await signIn(page, area.venueKey, '/desk');
+      await signIn(page, service, area.venueKey, '/desk');
       await page.getByRole('button', { name: t('qr.scan') }).focus();
       await page.keyboard.press('Enter');
       await page.getByText(t('qr.notACard')).waitFor({ timeout: 30_000 });
@@ -197,7 +199,7 @@ describe('scanning at the desk', () => {
     const session = await openPage(printBrowser, service.url, 'sv');
     opened.push(session);
     const { page } = session;
-    await signIn(page, area.venueKey, '/desk');
+    await signIn(page, service, area.venueKey, '/desk');
     await page.getByRole('button', { name: t('qr.scan') }).focus();
     await page.keyboard.press('Enter');
     const problems = [t('qr.denied'), t('qr.noCamera'), t('qr.failed')];

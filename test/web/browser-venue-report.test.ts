@@ -6,20 +6,22 @@ import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
-import { startTestService, type TestArea, type TestService } from '../support/service.ts';
+import type { TestArea } from '../support/service.ts';
 import {
+  type BrowserService,
   launchBrowser,
   type OpenPage,
   openPage,
   screenshot,
   seriousViolations,
   signIn,
+  startBrowserService,
   textsOf,
 } from './support/browser.ts';
 
 vi.setConfig({ testTimeout: 180_000 });
 
-let service: TestService;
+let service: BrowserService;
 let browser: Browser;
 let area: TestArea;
 const opened: OpenPage[] = [];
@@ -27,7 +29,7 @@ const opened: OpenPage[] = [];
 beforeAll(async () => {
   browser = await launchBrowser();
   await ensureWebBuild();
-  service = await startTestService();
+  service = await startBrowserService();
   area = await service.area({ cardLimitPerDay: 5 });
   const card = await service.issueCard(area, { minorChildren: 2 });
   for (const children of [2, 0]) {
@@ -66,7 +68,7 @@ describe('the area admin’s venues and report', () => {
     opened.push(session);
     const { page } = session;
     await page.setViewportSize(viewports[device]);
-    await signIn(page, area.areaAdminKey, '/area');
+    await signIn(page, service, area.areaAdminKey, '/area');
 
     // Rename the venue and change its limit: only the changes are sent, the answer has the focus.
     const name = `Museo ${lang} ${device}`;
