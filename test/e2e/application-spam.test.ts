@@ -2,16 +2,18 @@
 // (its address; an IPv6 /64 is one client), never per municipality, so one client's applications cannot
 // make another's fail; the national centre sees which applications came from one client and rejects them
 // all in one request. Clients are told apart by CloudFront-Viewer-Address, as CloudFront sends it in AWS
-// (here it reaches the function as a client sending it straight to the gateway would).
+// (here sent with the origin secret, as CloudFront passes it on: test/support/service.ts viaCloudFront).
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { municipalities } from '../../shared/data/codes.ts';
-import { applicationKey, sourceSecretKey } from '../../shared/store/keys.ts';
+import { originHeader } from '../../shared/http/origin.ts';
+import { applicationKey, legacySourceSecretKey } from '../../shared/store/keys.ts';
 import {
   type ApplicationBody,
   applicationBody,
   expectError,
   getItem,
+  originSecret,
   type Reply,
   scanTable,
   startTestService,
@@ -29,7 +31,10 @@ const codesOf = (welfareArea: string) =>
     .filter(([, municipality]) => municipality.welfareArea === welfareArea)
     .map(([code]) => code);
 
-/** The header CloudFront adds (address and source port); without an address, the socket's (127.0.0.1). */
+/**
+ * The header CloudFront adds (address and source port), with the origin secret as CloudFront sends it;
+ * without an address, the request comes straight from this process: the socket's address (127.0.0.1).
+ */
 async function submitFrom(address: string | undefined, body: ApplicationBody): Promise<Reply> {
   // A gateway of its own: the route's throttle (burst 5) is per gateway and not the point here.
   const gateway = await service.gateway();
@@ -37,7 +42,9 @@ async function submitFrom(address: string | undefined, body: ApplicationBody): P
     const port = 40_000 + Math.floor(Math.random() * 20_000);
     return await gateway.call('POST', '/v1/applications', {
       body: applicationBody(body),
-      ...(address !== undefined && { headers: { 'cloudfront-viewer-address': `${address}:${port}` } }),
+      ...(address !== undefined && {
+        headers: { [originHeader]: originSecret(), 'cloudfront-viewer-address': `${address}:${port}` },
+      }),
     });
   } finally {
     await gateway.close();
@@ -69,7 +76,7 @@ const addresses = {
 
 describe('one client cannot block applications for others', () => {
   it('makes the key of the sources with the first applications, once, even when they arrive at once', async () => {
-    expect(await getItem(sourceSecretKey)).toBeUndefined();
+    expect(await getItem(legacySourceSecretKey)).toBeUndefined();
     const ks = codesOf('KS').slice(10, 14);
     const replies = await Promise.all(
       ['192.0.2.201', '192.0.2.201', '192.0.2.202', '192.0.2.202'].map((address, index) =>
@@ -209,7 +216,8 @@ describe('one client cannot block applications for others', () => {
       409,
       'CONFLICT',
     );
-    // A value that is not an address is no new identity: it counts as the socket's address.
+    // A value that is not an address is no new identity: it counts as the socket's address (and a viewer's
+    // own CloudFront-Viewer-Address is replaced by the gateway anyway, as CloudFront replaces it).
     const gateway = await service.gateway();
     try {
       const malformed = await gateway.call('POST', '/v1/applications', {
