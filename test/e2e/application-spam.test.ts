@@ -75,20 +75,29 @@ const addresses = {
 };
 
 describe('one client cannot block applications for others', () => {
-  it('makes the key of the sources with the first applications, once, even when they arrive at once', async () => {
+  it('gives the applications of one client one source and of another another, even when they arrive at once', async () => {
+    // The key of the sources is in Secrets Manager (test/e2e/edge-origin.test.ts), never in the table.
     expect(await getItem(legacySourceSecretKey)).toBeUndefined();
     const ks = codesOf('KS').slice(10, 14);
     const replies = await Promise.all(
-      ['192.0.2.201', '192.0.2.201', '192.0.2.202', '192.0.2.202'].map((address, index) =>
-        submitFrom(address, { municipalityCodes: [ks[index]!], welfareArea: 'KS' }),
-      ),
+      ['192.0.2.201', '192.0.2.201', '192.0.2.202', '192.0.2.202'].map(async (address, index) => {
+        const body = { municipalityCodes: [ks[index]!], welfareArea: 'KS' };
+        const first = await submitFrom(address, body);
+        // Two at once on one client's item may conflict past the retries: 429, retried as the contract says.
+        if (first.status !== 429) return first;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        return submitFrom(address, body);
+      }),
     );
     expect(replies.map((reply) => reply.status)).toEqual([201, 201, 201, 201]);
     const sources = await Promise.all(replies.map((reply) => sourceOf(reply.body.id)));
     expect(sources[0]).toBe(sources[1]);
     expect(sources[2]).toBe(sources[3]);
     expect(sources[0]).not.toBe(sources[2]);
-    expect((await scanTable()).filter((item) => item.entity === 'secret')).toHaveLength(1);
+    const items = await scanTable();
+    expect(items.filter((item) => item.entity === 'secret' || String(item.pk).startsWith('SECRET#'))).toEqual(
+      [],
+    );
   });
 
   it('applications naming every municipality of a welfare area, sent many times, do not make a genuine application fail', async () => {

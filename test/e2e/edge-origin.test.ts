@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { localSecretName, secretFile } from '../../infra/local/aws/secrets-edge.ts';
 import { viewerAddressHeader } from '../../shared/domain/application-source.ts';
 import { originHeader } from '../../shared/http/origin.ts';
@@ -23,6 +23,9 @@ import {
   startTestService,
   type TestService,
 } from '../support/service.ts';
+
+// Over a hundred applications, each through a gateway of its own, on a shared machine.
+vi.setConfig({ testTimeout: 240_000 });
 
 let service: TestService;
 beforeAll(async () => {
