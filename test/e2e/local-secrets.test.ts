@@ -13,11 +13,14 @@ import { applicationBody } from '../support/service.ts';
 
 vi.setConfig({ testTimeout: 120_000 });
 
+// A first start synthesises the app and starts DynamoDB Local: minutes on a loaded shared machine.
+const startupMs = 300_000;
+
 const dataDir = mkdtempSync(join(tmpdir(), 'kaiku-secrets-'));
 let service: ServiceProcess;
 beforeAll(async () => {
-  service = await startServiceProcess(dataDir);
-}, 120_000);
+  service = await startServiceProcess(dataDir, {}, startupMs);
+}, startupMs + 10_000);
 afterAll(async () => {
   await service?.stop();
   rmSync(dataDir, { recursive: true, force: true });
