@@ -327,7 +327,6 @@ export class EdgeDistribution extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeDistributionProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     const { stage } = props;
     // The API key must reach the API: CloudFront forwards Authorization only when the cache policy names
     // it. Nothing is cached unless the API itself asks (default TTL 0), and then per key for a second.

@@ -51,8 +51,3 @@ export function readSecret(purpose: SecretPurpose, stage = 'AWSCURRENT'): Promis
   value.catch(() => cache.delete(cacheKey));
   return value;
 }
-
-/** Tests only: forget what was read (a test that changes a secret's file). */
-export function forgetSecrets(): void {
-  cache.clear();
-}
