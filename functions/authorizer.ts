@@ -8,6 +8,7 @@
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { nowMs } from '../shared/clock.ts';
 import { bearerToken, isExpired, keyIdOf, keyMatches } from '../shared/domain/api-keys.ts';
+import { fromOrigin } from '../shared/http/origin.ts';
 import { looksLikeJwt } from '../shared/identity/token-shape.ts';
 import { invocation } from '../shared/observability.ts';
 import { getApiKey, getOrganisation, touchApiKey } from '../shared/store/organisations.ts';
@@ -49,6 +50,8 @@ type Decision = {
 };
 
 async function authorize(event: AuthorizerEvent): Promise<Decision> {
+  // Not from CloudFront: no key is looked up at all (the handler then refuses it, decision 0022).
+  if (!(await fromOrigin(event.headers ?? {}))) return { result: anonymous, code: 'NOT_FROM_ORIGIN' };
   const token = bearerToken(event.headers?.authorization ?? event.headers?.Authorization);
   if (token && looksLikeJwt(token)) return authorizePerson(token);
   const keyId = token && keyIdOf(token);

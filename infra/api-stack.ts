@@ -37,6 +37,7 @@ import { jsonAccessLogFormat } from './constructs/access-log-format.ts';
 import { KaikuFunction } from './constructs/kaiku-function.ts';
 import { kaikuMonitoring, monitorFunction } from './constructs/monitoring.ts';
 import { PeoplePool } from './constructs/people-pool.ts';
+import { originHeader, ServiceSecrets } from './constructs/service-secrets.ts';
 import { EdgeDistribution, reservedConcurrency } from './edge.ts';
 import { monitorAccountConcurrency, monitorRouteGroups } from './route-groups.ts';
 import { type KaikuStage, namesOf } from './stage.ts';
@@ -71,6 +72,7 @@ const throttleSettings = (throttle: { readonly rate: number; readonly burst: num
 export class ApiStack extends Stack {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
+  readonly secrets: ServiceSecrets;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -101,6 +103,8 @@ export class ApiStack extends Stack {
         ? [`https://${stage.domainName}`]
         : ['http://localhost:3000', 'http://localhost:5173'],
     });
+    // The service's secrets (Secrets Manager): each function reads only those it is granted.
+    this.secrets = new ServiceSecrets(this, 'Secrets', { stage });
     const addFunction = (handlerFile: string, description: string, grant: TableGrant, route?: Route) => {
       const resources = route?.resources ?? [];
       const fn = new KaikuFunction(this, functionId(handlerFile), {
@@ -137,6 +141,9 @@ export class ApiStack extends Stack {
           new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [snapshotFunctionArn] }),
         );
       people.grantDirectory(fn, route?.directory ?? []);
+      // Every API function refuses a request that did not come through CloudFront (decision 0019).
+      this.secrets.grantRead(fn, 'originVerify');
+      for (const purpose of route?.secrets ?? []) this.secrets.grantRead(fn, purpose);
       // Errors and throttles of every function (the authorizer's errors among them).
       monitorFunction(monitoring, fn, functionId(handlerFile));
       return fn;
@@ -147,7 +154,9 @@ export class ApiStack extends Stack {
       addFunction(authorizerHandler, 'API key authorizer', authorizerAccess),
       {
         responseTypes: [HttpLambdaResponseType.SIMPLE],
-        identitySource: ['$request.header.Authorization'],
+        // The origin header too: a request without it (not from CloudFront) never reaches the authorizer,
+        // and a cached answer belongs to the pair, never to a key sent around CloudFront.
+        identitySource: ['$request.header.Authorization', `$request.header.${originHeader}`],
         resultsCacheTtl: Duration.seconds(authCacheSeconds()),
       },
     );
@@ -214,6 +223,7 @@ export class ApiStack extends Stack {
         stage,
         api: this.httpApi,
         webAclArn: props.webAclArn,
+        originSecret: this.secrets.secrets.originVerify,
         removalPolicy: stage.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       });
       new CfnOutput(this, 'PublicUrl', { value: edge.url });

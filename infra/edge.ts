@@ -33,10 +33,12 @@ import {
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { CfnLoggingConfiguration, CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { viewerAddressHeader } from '../shared/domain/application-source.ts';
 import { jobHandlers, routes } from '../shared/routes.ts';
+import { originHeader, originHeaderValue } from './constructs/service-secrets.ts';
 import { type KaikuStage, namesOf } from './stage.ts';
 
 /** CloudFront-scope WAF must be created in us-east-1. */
@@ -299,7 +301,23 @@ export interface EdgeDistributionProps {
   readonly stage: KaikuStage;
   readonly api: HttpApi;
   readonly webAclArn: string;
+  /** The value CloudFront adds as x-kaiku-origin, which the API checks before anything else. */
+  readonly originSecret: Secret;
   readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * The HTTP API as CloudFront's origin: HTTPS only, and the origin secret in a header CloudFront sets
+ * itself (a viewer's header of that name is replaced), so the API can tell CloudFront's requests from
+ * requests sent to execute-api directly (decision 0022).
+ */
+export function apiOrigin(scope: Construct, api: HttpApi, originSecret: Secret): HttpOrigin {
+  const stack = Stack.of(scope);
+  return new HttpOrigin(`${api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
+    protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+    originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+    customHeaders: { [originHeader]: originHeaderValue(scope, originSecret) },
+  });
 }
 
 /** CloudFront in front of the HTTP API, nothing cached, with the stage's web ACL. */
@@ -309,7 +327,6 @@ export class EdgeDistribution extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeDistributionProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     const { stage } = props;
     // The API key must reach the API: CloudFront forwards Authorization only when the cache policy names
     // it. Nothing is cached unless the API itself asks (default TTL 0), and then per key for a second.
@@ -338,10 +355,7 @@ export class EdgeDistribution extends Construct {
       priceClass: PriceClass.PRICE_CLASS_100,
       ...custom,
       defaultBehavior: {
-        origin: new HttpOrigin(`${props.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
-          protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
-          originSslProtocols: [OriginSslPolicy.TLS_V1_2],
-        }),
+        origin: apiOrigin(this, props.api, props.originSecret),
         allowedMethods: AllowedMethods.ALLOW_ALL,
         viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
         cachePolicy,

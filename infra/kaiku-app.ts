@@ -83,6 +83,7 @@ export function addKaikuStacks(app: App, options: KaikuAppOptions) {
     env,
     stage,
     api: api.httpApi,
+    originSecret: api.secrets.secrets.originVerify,
     webAclArn: edge.webAcl.attrArn,
     crossRegionReferences: true,
     bundle: options.bundle,

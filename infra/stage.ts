@@ -181,6 +181,8 @@ export function namesOf(stage: Pick<KaikuStage, 'name' | 'env'>) {
     backupVault: prefix,
     backupCopyVault: `${prefix}-copy`,
     backupPlan: prefix,
+    /** A secret of the service in Secrets Manager (shared/secrets.ts). */
+    secret: (purpose: string) => `${prefix}/${purpose}`,
   };
 }
 

@@ -25,17 +25,15 @@ import {
   FunctionRuntime,
   HeadersFrameOption,
   HeadersReferrerPolicy,
-  OriginProtocolPolicy,
   OriginRequestCookieBehavior,
   OriginRequestHeaderBehavior,
   OriginRequestPolicy,
   OriginRequestQueryStringBehavior,
-  OriginSslPolicy,
   PriceClass,
   ResponseHeadersPolicy,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
-import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   BlockPublicAccess,
@@ -45,9 +43,10 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, type ISource, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { peopleDomainPrefix } from './constructs/people-pool.ts';
-import { apiResponseHeaders, forwardedHeaders, viewerCertificate } from './edge.ts';
+import { apiOrigin, apiResponseHeaders, forwardedHeaders, viewerCertificate } from './edge.ts';
 import { projectRoot } from './paths.ts';
 import { type KaikuStage, namesOf } from './stage.ts';
 import { cognitoOrigins, contentSecurityPolicyFor, permissionsPolicy } from './web-headers.ts';
@@ -56,6 +55,8 @@ export interface WebStackProps extends StackProps {
   readonly stage: KaikuStage;
   /** The HTTP API that /v1/* goes to. */
   readonly api: HttpApi;
+  /** The value CloudFront adds as x-kaiku-origin on /v1/* (the API stack's origin secret). */
+  readonly originSecret: Secret;
   /** The stage's CloudFront-scope web ACL (Edge stack, us-east-1). */
   readonly webAclArn: string;
   /** False deploys a one-page stub instead of building web/ (template tests, the local runtime). */
@@ -187,10 +188,7 @@ export class WebStack extends Stack {
       },
       additionalBehaviors: {
         '/v1/*': {
-          origin: new HttpOrigin(`${props.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`, {
-            protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
-            originSslProtocols: [OriginSslPolicy.TLS_V1_2],
-          }),
+          origin: apiOrigin(this, props.api, props.originSecret),
           viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: AllowedMethods.ALLOW_ALL,
           cachePolicy: apiCache,

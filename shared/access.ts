@@ -54,9 +54,8 @@ export const partitions = {
   applicationsWithStatus: keys.applicationsWithStatus(any),
   /** A municipality's claim on its area. */
   municipality: keys.municipalityClaimKey(any).pk,
-  /** A client's waiting applications, and the key of the hash that names the client. */
+  /** A client's waiting applications (the key of the hash that names the client is in Secrets Manager). */
   applicationSource: keys.pendingOfSourceKey(any).pk,
-  sourceSecret: keys.sourceSecretKey.pk,
   audit: keys.auditOfMonth(any),
   /** gsi1: an area's audit entries. */
   auditOfArea: keys.auditOfArea(any),

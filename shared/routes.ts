@@ -6,6 +6,7 @@ import { type ResponseOf, responses as r } from './response-schemas.ts';
 import type { Role } from './roles.ts';
 import type { AnySchema } from './schemas.ts';
 import * as schemas from './schemas.ts';
+import type { SecretPurpose } from './secrets.ts';
 import { keysOfOrganisation } from './store/keys.ts';
 
 /** The Cognito operations a function may call on the user pool (IAM actions cognito-idp:<operation>). */
@@ -60,6 +61,11 @@ export interface Route {
    * chosen, no second factor asked, and any signed-in caller may use them.
    */
   readonly actsForOrganisation?: false;
+  /**
+   * The secrets (Secrets Manager, shared/secrets.ts) the function reads besides the origin secret every
+   * API function checks. CDK grants read on exactly these and sets their ARNs in the environment.
+   */
+  readonly secrets?: readonly Exclude<SecretPurpose, 'originVerify'>[];
 }
 
 const p = partitions;
@@ -307,14 +313,14 @@ export const routes = [
     path: '/v1/applications',
     handler: 'functions/onboarding/submit-application.ts',
     secretInReply: true,
-    // The client's place among its waiting applications (at most 3), the key of its source's hash (made
-    // by the first application), and a check that no municipality is in an area yet.
+    // The client's place among its waiting applications (at most 3) and a check that no municipality is
+    // in an area yet; the key of its source's hash is a secret of its own (Secrets Manager).
     table: {
-      GetItem: [p.sourceSecret],
-      PutItem: [p.application, p.sourceSecret],
+      PutItem: [p.application],
       UpdateItem: [p.applicationSource],
       ConditionCheckItem: [p.municipality],
     },
+    secrets: ['applicationSource'],
     success: 201,
     roles: 'public',
     summary:

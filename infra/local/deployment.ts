@@ -14,7 +14,12 @@ export interface Deployment extends LocalDeploymentNames {
 export async function startDeployment(
   iam: LocalIam,
   names: LocalDeploymentNames,
-  endpoints: { readonly dynamodb: string; readonly s3: string; readonly identity?: IdentityEndpoint },
+  endpoints: {
+    readonly dynamodb: string;
+    readonly s3: string;
+    readonly secrets: string;
+    readonly identity?: IdentityEndpoint;
+  },
 ): Promise<Deployment> {
   let functions: LocalFunctions | undefined;
   const lambda = await startLambdaEndpoint(iam, names, () => functions!);

@@ -1,10 +1,12 @@
 // The local stand-in for API Gateway (HTTP API): the same route table, the same authorizer with the same
 // result cache, the same handlers, each invoked in its own function runtime (infra/local/lambda) with
 // the API Gateway v2 event shape. Outside /v1 it serves the built web app, as CloudFront does in AWS.
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { viewerAddressHeader } from '../../shared/domain/application-source.ts';
 import { ApiError } from '../../shared/errors.ts';
+import { originHeader } from '../../shared/http/origin.ts';
 import { commonHeaders, errorBody } from '../../shared/http/responses.ts';
 import {
   authCacheSeconds,
@@ -83,35 +85,70 @@ export interface GatewayOptions {
   readonly webRoot?: string | false;
   /** The identity provider's origins (its issuer's): the web app's CSP lets it sign in there. */
   readonly signInOrigins?: readonly string[];
+  /**
+   * The origin secret (the local Secrets Manager's originVerify), which the gateway adds to every request
+   * as CloudFront does in AWS (decision 0022). A request that itself carries it comes from a trusted
+   * stand-in for CloudFront (a test acting as many clients): its CloudFront-Viewer-Address is kept.
+   */
+  readonly originSecret: string;
+}
+
+/** CloudFront-Viewer-Address as CloudFront writes it: the connection's address and port, IPv6 unbracketed. */
+const viewerAddressOf = (request: IncomingMessage) =>
+  `${request.socket.remoteAddress ?? ''}:${request.socket.remotePort ?? 0}`;
+
+const sameSecret = (sent: string | undefined, secret: string) => {
+  if (sent === undefined) return false;
+  const a = Buffer.from(sent);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
+/**
+ * What CloudFront does to a request before it reaches the API (decision 0022): the viewer's address is
+ * the connection's, whatever the viewer wrote under that name, and the origin secret is added. Only a
+ * caller that already holds the origin secret (a stand-in for CloudFront itself) may name the viewer.
+ */
+export function asCloudFrontSends(
+  headers: Record<string, string>,
+  request: IncomingMessage,
+  originSecret: string,
+): void {
+  const fromTrustedEdge = sameSecret(headers[originHeader], originSecret);
+  if (!fromTrustedEdge || !headers[viewerAddressHeader])
+    headers[viewerAddressHeader] = viewerAddressOf(request);
+  headers[originHeader] = originSecret;
 }
 
 export async function startGateway(
   functions: Invoker,
   port: number,
-  host = '127.0.0.1',
-  options: GatewayOptions = {},
+  host: string,
+  options: GatewayOptions,
 ): Promise<Gateway> {
   const webRoot = options.webRoot ?? defaultWebRoot;
   const compiled = [...(routes as readonly Route[])].sort(bySpecificity).map(compile);
   // The promise is cached, so concurrent first requests with one key share a single authorizer call.
   const authCache = new Map<string, { context: Promise<unknown>; expires: number }>();
 
-  function authorize(header: string, requestId: string, routeKey: string): Promise<unknown> {
-    const cached = authCache.get(header);
+  function authorize(header: string, origin: string, requestId: string, routeKey: string): Promise<unknown> {
+    // API Gateway caches per identity source: Authorization and the origin header (infra/api-stack.ts).
+    const cacheKey = `${origin}\n${header}`;
+    const cached = authCache.get(cacheKey);
     if (cached && cached.expires > Date.now()) return cached.context;
     const context = functions
       .invoke<{ isAuthorized: boolean; context?: unknown }>(authorizerHandler, {
         // The parts of API Gateway's authorizer event (payload 2.0) the authorizer reads.
-        headers: { authorization: header },
+        headers: { authorization: header, [originHeader]: origin },
         routeKey,
         requestContext: { requestId },
       })
       .then((result) => result.context);
     const ttl = authCacheSeconds() * 1000;
     if (ttl > 0) {
-      authCache.set(header, { context, expires: Date.now() + ttl });
+      authCache.set(cacheKey, { context, expires: Date.now() + ttl });
       // A failed call is not an answer to remember.
-      context.catch(() => authCache.delete(header));
+      context.catch(() => authCache.delete(cacheKey));
     }
     return context;
   }
@@ -146,6 +183,7 @@ export async function startGateway(
       });
     }
     const headers = headersOf(request);
+    asCloudFrontSends(headers, request, options.originSecret);
     let authorizerContext: unknown;
     if (match.route.roles !== 'public') {
       // Like API Gateway: without the identity source the authorizer is not called at all.
@@ -157,6 +195,7 @@ export async function startGateway(
         });
       authorizerContext = await authorize(
         headers.authorization,
+        options.originSecret,
         requestId,
         `${match.route.method} ${match.route.path}`,
       );

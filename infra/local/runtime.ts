@@ -10,6 +10,7 @@ import { jobHandlers } from '../../shared/routes.ts';
 import { type Credentials, LocalIam } from './aws/account.ts';
 import { type LocalAws, startLocalAws } from './aws/local-aws.ts';
 import { functionTemplates } from './aws/roles.ts';
+import { localSecretName } from './aws/secrets-edge.ts';
 import { operatorClient, useLocalAws } from './aws/use-local-aws.ts';
 import { type Deployment, startDeployment } from './deployment.ts';
 import { ensureTable, StartupError } from './dynamodb.ts';
@@ -156,6 +157,8 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
       s3Port: options.s3Port,
       ...(options.persist && { dynamoDataDir: join(dataDir, 'dynamodb') }),
       s3DataDir: join(dataDir, 's3'),
+      // The service's secrets (Secrets Manager in AWS): files of mode 600, made on first start.
+      secretsDir: join(dataDir, 'secrets'),
     });
     started.push(aws);
     const operator = iam.operator;
@@ -174,7 +177,7 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
     const deployment = await startDeployment(
       iam,
       { tableName, bucket },
-      { dynamodb: aws.dynamoEndpoint, s3: aws.s3Endpoint, identity },
+      { dynamodb: aws.dynamoEndpoint, s3: aws.s3Endpoint, secrets: aws.secretsEndpoint, identity },
     );
     started.push(deployment);
     const streams = await startStreamPoller(
@@ -186,8 +189,10 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
       options.streamShards,
     );
     started.push(streams);
-    const gateway = await startGateway(deployment.functions, options.port, options.host, {
+    // The gateway plays CloudFront too: it adds the origin secret to every request (decision 0022).
+    const gateway = await startGateway(deployment.functions, options.port, options.host ?? '127.0.0.1', {
       signInOrigins: [new URL(identity.issuer).origin],
+      originSecret: aws.secrets.valueOf(localSecretName('originVerify')),
     });
     started.push({ stop: gateway.close });
     const nightly = options.nightlySnapshots

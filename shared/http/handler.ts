@@ -10,6 +10,7 @@ import type { Principal } from '../roles.ts';
 import { defaultMaxBodyBytes, findRoute, type Route, type RouteKey } from '../routes.ts';
 import { validate } from '../schema.ts';
 import { type Caller, claimedCaller, currentCaller, personPrincipal, unauthenticated } from './caller.ts';
+import { fromOrigin } from './origin.ts';
 import { commonHeaders, contractErrors, json, secretReply } from './responses.ts';
 
 export interface HttpRequest<Body = unknown, Query = unknown> {
@@ -99,6 +100,9 @@ function checkIds(path: Record<string, string | undefined>): void {
   }
 }
 
+const notFromOrigin = () =>
+  new ApiError('FORBIDDEN', "This address does not serve the API: use the service's published address.");
+
 const anonymous: Principal = { kind: 'key', keyId: '', orgId: '', role: 'partner' };
 
 /** Wraps a handler for the route with the given key ("POST /v1/cards"). */
@@ -111,6 +115,8 @@ export function httpHandler<Body = unknown, Query = unknown>(
   const wrapped = middy<Event, Reply>()
     .use(contractErrors())
     .handler(async (event) => {
+      // Before anything else: a request sent around CloudFront (and its WAF) gets nothing (decision 0022).
+      if (!(await fromOrigin(event.headers ?? {}))) throw notFromOrigin();
       const { principal, caller } =
         route.roles === 'public'
           ? { principal: anonymous, caller: undefined }

@@ -114,8 +114,11 @@ export const applicationsWithStatus = (status: string) => `APPS#${status}`;
  * most three, by a condition on submit; each decision takes its id out.
  */
 export const pendingOfSourceKey = (source: string) => ({ pk: `APPSOURCE#${source}`, sk: 'PENDING' });
-/** The HMAC key of those hashes: made once, on the first application, and read only by that route. */
-export const sourceSecretKey = { pk: 'SECRET#APPSOURCE', sk: 'SECRET' } as const;
+/**
+ * Where the HMAC key of those hashes was kept before issue 17: no longer read or written (the key is in
+ * Secrets Manager, shared/secrets.ts); docs/runbook.md says how to delete an old item.
+ */
+export const legacySourceSecretKey = { pk: 'SECRET#APPSOURCE', sk: 'SECRET' } as const;
 /** Exists while the municipality belongs to an area: the condition that keeps it in one area only. */
 export const municipalityClaimKey = (code: string) => ({ pk: `MUNI#${code}`, sk: 'AREA' });
 

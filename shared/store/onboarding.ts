@@ -2,7 +2,6 @@
 // (a municipality is in one active area only), the area-admin organisation, its key, and the audit entry.
 // Each client (by source, a keyed hash of its address) has at most three applications waiting: its own
 // item holds their ids, added by the submit and taken out by the decision, in their transactions.
-import { randomBytes } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { nowMs } from '../clock.ts';
 import type { ApiKeyRecord } from '../domain/api-keys.ts';
@@ -20,7 +19,6 @@ import {
   applicationsWithStatus,
   municipalityClaimKey,
   pendingOfSourceKey,
-  sourceSecretKey,
 } from './keys.ts';
 import { apiKeyItem, areaItem, organisationItem } from './organisations.ts';
 import { type Page, queryPage } from './query.ts';
@@ -92,47 +90,11 @@ export async function pendingOfSource(source: string): Promise<string[]> {
   return ids ? [...ids].sort() : [];
 }
 
-/** Per table (a test runs several), the HMAC key of the sources, once read or written. */
-const sourceSecrets = new Map<string, Buffer>();
-
-/** The key of the sources' HMAC, and the item to store it in when it is new. */
-export interface SourceSecret {
-  readonly key: Buffer;
-  readonly create?: Record<string, unknown>;
-}
-
-/**
- * The key of the sources' HMAC. The first application of all makes it (32 random bytes) and stores it in
- * its own transaction (`create`), on the condition that no other did first: a refused application leaves
- * nothing behind, and two first applications at once agree on one key.
- */
-export async function sourceSecret(): Promise<SourceSecret> {
-  const table = tableName();
-  const known = sourceSecrets.get(table);
-  if (known) return { key: known };
-  const { Item } = await documentClient().send(
-    new GetCommand({ TableName: table, Key: sourceSecretKey, ConsistentRead: true }),
-  );
-  if (typeof Item?.secret === 'string') {
-    const key = Buffer.from(Item.secret, 'base64');
-    sourceSecrets.set(table, key);
-    return { key };
-  }
-  const key = randomBytes(32);
-  return {
-    key,
-    create: { ...sourceSecretKey, entity: 'secret', secret: key.toString('base64') },
-  };
-}
-
 const alreadyInArea = (code: string) =>
   new ApiError('MUNICIPALITY_ALREADY_IN_AREA', `Municipality ${code} already belongs to an active area.`);
 
-/**
- * Stores a new application and takes its client's place; false (nothing written) when its source's key
- * was new and another application stored a key first: make the source again with that one.
- */
-export async function putApplication(application: Application, secret: SourceSecret): Promise<boolean> {
+/** Stores a new application and takes its client's place. */
+export async function putApplication(application: Application): Promise<void> {
   const codes = application.municipalityCodes;
   if (!application.source) throw new Error('an application is submitted with its source');
   const cancelled = await transactWrite([
@@ -153,23 +115,8 @@ export async function putApplication(application: Application, secret: SourceSec
         },
       }),
     ),
-    ...(secret.create
-      ? [
-          {
-            Put: {
-              TableName: tableName(),
-              Item: { ...secret.create, createdAt: application.createdAt },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        ]
-      : []),
   ]);
-  if (!cancelled) {
-    if (secret.create) sourceSecrets.set(tableName(), secret.key);
-    return true;
-  }
-  if (secret.create && cancelled[2 + codes.length]?.conditionFailed) return false;
+  if (!cancelled) return;
   const claimed = codes.find((_, index) => cancelled[2 + index]?.conditionFailed);
   if (claimed) throw alreadyInArea(claimed);
   if (cancelled[1]?.conditionFailed)

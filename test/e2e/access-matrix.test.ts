@@ -18,11 +18,11 @@ import { addMembership } from '../../shared/store/people.ts';
 import {
   applicationBody,
   type Caller,
-  clientAddress,
   getItem,
   type Reply,
   startTestService,
   type TestService,
+  viaCloudFront,
 } from '../support/service.ts';
 
 type Role = 'admin' | 'area-admin' | 'distributor' | 'venue' | 'ticket-agent' | 'partner';
@@ -731,7 +731,7 @@ const matrix: Record<RouteKey, Row> = {
     call: async () => ({
       path: '/v1/applications',
       body: nextApplicationBody(),
-      headers: { 'cloudfront-viewer-address': clientAddress(1000 + spareCodes.length) },
+      headers: viaCloudFront(1000 + spareCodes.length),
     }),
     own: {
       admin: 201,

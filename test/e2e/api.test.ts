@@ -1,12 +1,13 @@
 // Public routes, authentication, the role check of every route, and the gateway's own answers.
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startDeployment } from '../../infra/local/deployment.ts';
-import { startGateway } from '../../infra/local/gateway.ts';
 import { type Route, routes } from '../../shared/routes.ts';
 import { statsBucket } from '../support/global-setup.ts';
 import {
   callerFor,
   expectError,
+  gatewayFor,
+  localEndpoints,
   localIam,
   newCardNumber,
   startTestService,
@@ -44,9 +45,9 @@ describe('public routes', () => {
     const missing = await startDeployment(
       localIam(),
       { tableName: 'no-such-table', bucket: statsBucket },
-      { dynamodb: inject('dynamoEndpoint'), s3: inject('s3Endpoint') },
+      localEndpoints(),
     );
-    const gateway = await startGateway(missing.functions, 0);
+    const gateway = await gatewayFor(missing.functions);
     const logged = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
       const reply = await callerFor(gateway.url)('GET', '/v1/health');

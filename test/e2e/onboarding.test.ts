@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { municipalities } from '../../shared/data/codes.ts';
+import { originHeader } from '../../shared/http/origin.ts';
 import { findRoute } from '../../shared/routes.ts';
 import {
   apiKeyKey,
@@ -15,6 +16,7 @@ import {
   clientAddress,
   expectError,
   getItem,
+  originSecret,
   type Reply,
   scanTable,
   startTestService,
@@ -43,7 +45,8 @@ async function submit(body: unknown, client = newClient()): Promise<Reply> {
   try {
     return await gateway.call('POST', '/v1/applications', {
       body,
-      headers: { 'cloudfront-viewer-address': client },
+      // As CloudFront passes it on: with the origin secret, the gateway keeps the address it names.
+      headers: { [originHeader]: originSecret(), 'cloudfront-viewer-address': client },
     });
   } finally {
     await gateway.close();

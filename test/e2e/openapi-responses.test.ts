@@ -13,10 +13,10 @@ import { validateJson } from '../support/json-schema.ts';
 import {
   applicationBody,
   type CallOptions,
-  clientAddress,
   type Reply,
   startTestService,
   type TestService,
+  viaCloudFront,
 } from '../support/service.ts';
 
 let service: TestService;
@@ -74,13 +74,7 @@ describe('answers of the running service', () => {
     const apply = (
       n: number,
       body = applicationBody({ municipalityCodes: [['049', '235', '257', '078'][n]!] }, n),
-    ) =>
-      call(
-        'POST',
-        '/v1/applications',
-        {},
-        { body, headers: { 'cloudfront-viewer-address': clientAddress(7) } },
-      );
+    ) => call('POST', '/v1/applications', {}, { body, headers: viaCloudFront(7) });
     const submitted = [await apply(0), await apply(1), await apply(2)];
     for (const reply of submitted) expectStatus(reply, 201);
     const [first, second, third] = submitted.map((reply) => reply.body);

@@ -6,10 +6,10 @@
 import { createServer, type Server, Socket } from 'node:net';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Deployment, startDeployment } from '../../infra/local/deployment.ts';
-import { type Gateway, startGateway } from '../../infra/local/gateway.ts';
+import type { Gateway } from '../../infra/local/gateway.ts';
 import { findRoute } from '../../shared/routes.ts';
 import { statsBucket } from '../support/global-setup.ts';
-import { callerFor, localIam, useFreshTable } from '../support/service.ts';
+import { callerFor, gatewayFor, localEndpoints, localIam, useFreshTable } from '../support/service.ts';
 
 /**
  * A TCP endpoint in front of the real local DynamoDB endpoint: the first `silent` connections are
@@ -72,13 +72,14 @@ async function serviceBehind(silent: number) {
   running.deployment = await startDeployment(
     localIam(),
     { tableName, bucket: statsBucket },
-    { dynamodb: endpoint.url, s3: inject('s3Endpoint') },
+    { ...localEndpoints(), dynamodb: endpoint.url },
   );
   // A function's runtime takes its environment when it starts: started now, without the variable.
   running.deployment.functions.warm(['functions/health.ts']);
   if (runTimeout !== undefined) process.env.KAIKU_DYNAMODB_TIMEOUT_MS = runTimeout;
-  running.gateway = await startGateway(running.deployment.functions, 0, '127.0.0.1', { webRoot: false });
-  return { endpoint, call: callerFor(running.gateway.url) };
+  const gateway = await gatewayFor(running.deployment.functions, { webRoot: false });
+  running.gateway = gateway;
+  return { endpoint, call: callerFor(gateway.url) };
 }
 
 describe('a DynamoDB call that gets no answer', () => {

@@ -91,13 +91,13 @@ describe('routes', () => {
 });
 
 describe('authorizer', () => {
-  it('is a cached REQUEST authorizer with simple responses, on the Authorization header', () => {
+  it('is a cached REQUEST authorizer with simple responses, on the Authorization and origin headers', () => {
     functionDescribedAs('API key authorizer');
     apiTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'REQUEST',
       AuthorizerPayloadFormatVersion: '2.0',
       EnableSimpleResponses: true,
-      IdentitySource: ['$request.header.Authorization'],
+      IdentitySource: ['$request.header.Authorization', '$request.header.x-kaiku-origin'],
       AuthorizerResultTtlInSeconds: 300,
     });
   });
@@ -293,5 +293,50 @@ describe('people who sign in (decision 0016)', () => {
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       expect('IDP_USER_POOL_ID' in variables, routeKey(route)).toBe(route.directory !== undefined);
     }
+  });
+});
+
+describe('secrets (decision 0022)', () => {
+  const secrets = resourcesOfType('AWS::SecretsManager::Secret');
+  const secretId = (purpose: string) =>
+    secrets.find(([, secret]) => String(secret.Properties.Name).endsWith(`/${purpose}`))![0];
+  const variablesOf = (fn: Resource) =>
+    ((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables ?? {}) as Record<
+      string,
+      unknown
+    >;
+
+  it('generates the key of the sources and the origin secret in Secrets Manager, in no template', () => {
+    expect(secrets.map(([, secret]) => secret.Properties.Name).sort()).toEqual([
+      'kaiku-dev/applicationSource',
+      'kaiku-dev/originVerify',
+    ]);
+    for (const [, secret] of secrets) {
+      expect(secret.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64 });
+      expect(secret.Properties.SecretString).toBeUndefined();
+    }
+  });
+
+  it('tells every API function the origin secret, and only POST /v1/applications the key of the sources', () => {
+    const functions = resourcesOfType('AWS::Lambda::Function').filter(([, fn]) =>
+      ['API key authorizer', ...routeTable.map(routeKey)].includes(String(fn.Properties.Description)),
+    );
+    expect(functions).toHaveLength(routeTable.length + 1);
+    for (const [, fn] of functions) {
+      const variables = variablesOf(fn);
+      expect(variables.ORIGIN_SECRET_ARN, String(fn.Properties.Description)).toEqual({
+        Ref: secretId('originVerify'),
+      });
+      if (fn.Properties.Description === 'POST /v1/applications')
+        expect(variables.APPLICATION_SOURCE_SECRET_ARN).toEqual({ Ref: secretId('applicationSource') });
+      else expect(variables.APPLICATION_SOURCE_SECRET_ARN).toBeUndefined();
+    }
+  });
+
+  it('has CloudFront send the origin secret to the API as x-kaiku-origin, resolved at deploy', () => {
+    const [, distribution] = resourcesOfType('AWS::CloudFront::Distribution')[0]!;
+    const json = JSON.stringify(distribution.Properties);
+    expect(json).toContain('"HeaderName":"x-kaiku-origin"');
+    expect(json).toContain('{{resolve:secretsmanager:');
   });
 });

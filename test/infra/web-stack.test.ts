@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import cdkNag from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { applyCdkJsonContext } from '../../infra/feature-flags.ts';
@@ -26,8 +27,10 @@ function synth(stageName = 'dev', bundle = false, outdir?: string) {
   applyCdkJsonContext(app);
   const stage = stageOf(app);
   const env = stage.env;
-  const api = new HttpApi(new Stack(app, 'ApiForTest', { env }), 'HttpApi', { createDefaultStage: false });
-  const web = new WebStack(app, 'WebForTest', { env, stage, api, webAclArn, bundle });
+  const apiStack = new Stack(app, 'ApiForTest', { env });
+  const api = new HttpApi(apiStack, 'HttpApi', { createDefaultStage: false });
+  const originSecret = new Secret(apiStack, 'OriginSecret');
+  const web = new WebStack(app, 'WebForTest', { env, stage, api, originSecret, webAclArn, bundle });
   return { app, web };
 }
 

@@ -596,6 +596,7 @@ describe('the local runtime', () => {
       dynamodb: 'http://127.0.0.1:1',
       s3: 'http://127.0.0.1:2',
       lambda: 'http://127.0.0.1:3',
+      secrets: 'http://127.0.0.1:4',
       identity,
     });
     const environment = functions.environmentOf(inviter);

@@ -36,9 +36,12 @@ export default async function setup(project: TestProject) {
     dynamoPort: 0,
     s3Port: 0,
     s3DataDir: join(dir, 's3'),
+    secretsDir: join(dir, 'secrets'),
   });
   project.provide('dynamoEndpoint', aws.dynamoEndpoint);
   project.provide('s3Endpoint', aws.s3Endpoint);
+  project.provide('secretsEndpoint', aws.secretsEndpoint);
+  project.provide('secretsDir', join(dir, 'secrets'));
   project.provide('account', account);
   // The identity provider people sign in with, as npm start runs it: every test service's functions are
   // told of it (GET /v1/auth/config, invitations); tests of sign-in itself may start their own.
@@ -83,6 +86,9 @@ declare module 'vitest' {
   export interface ProvidedContext {
     dynamoEndpoint: string;
     s3Endpoint: string;
+    /** The local Secrets Manager, and the folder of its files (mode 600). */
+    secretsEndpoint: string;
+    secretsDir: string;
     /** The roles of the CDK app and the account's secret: every test process can deploy and sign. */
     account: { templates: FunctionTemplate[]; secret: string };
     /** The run's local identity provider (its issuer, app client, pool and Cognito endpoint). */

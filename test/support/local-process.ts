@@ -16,6 +16,8 @@ export interface ServiceProcess {
 export async function startServiceProcess(
   dataDir: string,
   env: Record<string, string> = {},
+  /** How long the first start may take (synthesis, DynamoDB Local): longer on a loaded machine. */
+  startupMs = 90_000,
 ): Promise<ServiceProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['infra/local/start.ts'], {
@@ -40,7 +42,7 @@ export async function startServiceProcess(
     await exited;
   };
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + startupMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the service stopped: ${output}`);
     const healthy = await fetch(`${url}/v1/health`).then(
@@ -50,7 +52,7 @@ export async function startServiceProcess(
     if (healthy) return { url, output: () => output, stop };
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`no health within 90 s: ${output}`);
+      throw new Error(`no health within ${startupMs / 1000} s: ${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -2,18 +2,22 @@
 // functions deployed on it (each in its own runtime, with its own IAM role enforced), the real gateway on
 // a free port, real HTTP. The test itself looks into the table as the operator.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { DeleteCommand, GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { LocalIam } from '../../infra/local/aws/account.ts';
+import { localSecretName, secretFile } from '../../infra/local/aws/secrets-edge.ts';
 import { type Deployment, startDeployment } from '../../infra/local/deployment.ts';
 import { ensureTable } from '../../infra/local/dynamodb.ts';
-import { type Gateway, startGateway } from '../../infra/local/gateway.ts';
+import { type Gateway, type Invoker, startGateway } from '../../infra/local/gateway.ts';
 import type { IdentityEndpoint } from '../../infra/local/lambda/functions.ts';
 import { operatorClient, useLocalAws } from '../../infra/local/runtime.ts';
 import type { StreamPoller } from '../../infra/local/stream-poller.ts';
 import { generateCardNumber } from '../../shared/card-number.ts';
 import { today } from '../../shared/dates.ts';
+import { viewerAddressHeader } from '../../shared/domain/application-source.ts';
 import { activeWhileValid, allowances, type Card } from '../../shared/domain/cards.ts';
+import { originHeader } from '../../shared/http/origin.ts';
 import { createAdminKey } from '../../shared/national-centre.ts';
 import { registerArea, registerOrganisation } from '../../shared/register-organisation.ts';
 import type { Role } from '../../shared/roles.ts';
@@ -116,6 +120,37 @@ export function applicationBody(body: ApplicationBody = {}, n = 1) {
  */
 export const clientAddress = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}:443`;
 
+/**
+ * The origin secret, read from the local account's data folder as CloudFront would get it from Secrets
+ * Manager: a request that carries it comes from a stand-in for CloudFront, so the gateway keeps the
+ * viewer address it names (decision 0022). Without it, the gateway takes the socket's address.
+ */
+export function originSecret(): string {
+  return readFileSync(secretFile(inject('secretsDir'), localSecretName('originVerify')), 'utf8').trim();
+}
+
+/** Headers of a request CloudFront passes on for the n-th made-up client (clientAddress). */
+export const viaCloudFront = (n: number): Record<string, string> => ({
+  [originHeader]: originSecret(),
+  [viewerAddressHeader]: clientAddress(n),
+});
+
+/** The local account's endpoints for a deployment: DynamoDB, S3, Secrets Manager. */
+export const localEndpoints = () => ({
+  dynamodb: inject('dynamoEndpoint'),
+  s3: inject('s3Endpoint'),
+  secrets: inject('secretsEndpoint'),
+});
+
+/** A gateway in front of a deployment's functions, adding the origin secret as CloudFront does. */
+export const gatewayFor = (
+  functions: Invoker,
+  options: { webRoot?: string | false; port?: number; signInOrigins?: readonly string[] } = {},
+) => {
+  const { port = 0, ...rest } = options;
+  return startGateway(functions, port, '127.0.0.1', { ...rest, originSecret: originSecret() });
+};
+
 /** Real HTTP to a gateway: JSON bodies in, JSON (or text) out. */
 export function callerFor(url: string): Caller {
   return async (method, path, options = {}) => {
@@ -200,15 +235,12 @@ export async function startTestService(
   const deployment = await startDeployment(
     localIam(),
     { tableName, bucket },
-    {
-      dynamodb: inject('dynamoEndpoint'),
-      s3: inject('s3Endpoint'),
-      identity,
-    },
+    { ...localEndpoints(), identity },
   );
   current = deployment;
   // The web app's CSP lets it reach the identity provider, as npm start's gateway does.
-  const gateway: Gateway = await startGateway(deployment.functions, options.port ?? 0, '127.0.0.1', {
+  const gateway: Gateway = await gatewayFor(deployment.functions, {
+    port: options.port ?? 0,
     signInOrigins: [new URL(identity.issuer).origin],
   });
   const call = callerFor(gateway.url);
@@ -216,7 +248,7 @@ export async function startTestService(
   let applications = 0;
   /** Another gateway on the same table: its own throttle buckets and authorizer cache. */
   const secondGateway = async () => {
-    const extra = await startGateway(deployment.functions, 0);
+    const extra = await gatewayFor(deployment.functions);
     return { url: extra.url, call: callerFor(extra.url), close: () => extra.close() };
   };
   const apply = async (body: ApplicationBody = {}) => {
@@ -226,8 +258,9 @@ export async function startTestService(
     try {
       const reply = await extra.call('POST', '/v1/applications', {
         body: applicationBody(body, n),
-        // Each application from a client of its own: one client may have only 3 waiting (decision 0011).
-        headers: { 'cloudfront-viewer-address': clientAddress(n) },
+        // Each application from a client of its own: one client may have only 3 waiting (decision 0011),
+        // sent as CloudFront would pass it on (only the origin secret makes the gateway keep the address).
+        headers: viaCloudFront(n),
       });
       if (reply.status !== 201) throw new Error(`application refused: ${reply.status} ${reply.text}`);
       return reply.body as { id: string; status: 'pending'; claimToken: string };

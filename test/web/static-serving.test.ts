@@ -31,7 +31,10 @@ beforeAll(async () => {
   writeFileSync(join(root, 'favicon.svg'), '<svg/>');
   writeFileSync(join(root, 'build-inputs.json'), '{}');
   writeFileSync(join(tmpdir(), 'kaiku-outside.txt'), 'secret');
-  gateway = await startGateway(functions, 0, '127.0.0.1', { webRoot: root });
+  gateway = await startGateway(functions, 0, '127.0.0.1', {
+    webRoot: root,
+    originSecret: 'static files need no origin secret',
+  });
 });
 afterAll(async () => {
   await gateway?.close();

@@ -28,7 +28,8 @@ function describe(statement: PolicyStatement): string[] {
             .replace(/^arn:aws:dynamodb:[^:]*:[^:]*:table\/[^/]+\/stream\/\*$/, 'its stream')
             .replace(/^arn:aws:s3:::[^/]+$/, 'the statistics bucket')
             .replace(/^arn:aws:s3:::[^/]+\//, 'objects ')
-            .replace(/^arn:aws:lambda:[^:]*:[^:]*:function:/, 'function '),
+            .replace(/^arn:aws:lambda:[^:]*:[^:]*:function:/, 'function ')
+            .replace(/^arn:aws:secretsmanager:[^:]*:[^:]*:secret:[^/]+\/([A-Za-z]+)-\w+$/, 'secret $1'),
         )
         .filter((resource, _index, all) => resource !== 'its indexes' || !all.includes('the table'))
         .map((resource) => (resource.startsWith('objects ') ? `objects \`${resource.slice(8)}\`` : resource))

@@ -12,6 +12,7 @@ import { functionId } from '../../api-stack.ts';
 import { defaultStageOfCdkJson, namesOf } from '../../stage.ts';
 import { userPoolId as localUserPoolId } from '../identity/names.ts';
 import { type FunctionTemplate, type PolicyDocument, resolveIntrinsics } from './roles.ts';
+import { localSecretArn } from './secrets-edge.ts';
 
 export const localAccount = { accountId: '000000000000', region: 'eu-north-1' } as const;
 
@@ -103,6 +104,15 @@ export class LocalIam {
 
   readonly templates: readonly FunctionTemplate[];
   private readonly secret: string;
+  /** The names of the secrets the CDK app declares (Secrets Manager; locally infra/local/aws/secrets-edge.ts). */
+  get secretNames(): string[] {
+    const names = new Set<string>();
+    for (const template of this.templates)
+      for (const resource of Object.values(template.named))
+        if (resource.type === 'secret' && typeof resource.name === 'string') names.add(resource.name);
+    return [...names].sort();
+  }
+
   /** The statistics bucket the account starts with (a deployment may use another). */
   readonly bucket: string;
 
@@ -191,6 +201,9 @@ export class LocalIam {
       const resource = template.named[id];
       if (!resource) return undefined;
       if (resource.type === 'userPool') return localUserPoolId;
+      // A secret's Ref is its ARN; the local Secrets Manager serves it under the same one.
+      if (resource.type === 'secret')
+        return localSecretArn(String(resource.name), localAccount.region, localAccount.accountId);
       return String(
         resolveIntrinsics(resource.name, localAccount, { ref: () => undefined, getAtt: () => undefined }),
       );

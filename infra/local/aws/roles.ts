@@ -28,7 +28,7 @@ export interface FunctionTemplate {
   readonly policies: readonly unknown[];
 }
 
-export type NamedType = 'table' | 'bucket' | 'userPool';
+export type NamedType = 'table' | 'bucket' | 'userPool' | 'secret';
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> };
 type Template = { Resources: Record<string, Resource> };
@@ -69,7 +69,9 @@ function templatesOf(template: Template): FunctionTemplate[] {
           ? [[id, { type: 'bucket', name: resource.Properties?.BucketName }]]
           : resource.Type === 'AWS::Cognito::UserPool'
             ? [[id, { type: 'userPool', name: undefined }]]
-            : [],
+            : resource.Type === 'AWS::SecretsManager::Secret'
+              ? [[id, { type: 'secret', name: resource.Properties?.Name }]]
+              : [],
     ),
   );
   const functions: FunctionTemplate[] = [];

@@ -13,6 +13,8 @@ export interface Endpoints {
   readonly dynamodb: string;
   readonly s3: string;
   readonly lambda: string;
+  /** The local Secrets Manager (infra/local/aws/secrets-edge.ts). */
+  readonly secrets: string;
   /** The identity provider people sign in with (the local one under npm start), when there is one. */
   readonly identity?: IdentityEndpoint;
 }
@@ -168,6 +170,7 @@ export class LocalFunctions {
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: this.endpoints.dynamodb,
       AWS_ENDPOINT_URL_S3: this.endpoints.s3,
       AWS_ENDPOINT_URL_LAMBDA: this.endpoints.lambda,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: this.endpoints.secrets,
       ...identityEnvironment(this.endpoints.identity),
       AWS_LAMBDA_FUNCTION_NAME: this.iam.functionNameOf(handlerFile) ?? handlerFile,
     };
