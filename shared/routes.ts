@@ -9,7 +9,12 @@ import * as schemas from './schemas.ts';
 import { keysOfOrganisation } from './store/keys.ts';
 
 /** The Cognito operations a function may call on the user pool (IAM actions cognito-idp:<operation>). */
-export type DirectoryAction = 'AdminCreateUser' | 'AdminGetUser';
+export type DirectoryAction =
+  | 'AdminCreateUser'
+  | 'AdminGetUser'
+  | 'AdminDisableUser'
+  | 'AdminEnableUser'
+  | 'AdminUserGlobalSignOut';
 
 export interface Route {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -560,6 +565,18 @@ export const routes = [
     roles: everyRole,
     summary: "Remove a person's membership: their next request for this organisation is refused.",
     response: r.removedPerson,
+  },
+  {
+    method: 'PATCH',
+    path: '/v1/people/{personId}',
+    handler: 'functions/people/set-person-status.ts',
+    table: { Query: [p.person], UpdateItem: [p.person], PutItem: [p.audit] },
+    directory: ['AdminDisableUser', 'AdminEnableUser', 'AdminUserGlobalSignOut'],
+    roles: ['admin'],
+    summary:
+      'Disable a person (every organisation: their next request is refused, whatever any cache holds, and the identity provider signs them out everywhere and refuses their sign-in) or enable them again. The national centre only; nobody disables themselves.',
+    body: schemas.setPersonStatus,
+    response: r.personStatus,
   },
   {
     method: 'GET',

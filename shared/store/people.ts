@@ -213,3 +213,30 @@ export async function setPersonStatus(personId: string, status: Person['status']
     }),
   );
 }
+
+/**
+ * Disables or enables a person, with its audit entry, in one transaction. An enabled person is active
+ * again if they have ever signed in, else still invited. False when there is no such person.
+ */
+export async function changePersonStatus(
+  person: Person,
+  status: 'disabled' | 'enabled',
+  audit: AuditEntry,
+): Promise<Person['status'] | undefined> {
+  const next: Person['status'] =
+    status === 'disabled' ? 'disabled' : person.lastSignInAt ? 'active' : 'invited';
+  const cancelled = await transactWrite([
+    {
+      Update: {
+        TableName: tableName(),
+        Key: personKey(person.personId),
+        UpdateExpression: 'SET #status = :status',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': next },
+      },
+    },
+    auditPut(audit),
+  ]);
+  return cancelled === undefined ? next : undefined;
+}

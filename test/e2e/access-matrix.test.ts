@@ -12,6 +12,7 @@ import {
   cardKey,
   membershipKey,
   organisationKey,
+  personKey,
   usageKey,
 } from '../../shared/store/keys.ts';
 import { addMembership } from '../../shared/store/people.ts';
@@ -398,6 +399,27 @@ const matrix: Record<RouteKey, Row> = {
       partner: 404,
       anonymous: 401,
     },
+  },
+  'PATCH /v1/people/{personId}': {
+    // A person of any area: disabling is the national centre's alone (a person may belong to several areas).
+    call: async (scope) => {
+      const personId = await freshMember(scope);
+      return {
+        path: `/v1/people/${personId}`,
+        body: { status: 'disabled' },
+        probe: item(personKey(personId)),
+      };
+    },
+    own: {
+      admin: 200,
+      'area-admin': 403,
+      distributor: 403,
+      venue: 403,
+      'ticket-agent': 403,
+      partner: 403,
+      anonymous: 401,
+    },
+    check: (reply) => expect(reply.body.status).toBe('disabled'),
   },
   'GET /v1/organisations/{orgId}/people': {
     call: async (scope) => ({ path: `/v1/organisations/${areas[scope].target}/people` }),
