@@ -239,7 +239,7 @@ describe('npm run seed', () => {
     expect(entityCounts(await scanTable())).toEqual(before);
     expect(readFileSync(keysFile, 'utf8')).toBe(keysBefore);
     console.log(`seed and checks took ${Math.round((Date.now() - startedAt) / 1000)} s`);
-  }, 180_000);
+  }, 300_000);
 });
 
 describe('the demo data set', () => {

@@ -5,6 +5,7 @@ import { Audit } from './area/audit.tsx';
 import { Flags } from './area/flags.tsx';
 import { OrganisationPage } from './area/organisation-page.tsx';
 import { Organisations } from './area/organisations.tsx';
+import { OwnPeoplePage } from './area/own-people-page.tsx';
 import { CardPage } from './cards/card-page.tsx';
 import { CardsHome } from './cards/cards-home.tsx';
 import { NewCard } from './cards/new-card.tsx';
@@ -64,6 +65,12 @@ export const pageDefinitions: readonly PageDefinition[] = [
     render: ({ cardNumber }) => <PrintCard key={cardNumber} cardNumber={cardNumber!} />,
   },
   { pattern: '/area', roles: ['area-admin'], title: 'orgs.title', render: () => <Organisations /> },
+  {
+    pattern: '/people',
+    roles: ['area-admin', 'distributor', 'venue', 'ticket-agent', 'partner'],
+    title: 'people.ownTitle',
+    render: () => <OwnPeoplePage />,
+  },
   {
     pattern: '/area/organisations/:orgId',
     roles: ['area-admin'],

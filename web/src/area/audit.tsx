@@ -1,4 +1,5 @@
 // Administrative actions (GET /v1/audit): the national centre sees all, an area-admin its own area's.
+// Each names who acted: the person by name, or the machine key by its id.
 import { useState } from 'preact/hooks';
 import { DateRange, lastDays } from '../components/date-range.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';
@@ -37,8 +38,15 @@ export function Audit() {
                   <code>{entry.target}</code>
                 </td>
                 <td>
-                  {t(keyFor('kind', entry.actor.role, 'audit.otherAction'))} (<code>{entry.actor.orgId}</code>
-                  )
+                  {entry.actor.kind === 'person' && entry.actor.name ? (
+                    <strong>{entry.actor.name}</strong>
+                  ) : entry.actor.keyId ? (
+                    <>
+                      {t('audit.actorKey')} <code>{entry.actor.keyId}</code>
+                    </>
+                  ) : null}{' '}
+                  · {t(keyFor('kind', entry.actor.role, 'audit.otherAction'))} (
+                  <code>{entry.actor.orgId}</code>)
                 </td>
               </tr>
             ))}
