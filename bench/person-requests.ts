@@ -13,6 +13,8 @@ import { projectRoot } from '../infra/paths.ts';
 import { latestInvitation } from '../scripts/seed-people.ts';
 import { registerArea, registerOrganisation } from '../shared/register-organisation.ts';
 import { freePort } from '../test/support/free-port.ts';
+import { buildBundles } from './bundles.ts';
+import { deployedEnvironments, medianLoadTimes } from './init-time.ts';
 
 const requests = 200;
 const round = (value: number) => Number(value.toFixed(3));
@@ -106,6 +108,30 @@ export async function measurePersonRequests(workDir: string): Promise<PersonRequ
 export const describePersonRequests = (figures: PersonRequestFigures) =>
   `personReadsOverKey   ${figures.personReadsOverKey}  (target <= 1; DynamoDB requests per request: a person ${figures.personRequestsPerRequest}, a key ${figures.keyRequestsPerRequest}; a person's first request ${figures.personFirstRequestRequests})`;
 
+/**
+ * The authorizer's import time against the bare SDK's, as npm run bench measures every function
+ * (bench/run.ts: initRatios.authorizer), for a run of this file alone: only these two bundles are built.
+ */
+export async function measureAuthorizerInit(workDir: string): Promise<number> {
+  const { baseline, functions } = await buildBundles(join(workDir, 'bundles'), (handler) =>
+    handler.endsWith('/authorizer.ts'),
+  );
+  const [authorizer] = functions;
+  if (!authorizer) throw new Error('no authorizer among the handlers');
+  const environment = deployedEnvironments().get(authorizer.handlerFile) ?? {};
+  const nodeOptions: Record<string, string> = environment.NODE_OPTIONS
+    ? { NODE_OPTIONS: environment.NODE_OPTIONS }
+    : {};
+  const [baselineMs, authorizerMs] = medianLoadTimes(
+    [
+      { file: baseline.file, environment: nodeOptions },
+      { file: authorizer.file, environment },
+    ],
+    11,
+  );
+  return Number((authorizerMs! / baselineMs!).toFixed(3));
+}
+
 if (import.meta.main) {
   const workDir = join(projectRoot, '.bench', 'people');
   rmSync(workDir, { recursive: true, force: true });
@@ -113,5 +139,8 @@ if (import.meta.main) {
   // The functions' request lines go to a file, not between the figures.
   process.env.KAIKU_LOG_CAPTURE ??= join(workDir, 'functions.log');
   console.log(describePersonRequests(await measurePersonRequests(workDir)));
+  console.log(
+    `authorizerInitRatio  ${await measureAuthorizerInit(workDir)}  (target <= 1.25; the authorizer with jose for people's tokens, against the bare SDK)`,
+  );
   process.exit(0);
 }
