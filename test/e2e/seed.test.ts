@@ -27,7 +27,10 @@ beforeAll(async () => {
   identity = await startTestIdentity({ root: dataDir });
   service = await startTestService({ identity });
   writeFileSync(join(dataDir, 'admin-key'), `${service.adminKey}\n`, { mode: 0o600 });
-});
+  // Up before the seed runs, as npm start is once it says so: the health function's first start is
+  // not the seed's to wait for (it allows the health check 5 s).
+  expect((await service.call('GET', '/v1/health')).status).toBe(200);
+}, 120_000);
 afterAll(async () => {
   await service?.stop();
   await identity?.stop();

@@ -1,0 +1,160 @@
+// An organisation's people and keys in Chromium, as the area admin sees them (Finnish): invite a desk
+// worker as a manager (the invitation lands in the provider's outbox), the list shows them; the worker
+// signs in through the provider's pages and invites a colleague; the audit page names the worker; the area
+// admin removes the colleague after a confirmation; a key gets a name and an end date, both shown. Then
+// the same page in Swedish. axe clean. (The app signs in with the area admin's key here, as in the other
+// browser tests, until the web app's sign-in turns to OpenID Connect.)
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { signInOverHttp } from '../../infra/local/identity/sign-in-client.ts';
+import { ensureWebBuild } from '../../scripts/build-web.ts';
+import { invitationTo } from '../support/identity.ts';
+import { type OnboardedArea, startTestService, type TestService } from '../support/service.ts';
+import {
+  launchBrowser,
+  type OpenPage,
+  openPage,
+  screenshot,
+  seriousViolations,
+  signIn,
+  textsOf,
+} from './support/browser.ts';
+
+vi.setConfig({ testTimeout: 400_000 });
+
+const fi = textsOf('fi');
+const sv = textsOf('sv');
+const run = Date.now().toString(36);
+const worker = { email: `tiski.${run}@museo.example`, name: 'Tiina Tiskityöntekijä' };
+const colleague = { email: `kollega.${run}@museo.example`, name: 'Kalle Kollega' };
+
+let service: TestService;
+let browser: Browser;
+let area: OnboardedArea;
+let venueId: string;
+const opened: OpenPage[] = [];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  await ensureWebBuild();
+  service = await startTestService();
+  area = await service.onboard({
+    areaName: 'Vantaan Kaikukortti',
+    municipalityCodes: ['092'],
+    welfareArea: 'VK',
+  });
+  const created = await service.call('POST', `/v1/areas/${area.areaId}/organisations`, {
+    key: area.areaAdminKey,
+    body: {
+      kind: 'venue',
+      name: `Museo ${run}`,
+      municipalityCode: '092',
+      contactEmail: 'info@museo.example',
+    },
+  });
+  venueId = created.body.id;
+}, 240_000);
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+async function open(lang: 'fi' | 'sv'): Promise<Page> {
+  const next = await openPage(browser, service.url, lang);
+  opened.push(next);
+  return next.page;
+}
+
+async function expectAxeClean(page: Page) {
+  expect(await seriousViolations(page)).toEqual([]);
+}
+
+describe('an organisation’s people and keys', () => {
+  it('the area admin invites, the invited manager acts and is named in the audit, a removal is confirmed', async () => {
+    const page = await open('fi');
+    await signIn(page, area.areaAdminKey, '/area');
+    await page.goto(`/area/organisations/${venueId}`);
+    await page.getByRole('heading', { name: fi('people.title') }).waitFor();
+    await page.getByText(fi('people.none')).waitFor();
+
+    // Invite the desk worker as a manager.
+    await page.getByLabel(fi('people.email')).fill(worker.email);
+    await page.getByLabel(fi('people.name'), { exact: true }).fill(worker.name);
+    await page.getByLabel(fi('people.managerChoice')).check();
+    await page.getByRole('button', { name: fi('people.sendInvitation') }).click();
+    await page.getByText(fi('people.invited', { email: worker.email })).waitFor();
+    const row = page.getByRole('row').filter({ hasText: worker.email });
+    await expect(row.getByRole('cell', { name: fi('people.status.invited') }).count()).resolves.toBe(1);
+    await expect(row.getByRole('cell', { name: fi('people.isManager') }).count()).resolves.toBe(1);
+    await expectAxeClean(page);
+
+    // The worker signs in through the provider's pages with the invitation and invites a colleague.
+    const identity = inject('identity');
+    const tokens = await signInOverHttp({
+      issuer: identity.issuer,
+      clientId: identity.clientId,
+      redirectUri: 'http://localhost:3999/signed-in',
+      email: worker.email,
+      password: invitationTo(identity.outboxDir, worker.email).password,
+      newPassword: 'Kaiku-museo-2026-long!',
+    });
+    const invited = await service.call('POST', `/v1/organisations/${venueId}/people`, {
+      key: tokens.access_token,
+      body: colleague,
+    });
+    expect(invited.status).toBe(201);
+
+    await page.reload();
+    const workerRow = page.getByRole('row').filter({ hasText: worker.email });
+    await workerRow.getByRole('cell', { name: fi('people.status.active') }).waitFor();
+    await page.getByRole('row').filter({ hasText: colleague.email }).waitFor();
+
+    // Removing asks first; cancelling keeps the person.
+    await page.getByRole('button', { name: fi('people.removeNamed', { name: colleague.name }) }).click();
+    await page.getByText(fi('people.confirmRemove', { name: colleague.name })).waitFor();
+    await page.getByRole('button', { name: fi('common.cancel') }).click();
+    await page.getByRole('button', { name: fi('people.removeNamed', { name: colleague.name }) }).click();
+    await page.getByRole('button', { name: fi('people.remove'), exact: true }).click();
+    await page.getByText(fi('people.removed', { name: colleague.name })).waitFor();
+    await expect(page.getByRole('row').filter({ hasText: colleague.email }).count()).resolves.toBe(0);
+    await screenshot(page, 'people-fi');
+
+    // The audit page names the worker who invited the colleague.
+    await page.goto('/area/audit');
+    const invitedByWorker = page
+      .getByRole('row')
+      .filter({ hasText: fi('audit.action.person.invited') })
+      .filter({ hasText: worker.name });
+    await invitedByWorker.first().waitFor();
+    await expectAxeClean(page);
+  });
+
+  it('a key gets a name and an end date, shown in the list; in Swedish too', async () => {
+    const page = await open('fi');
+    await signIn(page, area.areaAdminKey, '/area');
+    await page.goto(`/area/organisations/${venueId}`);
+    await page.getByRole('heading', { name: fi('keys.title') }).waitFor();
+    await page.getByLabel(fi('keys.name')).fill('Kassa 2');
+    await page.getByLabel(fi('keys.expiresOn')).fill('2099-12-31');
+    await page.getByRole('button', { name: fi('keys.createButton') }).click();
+    await page.locator('.secret-value').waitFor();
+    const item = page.locator('ul.keys li').filter({ hasText: 'Kassa 2' });
+    await item.waitFor();
+    expect(await item.textContent()).toContain(fi('keys.neverUsed'));
+    expect(await item.textContent()).toMatch(/2099/);
+    await expectAxeClean(page);
+
+    const swedish = await open('sv');
+    await signIn(swedish, area.areaAdminKey, '/area');
+    await swedish.goto(`/area/organisations/${venueId}`);
+    await swedish.getByRole('heading', { name: sv('people.title') }).waitFor();
+    await swedish.getByRole('cell', { name: sv('people.status.active') }).waitFor();
+    await swedish.locator('ul.keys li').filter({ hasText: 'Kassa 2' }).waitFor();
+    await expectAxeClean(swedish);
+    await screenshot(swedish, 'people-sv');
+  });
+
+  it('had no CSP violation, page error or console error', () => {
+    expect(opened.flatMap((next) => next.problems)).toEqual([]);
+  });
+});
