@@ -119,12 +119,9 @@ export function KeysSection({ orgId }: { orgId: string }) {
                 !expired && (
                   <>
                     {' '}
-                    <button
-                      type="button"
-                      aria-label={t('keys.revokeNamed', { name: key.name ?? key.keyId })}
-                      onClick={() => setConfirming(key.keyId)}
-                    >
+                    <button type="button" onClick={() => setConfirming(key.keyId)}>
                       {t('keys.revoke')}
+                      <span class="visually-hidden"> {key.name ?? key.keyId}</span>
                     </button>
                   </>
                 )

@@ -144,12 +144,9 @@ export function PeopleSection({ orgId }: { orgId: string }) {
                       </button>
                     </>
                   ) : (
-                    <button
-                      type="button"
-                      aria-label={t('people.removeNamed', { name: person.name })}
-                      onClick={() => setConfirming(person.personId)}
-                    >
+                    <button type="button" onClick={() => setConfirming(person.personId)}>
                       {t('people.remove')}
+                      <span class="visually-hidden"> {person.name}</span>
                     </button>
                   )}
                 </td>
