@@ -12,7 +12,6 @@ import {
   cardKey,
   membershipKey,
   organisationKey,
-  personKey,
   usageKey,
 } from '../../shared/store/keys.ts';
 import { addMembership } from '../../shared/store/people.ts';
@@ -401,17 +400,13 @@ const matrix: Record<RouteKey, Row> = {
     },
   },
   'PATCH /v1/people/{personId}': {
-    // A person of any area: disabling is the national centre's alone (a person may belong to several areas).
-    call: async (scope) => {
-      const personId = await freshMember(scope);
-      return {
-        path: `/v1/people/${personId}`,
-        body: { status: 'disabled' },
-        probe: item(personKey(personId)),
-      };
-    },
+    // Disabling is the national centre's alone (a person may belong to several areas). This file's
+    // services have no identity provider (the directory's step needs one: test/e2e/person-disable.test.ts
+    // disables a real person), so the admin is asked about a person who does not exist: past the role
+    // check, the answer is 404; every other role is refused before.
+    call: async () => ({ path: `/v1/people/${randomUUID()}`, body: { status: 'disabled' } }),
     own: {
-      admin: 200,
+      admin: 404,
       'area-admin': 403,
       distributor: 403,
       venue: 403,
@@ -419,7 +414,6 @@ const matrix: Record<RouteKey, Row> = {
       partner: 403,
       anonymous: 401,
     },
-    check: (reply) => expect(reply.body.status).toBe('disabled'),
   },
   'GET /v1/organisations/{orgId}/people': {
     call: async (scope) => ({ path: `/v1/organisations/${areas[scope].target}/people` }),
