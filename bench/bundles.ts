@@ -32,13 +32,16 @@ async function bundle(entry: string, outfile: string): Promise<void> {
   });
 }
 
-export async function buildBundles(outDir: string): Promise<{ baseline: Bundle; functions: Bundle[] }> {
+export async function buildBundles(
+  outDir: string,
+  only: (handlerFile: string) => boolean = () => true,
+): Promise<{ baseline: Bundle; functions: Bundle[] }> {
   mkdirSync(outDir, { recursive: true });
   const baselineEntry = join(outDir, 'baseline-entry.ts');
   writeFileSync(baselineEntry, baselineSource);
   const baselineFile = join(outDir, 'baseline.mjs');
   await bundle(baselineEntry, baselineFile);
-  const handlers = allHandlers();
+  const handlers = allHandlers().filter(only);
   const functions: Bundle[] = [];
   for (const handler of handlers) {
     const name = handler.replace(/^functions\//, '').replace(/\.ts$/, '');

@@ -9,6 +9,9 @@
 //     Karelia), approved by the admin; each area-admin key is claimed with the application's claim token.
 //  2. The area-admins add distributors and venues (the City Museum with a limit of 4 uses per card per
 //     day) and make their keys; the admin adds a ticket agent and a statistics partner, with keys.
+//  2b. One person of each role the web app serves (admin, area admin, distributor, venue) is invited and
+//     signs in for the first time against the local identity provider (scripts/seed-people.ts); their
+//     sign-in details go to $KAIKU_DATA_DIR/seed-people.json (mode 600).
 //  3. A fixed set of 300 cards and about 3,000 uses in all four sectors (POST /v1/cards, then
 //     POST /v1/usages/batch by the venues and the ticket agent), then a few revoked and replaced cards
 //     and voided uses, so that the audit has every kind of entry.
@@ -38,6 +41,7 @@ import { lifeSituations as allLifeSituations, genders } from '../shared/domain/h
 import { mulberry32 } from '../shared/seeded-random.ts';
 import { debugHelp, describeError, parseCommandLine, runScript, ScriptError, UsageError } from './cli.ts';
 import { findLocalService, shown } from './local-service.ts';
+import { type PeopleProgress, seedPeople } from './seed-people.ts';
 
 type Sector = 'culture' | 'education' | 'science' | 'sport';
 
@@ -296,8 +300,10 @@ const usage = `Usage: npm run seed [-- --months N]
 
 Fills the running local service with demo data through its HTTP API: two demo areas (applied for,
 approved, area-admin key claimed), distributors, venues, a ticket agent and a partner, 300 cards and
-3000 uses; every role's key is written to $KAIKU_DATA_DIR/seed-keys.json. Running it again on a seeded
-service changes nothing.
+3000 uses; every role's key is written to $KAIKU_DATA_DIR/seed-keys.json, and a demo person of each
+role the web app serves (admin, areaAdmin, distributor, venue: e-mail, password, TOTP secret for the
+two admin roles) to $KAIKU_DATA_DIR/seed-people.json. Running it again on a seeded service changes
+nothing.
 
 With --months N it builds N months of history instead, up to now: seven areas of very different size
 joining over time, cards issued on working days and renewed a year on, uses nearly every day (some
@@ -311,7 +317,8 @@ Options:
 
 Environment:
   KAIKU_URL         the service to seed (default: the url in $KAIKU_DATA_DIR/runtime.json)
-  KAIKU_DATA_DIR    the data folder of npm start (default .kaiku): runtime.json, admin-key, seed-keys.json
+  KAIKU_DATA_DIR    the data folder of npm start (default .kaiku): runtime.json, admin-key, outbox/,
+                    seed-keys.json, seed-people.json
   PORT              the port the local service runs on (npm start default 3000); checked against runtime.json
   KAIKU_SEED_CARDS  how many cards (default 300; with --months 0.3 per use); KAIKU_SEED_USES: how many
                     uses (default 3000; with --months 250 a month)
@@ -438,6 +445,8 @@ interface Progress {
   organisations: Record<string, { id: string; key: string }>;
   /** The service's instant the cards and uses are planned at (their occurredAt follow from it). */
   plannedAt?: string;
+  /** The demo people: their passwords and TOTP secrets, chosen before they are sent (scripts/seed-people.ts). */
+  people?: PeopleProgress;
   done?: boolean;
 }
 
@@ -623,6 +632,34 @@ async function main() {
   chmodSync(keysFile, 0o600);
   console.log(`Organisations: ${demoOrganisations.length} in the areas, a ticket agent and a partner.`);
 
+  // 2b. People who sign in to the web app: invited, first sign-in done, written to seed-people.json.
+  const nationalCentre = await api<{ orgId: string }>('GET', '/v1/me', admin);
+  const areaAdminOrganisation = (
+    await listAll<{ id: string; kind: string }>(`/v1/areas/${areaIds.get('lu')}/organisations`, adminKey)
+  ).find((org) => org.kind === 'area-admin');
+  if (!areaAdminOrganisation) fail(`the area ${areaIds.get('lu')} has no area-admin organisation`);
+  progress.people ??= {};
+  const peopleFile = await seedPeople({
+    api,
+    orgIds: {
+      admin: nationalCentre.orgId,
+      areaAdmin: areaAdminOrganisation.id,
+      distributor: orgIds.get('espoo-social')!,
+      venue: orgIds.get('espoo-museum')!,
+    },
+    // The national centre invites area admins; the area's admin invites its organisations' people.
+    inviterKeys: {
+      admin: adminKey,
+      areaAdmin: adminKey,
+      distributor: areaAdminKeys.get('lu')!,
+      venue: areaAdminKeys.get('lu')!,
+    },
+    dataDir: service.dataDir,
+    progress: progress.people,
+    save,
+  });
+  console.log(`People: one of each role signs in to the web app with ${shown(peopleFile)}.`);
+
   // 3. Cards, uses, and a few administrative actions on them.
   // The service's clock, not this machine's: npm start may run with KAIKU_CLOCK (shared/clock.ts). The
   // first area's createdAt is the service's time of its approval; the clock has moved on as much since.
@@ -726,7 +763,9 @@ async function main() {
       `Uses: ${plan.uses.length} recorded today (${persons} persons, all four sectors), ${plan.voided.length} voided.`,
   );
   const seconds = Math.round((Date.now() - started) / 1000);
-  console.log(`Seeded ${url} in ${seconds} s; the demo keys are in ${shown(keysFile)}.`);
+  console.log(
+    `Seeded ${url} in ${seconds} s; the demo keys are in ${shown(keysFile)}, the demo people in ${shown(join(service.dataDir, 'seed-people.json'))}.`,
+  );
 }
 
 // Run as a script (node scripts/seed.ts); imported (the tests read seedPlan), it does nothing.

@@ -73,6 +73,8 @@ const auditActions = [
   'usage.voided',
   'person.invited',
   'person.removed',
+  'person.disabled',
+  'person.enabled',
   'profile.updated',
 ] as const satisfies readonly AuditAction[];
 
@@ -550,6 +552,26 @@ export const responses = {
     object({ personId: id('the person'), orgId: id('the organisation'), removed: boolean() }),
     "The membership is gone; the person's next request for that organisation is refused.",
     { removed: { personId: personExampleId, orgId: venueId, removed: true } },
+  ),
+  personStatus: response(
+    named(
+      'PersonStatus',
+      object({
+        personId: id("the person (the identity provider's sub)"),
+        email: string({ max: 254 }),
+        name: string({ min: 1, max: 200 }),
+        status: oneOf(['invited', 'active', 'disabled']),
+      }),
+    ),
+    'The person with their new status: disabled people are refused at their next request, and signed out everywhere.',
+    {
+      disabled: {
+        personId: personExampleId,
+        email: personExample.email,
+        name: personExample.name,
+        status: 'disabled',
+      },
+    },
   ),
   secondFactor: response(
     object({ secondFactor: optional(oneOf(['totp', 'passkey'])) }),

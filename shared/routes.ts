@@ -10,7 +10,12 @@ import type { SecretPurpose } from './secrets.ts';
 import { keysOfOrganisation } from './store/keys.ts';
 
 /** The Cognito operations a function may call on the user pool (IAM actions cognito-idp:<operation>). */
-export type DirectoryAction = 'AdminCreateUser' | 'AdminGetUser';
+export type DirectoryAction =
+  | 'AdminCreateUser'
+  | 'AdminGetUser'
+  | 'AdminDisableUser'
+  | 'AdminEnableUser'
+  | 'AdminUserGlobalSignOut';
 
 export interface Route {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -359,8 +364,8 @@ export const routes = [
     handler: 'functions/onboarding/approve-application.ts',
     table: {
       GetItem: [p.application],
-      UpdateItem: [p.application, p.applicationSource],
       PutItem: [p.area, p.municipality, p.organisation, p.apiKey, p.audit, p.person],
+      UpdateItem: [p.application, p.applicationSource, p.person],
       Query: [p.person],
     },
     directory: ['AdminCreateUser', 'AdminGetUser'],
@@ -550,6 +555,7 @@ export const routes = [
       GetItem: [p.organisation],
       Query: [p.person],
       PutItem: [p.person, p.audit],
+      UpdateItem: [p.person],
     },
     directory: ['AdminCreateUser', 'AdminGetUser'],
     success: 201,
@@ -574,10 +580,28 @@ export const routes = [
     method: 'DELETE',
     path: '/v1/organisations/{orgId}/people/{personId}',
     handler: 'functions/people/remove-person.ts',
-    table: { GetItem: [p.organisation], DeleteItem: [p.person], PutItem: [p.audit] },
+    table: {
+      GetItem: [p.organisation],
+      DeleteItem: [p.person],
+      PutItem: [p.audit],
+      Query: [p.person],
+      UpdateItem: [p.person],
+    },
     roles: everyRole,
     summary: "Remove a person's membership: their next request for this organisation is refused.",
     response: r.removedPerson,
+  },
+  {
+    method: 'PATCH',
+    path: '/v1/people/{personId}',
+    handler: 'functions/people/set-person-status.ts',
+    table: { Query: [p.person], UpdateItem: [p.person], PutItem: [p.audit] },
+    directory: ['AdminDisableUser', 'AdminEnableUser', 'AdminUserGlobalSignOut'],
+    roles: ['admin'],
+    summary:
+      'Disable a person (every organisation: their next request is refused, whatever any cache holds, and the identity provider signs them out everywhere and refuses their sign-in) or enable them again. The national centre only; nobody disables themselves.',
+    body: schemas.setPersonStatus,
+    response: r.personStatus,
   },
   {
     method: 'GET',

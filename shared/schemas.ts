@@ -275,6 +275,10 @@ export const createKey = object({
   ),
 });
 
+export const setPersonStatus = object({
+  status: oneOf(['active', 'disabled']),
+});
+
 export const invitePerson = object({
   email,
   name: personName,

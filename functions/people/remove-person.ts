@@ -16,7 +16,7 @@ export const handler = httpHandler('DELETE /v1/organisations/{orgId}/people/{per
     organisation.areaId,
     request.now,
   );
-  if (!(await removeMembership(personId, organisation.orgId, audit)))
+  if (!(await removeMembership(personId, organisation.orgId, audit, request.now)))
     throw notFound(`Person ${personId} in organisation ${organisation.orgId}`);
   return json(200, { personId, orgId: organisation.orgId, removed: true });
 });

@@ -12,6 +12,8 @@ export type AuditAction =
   | 'usage.voided'
   | 'person.invited'
   | 'person.removed'
+  | 'person.disabled'
+  | 'person.enabled'
   | 'profile.updated';
 
 /**

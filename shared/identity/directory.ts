@@ -1,10 +1,13 @@
 // The identity provider's user directory (Amazon Cognito's API; locally the same API served by the local
 // provider at AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, IAM-checked like the local DynamoDB). The only
-// calls the service makes to it: invite a person (or find one already known), and ask which second factor
-// a signed-in person has, with their own access token.
+// calls the service makes to it: invite a person (or find one already known), disable or enable a person's
+// account, and ask which second factor a signed-in person has, with their own access token.
 import {
   AdminCreateUserCommand,
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
   AdminGetUserCommand,
+  AdminUserGlobalSignOutCommand,
   type AttributeType,
   CognitoIdentityProviderClient,
   GetUserCommand,
@@ -80,4 +83,24 @@ export async function secondFactorOf(accessToken: string): Promise<SecondFactor 
   if (user.UserMFASettingList?.includes('SOFTWARE_TOKEN_MFA')) return 'totp';
   const passkeys = await directory().send(new ListWebAuthnCredentialsCommand({ AccessToken: accessToken }));
   return (passkeys.Credentials?.length ?? 0) > 0 ? 'passkey' : undefined;
+}
+
+/**
+ * Turns the person's account off or on at the provider. Off: sign-in is refused and every refresh token
+ * is revoked (AdminUserGlobalSignOut), so no new access token is issued; the access tokens already out
+ * are refused by the service at their next request (the person's status in the table). An account the
+ * provider no longer knows has nothing to turn off.
+ */
+export async function setAccountEnabled(username: string, enabled: boolean): Promise<void> {
+  const target = { UserPoolId: userPoolId(), Username: username };
+  try {
+    if (enabled) {
+      await directory().send(new AdminEnableUserCommand(target));
+      return;
+    }
+    await directory().send(new AdminDisableUserCommand(target));
+    await directory().send(new AdminUserGlobalSignOutCommand(target));
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'UserNotFoundException')) throw error;
+  }
 }

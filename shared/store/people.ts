@@ -90,12 +90,38 @@ export async function addMembership(
   ]);
   if (!created) return true;
   if (created[0]?.conditionFailed) return false;
-  const cancelled = await transactWrite(items);
+  // A known person: a removal may have set them to expire (staffRetentionDays); a membership keeps them.
+  const cancelled = await transactWrite([
+    ...items,
+    {
+      Update: {
+        TableName: tableName(),
+        Key: personKey(person.personId),
+        UpdateExpression: 'REMOVE expiresAt',
+        ConditionExpression: 'attribute_exists(pk)',
+      },
+    },
+  ]);
   return cancelled === undefined;
 }
 
-/** Removes a membership with its audit entry; false if there was none. */
-export async function removeMembership(personId: string, orgId: string, audit: AuditEntry): Promise<boolean> {
+/**
+ * How long a person's item (work e-mail, display name, last sign-in) is kept after their last membership
+ * was removed: long enough to invite them back by mistake-free means within a season, then gone (the
+ * table's TTL deletes it). The audit keeps the id and name an entry was written with.
+ */
+export const staffRetentionDays = 90;
+
+/**
+ * Removes a membership with its audit entry; false if there was none. When it was the person's last one,
+ * their item is set to expire staffRetentionDays later (a new invitation clears it).
+ */
+export async function removeMembership(
+  personId: string,
+  orgId: string,
+  audit: AuditEntry,
+  now: Date,
+): Promise<boolean> {
   const cancelled = await transactWrite([
     {
       Delete: {
@@ -106,7 +132,25 @@ export async function removeMembership(personId: string, orgId: string, audit: A
     },
     auditPut(audit),
   ]);
-  return cancelled === undefined;
+  if (cancelled !== undefined) return false;
+  const { person, memberships } = await getPersonWithMemberships(personId);
+  if (person && memberships.length === 0)
+    await documentClient()
+      .send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: personKey(personId),
+          UpdateExpression: 'SET expiresAt = :expires',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: {
+            ':expires': Math.floor(now.getTime() / 1000) + staffRetentionDays * 86_400,
+          },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+      });
+  return true;
 }
 
 /** An organisation's people: its memberships (a page), with each person's current state. */
@@ -212,4 +256,31 @@ export async function setPersonStatus(personId: string, status: Person['status']
       ExpressionAttributeValues: { ':status': status },
     }),
   );
+}
+
+/**
+ * Disables or enables a person, with its audit entry, in one transaction. An enabled person is active
+ * again if they have ever signed in, else still invited. False when there is no such person.
+ */
+export async function changePersonStatus(
+  person: Person,
+  status: 'disabled' | 'enabled',
+  audit: AuditEntry,
+): Promise<Person['status'] | undefined> {
+  const next: Person['status'] =
+    status === 'disabled' ? 'disabled' : person.lastSignInAt ? 'active' : 'invited';
+  const cancelled = await transactWrite([
+    {
+      Update: {
+        TableName: tableName(),
+        Key: personKey(person.personId),
+        UpdateExpression: 'SET #status = :status',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': next },
+      },
+    },
+    auditPut(audit),
+  ]);
+  return cancelled === undefined ? next : undefined;
 }

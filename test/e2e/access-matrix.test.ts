@@ -399,6 +399,22 @@ const matrix: Record<RouteKey, Row> = {
       anonymous: 401,
     },
   },
+  'PATCH /v1/people/{personId}': {
+    // Disabling is the national centre's alone (a person may belong to several areas). This file's
+    // services have no identity provider (the directory's step needs one: test/e2e/person-disable.test.ts
+    // disables a real person), so the admin is asked about a person who does not exist: past the role
+    // check, the answer is 404; every other role is refused before.
+    call: async () => ({ path: `/v1/people/${randomUUID()}`, body: { status: 'disabled' } }),
+    own: {
+      admin: 404,
+      'area-admin': 403,
+      distributor: 403,
+      venue: 403,
+      'ticket-agent': 403,
+      partner: 403,
+      anonymous: 401,
+    },
+  },
   'GET /v1/organisations/{orgId}/people': {
     call: async (scope) => ({ path: `/v1/organisations/${areas[scope].target}/people` }),
     own: {

@@ -1,8 +1,12 @@
 // What every answer says in its headers (nosniff; no-store where a secret is in it), and the one log line
 // each request leaves, read from the functions' captured output as CloudWatch would read it.
+
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { signInOverHttp } from '../../infra/local/identity/sign-in-client.ts';
 import { type Route, routes } from '../../shared/routes.ts';
+import { invitationTo } from '../support/identity.ts';
 import { newCardNumber, type Reply, startTestService, type TestService } from '../support/service.ts';
 
 let service: TestService;
@@ -163,6 +167,46 @@ describe('the request log', () => {
       outcome: 'ok',
     });
     expect(authorizer.consumedCapacity).toBeGreaterThan(0);
+  });
+
+  it('a person: their request lines name them by id (never by name or e-mail), the authorizer’s too', async () => {
+    const area = await service.area();
+    const email = `desk.${randomUUID().slice(0, 8)}@venue.example`;
+    const name = 'Lokitesti Henkilö';
+    const invited = await service.call('POST', `/v1/organisations/${area.venueId}/people`, {
+      key: area.areaAdminKey,
+      body: { email, name },
+    });
+    expect(invited.status).toBe(201);
+    const identity = inject('identity');
+    const tokens = await signInOverHttp({
+      issuer: identity.issuer,
+      clientId: identity.clientId,
+      redirectUri: 'http://localhost:3999/signed-in',
+      email,
+      password: invitationTo(identity.outboxDir, email).password,
+      newPassword: 'Kaiku-log-2026-long!',
+    });
+    const reply = await service.call('GET', '/v1/usages', { key: tokens.access_token });
+    expect(reply.status).toBe(200);
+    // A person of their own: every line naming them is of this test.
+    const sameRequest = (entry: Record<string, any>) => entry.personId === invited.body.personId;
+    const line = await lineOf((entry) => sameRequest(entry) && entry.route === 'GET /v1/usages');
+    expect(line).toMatchObject({
+      level: 'INFO',
+      status: 200,
+      orgId: area.venueId,
+      role: 'venue',
+      personId: invited.body.personId,
+    });
+    expect(line.keyId).toBeUndefined();
+    const authorizer = await lineOf((entry) => sameRequest(entry) && entry.route === 'authorizer');
+    expect(authorizer).toMatchObject({ outcome: 'ok', personId: invited.body.personId });
+    for (const logged of [line, authorizer]) {
+      expect(JSON.stringify(logged)).not.toContain(email);
+      expect(JSON.stringify(logged)).not.toContain(name);
+      expect(JSON.stringify(logged)).not.toContain(tokens.access_token.slice(-20));
+    }
   });
 
   it('a recorded use: status 201, the DynamoDB capacity of its one transaction', async () => {

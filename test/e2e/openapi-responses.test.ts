@@ -206,6 +206,9 @@ describe('answers of the running service', () => {
       newPassword: 'Kaiku-desk-2026-long',
     });
     expectStatus(await call('POST', '/v1/me/second-factor', {}, { key: tokens.access_token, body: {} }), 200);
+    const person = { personId: invited.body.personId };
+    for (const status of ['disabled', 'active'])
+      expectStatus(await call('PATCH', '/v1/people/{personId}', person, { ...admin, body: { status } }), 200);
     expectStatus(
       await call(
         'DELETE',

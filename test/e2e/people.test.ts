@@ -10,7 +10,13 @@ import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { auditEntry } from '../../shared/domain/audit.ts';
 import type { Role } from '../../shared/roles.ts';
-import { addMembership, setPersonStatus, setSecondFactor } from '../../shared/store/people.ts';
+import { personKey } from '../../shared/store/keys.ts';
+import {
+  addMembership,
+  setPersonStatus,
+  setSecondFactor,
+  staffRetentionDays,
+} from '../../shared/store/people.ts';
 import { recordSensitive } from '../support/log-leaks.ts';
 import {
   expectError,
@@ -259,6 +265,44 @@ describe('a person signed in with an access token', () => {
     } finally {
       await gateway.close();
     }
+  });
+
+  it('a person whose last membership is removed expires from the table after the retention time; a new membership keeps them', async () => {
+    const worker = await person([
+      { orgId: area.venueId, role: 'venue', areaId: area.areaId },
+      { orgId: area.distributorId, role: 'distributor', areaId: area.areaId },
+    ]);
+    const remove = (orgId: string) =>
+      service.call('DELETE', `/v1/organisations/${orgId}/people/${worker.personId}`, {
+        key: area.areaAdminKey,
+      });
+    // One membership left: kept as they are.
+    expect((await remove(area.venueId)).status).toBe(200);
+    expect((await getItem(personKey(worker.personId)))?.expiresAt).toBeUndefined();
+    // The last one: the table's TTL deletes the person staffRetentionDays later.
+    const before = Math.floor(Date.now() / 1000);
+    expect((await remove(area.distributorId)).status).toBe(200);
+    const expiring = await getItem(personKey(worker.personId));
+    expect(expiring?.expiresAt).toBeGreaterThanOrEqual(before + staffRetentionDays * 86_400);
+    expect(expiring?.expiresAt).toBeLessThanOrEqual(before + staffRetentionDays * 86_400 + 120);
+    expect(expiring).toMatchObject({ email: expect.any(String), name: expect.any(String) });
+    // Invited again before that: the person stays.
+    const at = new Date().toISOString();
+    const person_ = { personId: worker.personId, email: expiring?.email, name: expiring?.name };
+    expect(
+      await addMembership(
+        { ...person_, status: 'invited', createdAt: at },
+        { ...person_, orgId: area.venueId, role: 'venue', areaId: area.areaId, manager: false, addedAt: at },
+        auditEntry(
+          { kind: 'key', keyId: 'setup', orgId: 'national-centre', role: 'admin' },
+          'person.invited',
+          `person/${worker.personId}`,
+          area.areaId,
+          new Date(),
+        ),
+      ),
+    ).toBe(true);
+    expect((await getItem(personKey(worker.personId)))?.expiresAt).toBeUndefined();
   });
 
   it('a disabled person is refused at the next request (401), also from a gateway that cached the token', async () => {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedPlan } from '../../scripts/seed.ts';
 import { today } from '../../shared/dates.ts';
+import { startTestIdentity, type TestIdentity } from '../support/identity.ts';
 import { scanTable, startTestService, type TestService } from '../support/service.ts';
 
 const projectRoot = join(import.meta.dirname, '..', '..');
@@ -18,13 +19,16 @@ const cardCount = 20;
 const useCount = 120;
 
 let service: TestService;
+let identity: TestIdentity;
 let dataDir: string;
 let proxy: Server;
 const behaviour = { requests: 0, unavailable: 0, cardsLeft: Number.POSITIVE_INFINITY, broken: false };
 
 beforeAll(async () => {
-  service = await startTestService();
   dataDir = mkdtempSync(join(tmpdir(), 'kaiku-seed-resume-'));
+  // Invitations land in the data folder's outbox, as npm start's do: the seed reads them there.
+  identity = await startTestIdentity({ root: dataDir });
+  service = await startTestService({ identity });
   writeFileSync(join(dataDir, 'admin-key'), `${service.adminKey}\n`, { mode: 0o600 });
   proxy = createServer(async (request, response) => {
     behaviour.requests++;
@@ -68,6 +72,7 @@ afterAll(async () => {
   proxy?.closeAllConnections();
   proxy?.close();
   await service?.stop();
+  await identity?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -133,6 +138,10 @@ describe('npm run seed, cut short and run again', () => {
     expect(uses).toHaveLength(plan.uses.length);
     expect(uses.filter((use) => use.voided)).toHaveLength(plan.voided.length);
     expect(items.filter((item) => item.entity === 'area')).toHaveLength(2);
+    // The demo people, each invited once, all four in seed-people.json.
+    expect(items.filter((item) => item.entity === 'membership')).toHaveLength(4 + 4);
+    const people = JSON.parse(readFileSync(join(dataDir, 'seed-people.json'), 'utf8'));
+    expect(Object.keys(people).sort()).toEqual(['admin', 'areaAdmin', 'distributor', 'venue']);
 
     const third = await runSeed();
     expect(third.code).toBe(0);

@@ -4,10 +4,14 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateSync } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInOverHttp } from '../../infra/local/identity/sign-in-client.ts';
 import { demoAreas, demoOrganisations, seedPlan } from '../../scripts/seed.ts';
+import { demoPeople } from '../../scripts/seed-people.ts';
 import { parseCardNumber } from '../../shared/card-number.ts';
 import { helsinkiDate, today } from '../../shared/dates.ts';
+import { startTestIdentity, type TestIdentity } from '../support/identity.ts';
 import { scanTable, startTestService, type TestService } from '../support/service.ts';
 
 const projectRoot = join(import.meta.dirname, '..', '..');
@@ -15,14 +19,21 @@ const cardCount = 60;
 const useCount = 600;
 
 let service: TestService;
+let identity: TestIdentity;
 let dataDir: string;
 beforeAll(async () => {
-  service = await startTestService();
   dataDir = mkdtempSync(join(tmpdir(), 'kaiku-seed-'));
+  // The provider keeps its state and outbox in the data folder, as npm start's does ($KAIKU_DATA_DIR/outbox).
+  identity = await startTestIdentity({ root: dataDir });
+  service = await startTestService({ identity });
   writeFileSync(join(dataDir, 'admin-key'), `${service.adminKey}\n`, { mode: 0o600 });
-});
+  // Up before the seed runs, as npm start is once it says so: the health function's first start is
+  // not the seed's to wait for (it allows the health check 5 s).
+  expect((await service.call('GET', '/v1/health')).status).toBe(200);
+}, 120_000);
 afterAll(async () => {
   await service?.stop();
+  await identity?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -88,6 +99,37 @@ describe('npm run seed', () => {
     const keys = JSON.parse(readFileSync(keysFile, 'utf8'));
     expect(Object.keys(keys).sort()).toEqual(['areaAdmin', 'distributor', 'partner', 'ticketAgent', 'venue']);
     for (const key of Object.values(keys)) expect(key).toMatch(/^kk\.k[0-9a-f]{20}\./);
+
+    // The people: one of each role the web app serves, who sign in with the file's details as a person
+    // would (password, and a code of their TOTP app for the two admin roles) and act in their role.
+    const peopleFile = join(dataDir, 'seed-people.json');
+    expect(statSync(peopleFile).mode & 0o777).toBe(0o600);
+    const people = JSON.parse(readFileSync(peopleFile, 'utf8'));
+    expect(Object.keys(people).sort()).toEqual(['admin', 'areaAdmin', 'distributor', 'venue']);
+    for (const [role, person] of Object.entries<any>(people)) {
+      const demo = demoPeople[role as keyof typeof demoPeople];
+      expect(Object.keys(person).sort()).toEqual(
+        demo.secondFactor ? ['email', 'password', 'totpSecret'] : ['email', 'password'],
+      );
+      expect(person.email).toBe(demo.email);
+      const tokens = await signInOverHttp({
+        issuer: identity.issuer,
+        clientId: identity.clientId,
+        redirectUri: identity.redirectUri,
+        email: person.email,
+        password: person.password,
+        ...(person.totpSecret && { totp: () => generateSync({ secret: person.totpSecret }) }),
+      });
+      const me = await service.call('GET', '/v1/me', { key: tokens.access_token });
+      expect(me.status).toBe(200);
+      expect(me.body).toMatchObject({ kind: 'person', email: demo.email, name: demo.name });
+      expect(me.body.memberships).toEqual([
+        expect.objectContaining({ role: demo.apiRole, manager: demo.manager }),
+      ]);
+      // And acts in that role (the admin roles with their second factor recorded: no MFA_REQUIRED).
+      const acting = await service.call('GET', '/v1/areas', { key: tokens.access_token });
+      expect(acting.status).toBe(['admin', 'area-admin'].includes(demo.apiRole) ? 200 : 403);
+    }
 
     // The areas came through applications: approved, with their municipalities.
     const areas = await listAll('/v1/areas', service.adminKey);
@@ -183,8 +225,8 @@ describe('npm run seed', () => {
     for (const entry of audit) actions[entry.action] = (actions[entry.action] ?? 0) + 1;
     expect(actions).toEqual({
       'application.approved': 2,
-      // Each approval invites the application's two contact persons.
-      'person.invited': 4,
+      // Each approval invites the application's two contact persons; then the four demo people.
+      'person.invited': 8,
       'organisation.created': 10,
       'key.created': 10,
       'card.revoked': plan.revoked.length + plan.replaced.length,
@@ -200,7 +242,7 @@ describe('npm run seed', () => {
     expect(entityCounts(await scanTable())).toEqual(before);
     expect(readFileSync(keysFile, 'utf8')).toBe(keysBefore);
     console.log(`seed and checks took ${Math.round((Date.now() - startedAt) / 1000)} s`);
-  }, 180_000);
+  }, 300_000);
 });
 
 describe('the demo data set', () => {

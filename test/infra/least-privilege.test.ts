@@ -110,6 +110,7 @@ describe('least privilege, evaluated on the synthesised roles', () => {
       'DELETE /v1/keys/{keyId}',
       'POST /v1/organisations/{orgId}/people',
       'DELETE /v1/organisations/{orgId}/people/{personId}',
+      'PATCH /v1/people/{personId}',
     ].map(handlerOf);
     for (const handlerFile of everyFunction())
       expect(await allowed(handlerFile, 'dynamodb:PutItem', table, 'AUDIT#2026-11'), handlerFile).toBe(
@@ -136,8 +137,9 @@ describe('least privilege, evaluated on the synthesised roles', () => {
     }
   });
 
-  it('people are written by invitations, sign-in bookkeeping and the second-factor check only', async () => {
+  it('people are written by invitations, removals, sign-in bookkeeping, the second-factor check and disabling only', async () => {
     const writers = [
+      handlerOf('PATCH /v1/people/{personId}'),
       authorizerHandler,
       handlerOf('POST /v1/organisations/{orgId}/people'),
       handlerOf('POST /v1/applications/{id}/approve'),

@@ -6,6 +6,7 @@ import { Audit } from './area/audit.tsx';
 import { Flags } from './area/flags.tsx';
 import { OrganisationPage } from './area/organisation-page.tsx';
 import { Organisations } from './area/organisations.tsx';
+import { OwnPeoplePage } from './area/own-people-page.tsx';
 import { VenueReport } from './area/venue-report.tsx';
 import { CardList } from './cards/card-list.tsx';
 import { CardPage } from './cards/card-page.tsx';
@@ -85,6 +86,12 @@ export const pageDefinitions: readonly PageDefinition[] = [
     render: ({ cardNumber }) => <PrintCard key={cardNumber} cardNumber={cardNumber!} />,
   },
   { pattern: '/area', roles: ['area-admin'], title: 'orgs.title', render: () => <Organisations /> },
+  {
+    pattern: '/people',
+    roles: ['area-admin', 'distributor', 'venue', 'ticket-agent', 'partner'],
+    title: 'people.ownTitle',
+    render: () => <OwnPeoplePage />,
+  },
   {
     pattern: '/area/organisations/:orgId',
     roles: ['area-admin'],

@@ -674,6 +674,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/people/{personId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Disable a person (every organisation
+     * @description Disable a person (every organisation: their next request is refused, whatever any cache holds, and the identity provider signs them out everywhere and refuses their sign-in) or enable them again. The national centre only; nobody disables themselves. Roles: admin.
+     */
+    patch: operations['setPersonStatus'];
+    trace?: never;
+  };
   '/v1/audit': {
     parameters: {
       query?: never;
@@ -1143,6 +1163,14 @@ export interface components {
       clientId: string;
       scopes: string[];
     };
+    PersonStatus: {
+      /** @description the person (the identity provider's sub) */
+      personId: string;
+      email: string;
+      name: string;
+      /** @enum {string} */
+      status: 'invited' | 'active' | 'disabled';
+    };
     Flag: {
       /** @description A card number in its canonical form (upper case, groups of four). */
       cardNumber: string;
@@ -1299,6 +1327,8 @@ export interface components {
         | 'usage.voided'
         | 'person.invited'
         | 'person.removed'
+        | 'person.disabled'
+        | 'person.enabled'
         | 'profile.updated';
       /** @description what, e.g. organisation/<id>, card/<number> */
       target: string;
@@ -3473,6 +3503,43 @@ export interface operations {
       401: components['responses']['Unauthenticated'];
       403: components['responses']['ForbiddenOrMfaRequired'];
       404: components['responses']['NotFound'];
+      429: components['responses']['Throttled'];
+      500: components['responses']['Internal'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  setPersonStatus: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        personId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          status: 'active' | 'disabled';
+        };
+      };
+    };
+    responses: {
+      /** @description The person with their new status: disabled people are refused at their next request, and signed out everywhere. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PersonStatus'];
+        };
+      };
+      400: components['responses']['ValidationFailed'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['ForbiddenOrMfaRequired'];
+      404: components['responses']['NotFound'];
+      413: components['responses']['BodyTooLarge'];
       429: components['responses']['Throttled'];
       500: components['responses']['Internal'];
       503: components['responses']['ServiceUnavailable'];

@@ -1,4 +1,5 @@
 // Administrative actions (GET /v1/audit): the national centre sees all, an area-admin its own area's.
+// Each names who acted: the person by name, or the machine key by its id.
 import { useState } from 'preact/hooks';
 import { DateRange, lastDays } from '../components/date-range.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';

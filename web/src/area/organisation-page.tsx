@@ -1,85 +1,16 @@
-// One organisation of the area: its keys (a new key is shown once, with a copy button), revoking a key,
-// and deactivating or reactivating the organisation.
+// One organisation of the area: its people (people-section.tsx), its machine keys (keys-section.tsx), and
+// deactivating or reactivating the organisation.
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
-import { SecretBox } from '../components/copy-button.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { useLoad } from '../components/use-load.ts';
-import { formatInstant } from '../dates.ts';
-import { language, locale, useT } from '../i18n/i18n.ts';
+import { useT } from '../i18n/i18n.ts';
 import { Link } from '../router.ts';
 import { requireSession } from '../session.ts';
-import { useStore } from '../store.ts';
 import { listOrganisations, type Organisation } from './area-data.ts';
+import { KeysSection } from './keys-section.tsx';
+import { PeopleSection } from './people-section.tsx';
 import { VenueSettings } from './venue-settings.tsx';
-
-function Keys({ orgId }: { orgId: string }) {
-  const t = useT();
-  const lang = useStore(language);
-  const keys = useLoad(() => api('GET', '/v1/organisations/{orgId}/keys', { path: { orgId } }), [orgId]);
-  const [fresh, setFresh] = useState<string>();
-  const [confirming, setConfirming] = useState<string>();
-  const [error, setError] = useState<unknown>();
-  const act = async (work: () => Promise<void>) => {
-    setError(undefined);
-    try {
-      await work();
-      keys.reload();
-    } catch (failure) {
-      setError(failure);
-    }
-  };
-  const create = () =>
-    act(async () => {
-      const made = await api('POST', '/v1/organisations/{orgId}/keys', { path: { orgId }, body: {} });
-      setFresh(made.apiKey);
-    });
-  const revoke = (keyId: string) =>
-    act(async () => {
-      await api('DELETE', '/v1/keys/{keyId}', { path: { keyId } });
-      setConfirming(undefined);
-    });
-  return (
-    <section aria-labelledby="keys-title">
-      <h2 id="keys-title">{t('keys.title')}</h2>
-      <ErrorMessage error={keys.error ?? error} />
-      {fresh && <SecretBox label={t('keys.newKey')} secret={fresh} />}
-      <ul class="keys">
-        {(keys.data?.items ?? []).map((key) => (
-          <li key={key.keyId}>
-            <code>{key.keyId}</code> · {t('keys.created', { at: formatInstant(key.createdAt, locale(lang)) })}
-            {key.lastUsedAt && (
-              <> · {t('keys.lastUsed', { at: formatInstant(key.lastUsedAt, locale(lang)) })}</>
-            )}
-            {key.revokedAt ? (
-              <> · {t('keys.revoked')}</>
-            ) : confirming === key.keyId ? (
-              <>
-                {' '}
-                <button type="button" class="danger" onClick={() => void revoke(key.keyId)}>
-                  {t('keys.confirmRevoke')}
-                </button>{' '}
-                <button type="button" onClick={() => setConfirming(undefined)}>
-                  {t('common.cancel')}
-                </button>
-              </>
-            ) : (
-              <>
-                {' '}
-                <button type="button" onClick={() => setConfirming(key.keyId)}>
-                  {t('keys.revoke')}
-                </button>
-              </>
-            )}
-          </li>
-        ))}
-      </ul>
-      <button type="button" class="primary" onClick={() => void create()}>
-        {t('keys.create')}
-      </button>
-    </section>
-  );
-}
 
 /** The venue's public profile as the directory shows it, and the area admin's hiding of it. */
 function VenueListing({
@@ -197,7 +128,8 @@ export function OrganisationPage({ orgId }: { orgId: string }) {
               onChanged={list.reload}
             />
           )}
-          <Keys orgId={orgId} />
+          <PeopleSection orgId={orgId} />
+          <KeysSection orgId={orgId} />
         </>
       )}
       <p>
