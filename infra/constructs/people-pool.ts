@@ -77,7 +77,11 @@ export class PeoplePool extends Construct {
       mfa: Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false },
       signInPolicy: { allowedFirstAuthFactors: { password: true, passkey: true } },
-      passkeyRelyingPartyId: `${domainPrefix}.auth.${region}.amazoncognito.com`,
+      // A passkey is bound to the site where it is made: the web app's own domain where the stage has one
+      // (the app registers passkeys from its pages, decision 0021), else the pool's Cognito domain (dev:
+      // the app's CloudFront name is only known after this stack, so passkeys there are made on the
+      // managed login pages).
+      passkeyRelyingPartyId: stage.webDomainName ?? `${domainPrefix}.auth.${region}.amazoncognito.com`,
       passkeyUserVerification: PasskeyUserVerification.REQUIRED,
       passwordPolicy: {
         minLength: 12,

@@ -27,6 +27,17 @@ const resourcesOf = (stack: Stack) =>
 const ofType = (stack: Stack, type: string) =>
   Object.entries(resourcesOf(stack)).filter(([, r]) => r.Type === type);
 
+describe('passkeys', () => {
+  it("are bound to the web app's domain in prod (the app registers them from its pages), to the pool's Cognito domain in dev", () => {
+    const rpOf = (stack: Stack) =>
+      ofType(stack, 'AWS::Cognito::UserPool').map(([, pool]) => pool.Properties.WebAuthnRelyingPartyID);
+    const webDomain = (cdkJsonContext as any)['kaiku:stages'].prod.webDomainName;
+    expect(typeof webDomain).toBe('string');
+    expect(rpOf(prod.stacks.api!)).toEqual([webDomain]);
+    expect(json(rpOf(dev.stacks.api!))).toContain('kaikukortti-dev.auth.');
+  });
+});
+
 describe('stages', () => {
   it('name every stack, the table, the bucket, the snapshot function and the topic after the stage', () => {
     expect(
