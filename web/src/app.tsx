@@ -43,7 +43,7 @@ export function App() {
       </a>
       <header class="top">
         <p class="brand">Kaikukortti</p>
-        <Navigation role={current?.role} />
+        <Navigation role={current?.role} manager={current?.manager} />
         <div class="top-tools">
           <div class="language">
             <label for="language">{t('app.language')}</label>

@@ -43,12 +43,23 @@ const linksOf: Record<Role | 'visitor', readonly [string, MessageKey][]> = {
   partner: [['/snapshots', 'nav.snapshots']],
 };
 
-export function Navigation({ role }: { readonly role: Role | undefined }) {
+/** A manager of an organisation (not an area's or the national centre's) also invites and removes its staff. */
+const managersLink: readonly [string, MessageKey] = ['/people', 'nav.people'];
+
+export function Navigation({
+  role,
+  manager = false,
+}: {
+  readonly role: Role | undefined;
+  readonly manager?: boolean;
+}) {
   const t = useT();
+  const links = linksOf[role ?? 'visitor'];
+  const shown = manager && role !== 'admin' && role !== 'area-admin' ? [...links, managersLink] : links;
   return (
     <nav aria-label={t('nav.label')}>
       <ul>
-        {linksOf[role ?? 'visitor'].map(([href, label]) => (
+        {shown.map(([href, label]) => (
           <li key={href}>
             <Link href={href}>{t(label)}</Link>
           </li>
