@@ -7,7 +7,7 @@ import { type Route, routes } from '../shared/routes.ts';
 import type { KaikuMonitoring } from './constructs/monitoring.ts';
 import type { KaikuStage } from './stage.ts';
 
-const adminSegments = ['areas', 'organisations', 'ticket-agents', 'partners', 'keys', 'audit'];
+const adminSegments = ['areas', 'organisations', 'ticket-agents', 'partners', 'keys', 'people', 'audit'];
 
 /**
  * The group of a route: `cards`, `usages`, `applications`, `admin`, `stats`, `venues` (the public
