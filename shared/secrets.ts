@@ -38,7 +38,7 @@ export function readSecret(purpose: SecretPurpose, stage = 'AWSCURRENT'): Promis
   if (!arn) return Promise.reject(new Error(`this function has no ${purpose} secret`));
   const cacheKey = `${arn}|${stage}`;
   const cached = cache.get(cacheKey);
-  if (cached && Date.now() - cached.readAt < cacheMs) return cached.value;
+  if (cached && Date.now() - cached.readAt < cacheMs) return cached.value; // real time: a cache's age
   client ??= new SecretsManagerClient({});
   const value = client
     .send(new GetSecretValueCommand({ SecretId: arn, VersionStage: stage }))
@@ -46,7 +46,7 @@ export function readSecret(purpose: SecretPurpose, stage = 'AWSCURRENT'): Promis
       if (!SecretString) throw new Error(`the ${purpose} secret has no string value`);
       return SecretString;
     });
-  cache.set(cacheKey, { value, readAt: Date.now() });
+  cache.set(cacheKey, { value, readAt: Date.now() }); // real time: a cache's age
   // A failed read is not remembered: the next request tries again.
   value.catch(() => cache.delete(cacheKey));
   return value;

@@ -19,7 +19,8 @@ let previous: { value: Promise<string | undefined>; readAt: number } | undefined
 const previousCacheMs = 5 * 60 * 1000;
 
 function previousValue(): Promise<string | undefined> {
-  if (!previous || Date.now() - previous.readAt > previousCacheMs)
+  const age = Date.now() - (previous?.readAt ?? 0); // real time: a cache's age
+  if (!previous || age > previousCacheMs)
     previous = {
       value: readSecret('originVerify', 'AWSPREVIOUS').catch((error: unknown) => {
         // No previous version yet: nothing more to accept. Any other failure is the deployment's.
@@ -27,7 +28,7 @@ function previousValue(): Promise<string | undefined> {
         previous = undefined;
         throw error;
       }),
-      readAt: Date.now(),
+      readAt: Date.now(), // real time: a cache's age
     };
   return previous.value;
 }

@@ -159,6 +159,7 @@ describe('roles', () => {
     expect(protectedRoutes.map((route) => `${route.method} ${route.path}`).sort()).toEqual(
       [
         'DELETE /v1/usages/{usageId}',
+        'GET /v1/cards',
         'GET /v1/cards/flags',
         'GET /v1/cards/{cardNumber}',
         'GET /v1/usages',

@@ -20,6 +20,13 @@ vi.mock('../../shared/store/organisations.ts', async (original) => ({
   }),
 }));
 
+// Every request came through CloudFront here; the origin check itself is tested end to end
+// (test/e2e/edge-origin.test.ts).
+vi.mock('../../shared/http/origin.ts', async (original) => ({
+  ...(await original<typeof import('../../shared/http/origin.ts')>()),
+  fromOrigin: async () => true,
+}));
+
 const cardNumber = generateCardNumber();
 const context = { awsRequestId: 'lambda-request' } as Context;
 const venue = { keyId: 'k0123456789abcdef0123', orgId: 'o0123456789abcdef', role: 'venue', areaId: 'a1' };
