@@ -272,6 +272,10 @@ describe('answers of the running service', () => {
       400,
     );
     const cardNumber: string = card.body.cardNumber;
+    // The unit's own cards, a status at a time; another role, and a status that is none, refused.
+    expectStatus(await call('GET', '/v1/cards', { query: 'status=active&limit=1' }, distributor), 200);
+    expectStatus(await call('GET', '/v1/cards', { query: 'status=lost' }, distributor), 400);
+    expectStatus(await call('GET', '/v1/cards', {}, venueKey), 403);
     expectStatus(await call('GET', '/v1/cards/{cardNumber}', { cardNumber }, distributor), 200);
     expectStatus(await call('GET', '/v1/cards/{cardNumber}', { cardNumber }, venueKey), 200);
     expectStatus(

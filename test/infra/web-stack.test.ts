@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import cdkNag from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { ServiceSecrets } from '../../infra/constructs/service-secrets.ts';
 import { applyCdkJsonContext } from '../../infra/feature-flags.ts';
 import { stageOf } from '../../infra/stage.ts';
 import { cognitoOrigins, contentSecurityPolicyFor } from '../../infra/web-headers.ts';
@@ -29,7 +29,8 @@ function synth(stageName = 'dev', bundle = false, outdir?: string) {
   const env = stage.env;
   const apiStack = new Stack(app, 'ApiForTest', { env });
   const api = new HttpApi(apiStack, 'HttpApi', { createDefaultStage: false });
-  const originSecret = new Secret(apiStack, 'OriginSecret');
+  // The API stack's own secrets construct (rotation acknowledged there), as the app wires it.
+  const originSecret = new ServiceSecrets(apiStack, 'Secrets', { stage }).secrets.originVerify;
   const web = new WebStack(app, 'WebForTest', { env, stage, api, originSecret, webAclArn, bundle });
   return { app, web };
 }
