@@ -135,9 +135,17 @@ export function isRunning(pid: number): boolean {
 /** undefined when GET /v1/health answers 2xx, else why not. */
 async function healthProblem(url: string): Promise<string | undefined> {
   try {
-    const response = await fetch(`${url}/v1/health`, { signal: AbortSignal.timeout(5000) });
-    await response.body?.cancel();
-    return response.ok ? undefined : `GET /v1/health answered ${response.status}`;
+    // A busy service answers 429 or 503 with Retry-After: asked again after it, a few times, as the
+    // contract asks of clients.
+    for (let attempt = 1; ; attempt++) {
+      const response = await fetch(`${url}/v1/health`, { signal: AbortSignal.timeout(5000) });
+      await response.body?.cancel();
+      if (response.ok) return undefined;
+      const retryAfter = Number(response.headers.get('retry-after'));
+      if (![429, 503].includes(response.status) || !(retryAfter >= 0) || attempt >= 5)
+        return `GET /v1/health answered ${response.status}`;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(retryAfter, 30) * 1000));
+    }
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
     if (error instanceof Error && error.name === 'TimeoutError') return 'GET /v1/health timed out';
