@@ -12,6 +12,7 @@ import { findRoute } from '../../shared/routes.ts';
 import { documentClient } from '../../shared/store/client.ts';
 import {
   cardItem,
+  originSecret,
   putBackdatedCard,
   startTestService,
   type TestArea,
@@ -124,7 +125,8 @@ describe('one venue, many desks at once', () => {
         routeKey: 'POST /v1/usages/batch',
         rawPath: '/v1/usages/batch',
         rawQueryString: '',
-        headers: { 'content-type': 'application/json' },
+        // As CloudFront passes it on: with the origin secret (shared/http/origin.ts).
+        headers: { 'content-type': 'application/json', 'x-kaiku-origin': originSecret() },
         body: JSON.stringify({ items }),
         isBase64Encoded: false,
         requestContext: {

@@ -75,7 +75,9 @@ describe('the area admin’s venues and report', () => {
     const limit = String(6 + index + (lang === 'sv' ? 2 : 0));
     await page.goto(`/area/organisations/${area.venueId}`);
     await page.getByRole('heading', { name: t('venueReport.settingsTitle') }).waitFor();
-    await page.getByLabel(t('venueReport.name'), { exact: true }).fill(name);
+    // The page's people section has a name field too: this one is the venue's.
+    const settings = page.getByRole('region', { name: t('venueReport.settingsTitle') });
+    await settings.getByLabel(t('venueReport.name'), { exact: true }).fill(name);
     await page.getByLabel(t('venueReport.limit')).fill('0');
     await page.getByText(t('venueReport.limitProblem')).waitFor();
     expect(await page.getByRole('button', { name: t('venueReport.save') }).isDisabled()).toBe(true);
