@@ -80,8 +80,10 @@ describe('an organisation’s people and keys', () => {
     await page.getByText(fi('people.none')).waitFor();
 
     // Invite the desk worker as a manager.
-    await page.getByLabel(fi('people.email')).fill(worker.email);
-    await page.getByLabel(fi('people.name'), { exact: true }).fill(worker.name);
+    // The page's venue settings have a name field too: this one is the invitation's.
+    const invitation = page.getByRole('form', { name: fi('people.invite') });
+    await invitation.getByLabel(fi('people.email')).fill(worker.email);
+    await invitation.getByLabel(fi('people.name'), { exact: true }).fill(worker.name);
     await page.getByLabel(fi('people.managerChoice')).check();
     await page.getByRole('button', { name: fi('people.sendInvitation') }).click();
     await page.getByText(fi('people.invited', { email: worker.email })).waitFor();
