@@ -70,6 +70,6 @@ describe('the web app is typed by the contract', () => {
     const withoutMe = structuredClone(openApiDocument()) as any;
     delete withoutMe.paths['/v1/me'];
     writeFileSync(copied, await generatedApiTypes(withoutMe));
-    expect(typeCheck(folder)).toMatch(/sign-in\.tsx.*error TS\d+/);
+    expect(typeCheck(folder)).toMatch(/signed-in\.tsx.*error TS\d+/);
   }, 180_000);
 });
