@@ -7,6 +7,12 @@ import { ApiError } from '../../shared/errors.ts';
 import { documentClient } from '../../shared/store/client.ts';
 import { transactWrite } from '../../shared/store/transact.ts';
 
+// The request came through CloudFront; the origin check itself is tested end to end (edge-origin).
+vi.mock('../../shared/http/origin.ts', async (original) => ({
+  ...(await original<typeof import('../../shared/http/origin.ts')>()),
+  fromOrigin: async () => true,
+}));
+
 const conflict = () =>
   new TransactionCanceledException({
     message: 'Transaction cancelled',
