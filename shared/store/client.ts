@@ -55,6 +55,14 @@ const dynamoRequestHandler = () => ({
   throwOnRequestTimeout: true,
 });
 
+/**
+ * Forgets the process's client, so that the next use makes one for the endpoint now configured: for a
+ * script that starts a second local service after stopping the first (the bench).
+ */
+export function forgetDocumentClient(): void {
+  client = undefined;
+}
+
 /** One client per process, created on first use so that importing a module costs nothing. */
 export function documentClient(): DynamoDBDocumentClient {
   if (!client) {
