@@ -5,7 +5,7 @@ import type { LocalIam } from './account.ts';
 import { iamCallsOf } from './dynamodb-calls.ts';
 import { answer, type Listening, listenOnLoopback, readSigned } from './http.ts';
 import { ItemLocks } from './item-locks.ts';
-import { verifySigV4 } from './sigv4.ts';
+import { jsonSignatureError, verifySigV4 } from './sigv4.ts';
 
 export interface DynamoEdgeOptions {
   readonly port: number;
@@ -57,19 +57,8 @@ export async function startDynamoEdge(options: DynamoEdgeOptions): Promise<Dynam
         });
       const verified = verifySigV4(signed, options.iam.secretOf);
       if (!verified.ok) {
-        if (verified.reason === 'missing')
-          return refuse(
-            400,
-            'MissingAuthenticationTokenException',
-            'Request is missing Authentication Token',
-          );
-        if (verified.reason === 'unknown-key')
-          return refuse(
-            400,
-            'UnrecognizedClientException',
-            'The security token included in the request is invalid.',
-          );
-        return refuse(400, 'InvalidSignatureException', verified.message);
+        const { type, message } = jsonSignatureError(verified);
+        return refuse(400, type, message);
       }
       const target = signed.headers['x-amz-target'] ?? '';
       let body: Record<string, unknown>;

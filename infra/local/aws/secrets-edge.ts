@@ -9,7 +9,7 @@ import type { SecretPurpose } from '../../../shared/secrets.ts';
 import { defaultStageOfCdkJson, namesOf } from '../../stage.ts';
 import type { LocalIam } from './account.ts';
 import { answer, type Listening, listenOnLoopback, readSigned } from './http.ts';
-import { verifySigV4 } from './sigv4.ts';
+import { jsonSignatureError, verifySigV4 } from './sigv4.ts';
 
 /** The suffix Secrets Manager appends to a secret's name in its ARN (six random characters in AWS). */
 const arnSuffix = '-LOCAL0';
@@ -74,19 +74,8 @@ export async function startSecretsEdge(options: {
         });
       const verified = verifySigV4(signed, options.iam.secretOf);
       if (!verified.ok) {
-        if (verified.reason === 'missing')
-          return refuse(
-            400,
-            'MissingAuthenticationTokenException',
-            'Request is missing Authentication Token',
-          );
-        if (verified.reason === 'unknown-key')
-          return refuse(
-            400,
-            'UnrecognizedClientException',
-            'The security token included in the request is invalid.',
-          );
-        return refuse(400, 'InvalidSignatureException', verified.message);
+        const { type, message } = jsonSignatureError(verified);
+        return refuse(400, type, message);
       }
       const target = signed.headers['x-amz-target'] ?? '';
       if (target !== 'secretsmanager.GetSecretValue')

@@ -25,6 +25,21 @@ export type SigV4Result =
 
 type Refusal = Extract<SigV4Result, { ok: false }>;
 
+/** How AWS's JSON-protocol services (DynamoDB, Secrets Manager) name a refused signature. */
+export function jsonSignatureError(refusal: Refusal): { type: string; message: string } {
+  if (refusal.reason === 'missing')
+    return {
+      type: 'MissingAuthenticationTokenException',
+      message: 'Request is missing Authentication Token',
+    };
+  if (refusal.reason === 'unknown-key')
+    return {
+      type: 'UnrecognizedClientException',
+      message: 'The security token included in the request is invalid.',
+    };
+  return { type: 'InvalidSignatureException', message: refusal.message };
+}
+
 const algorithm = 'AWS4-HMAC-SHA256';
 const unsignedPayload = 'UNSIGNED-PAYLOAD';
 /** AWS refuses header-signed requests dated further than this from its clock (RequestTimeTooSkewed). */
