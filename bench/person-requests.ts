@@ -12,7 +12,6 @@ import { startLocalService } from '../infra/local/runtime.ts';
 import { projectRoot } from '../infra/paths.ts';
 import { latestInvitation } from '../scripts/seed-people.ts';
 import { registerArea, registerOrganisation } from '../shared/register-organisation.ts';
-import { forgetDocumentClient } from '../shared/store/client.ts';
 import { freePort } from '../test/support/free-port.ts';
 import { buildBundles } from './bundles.ts';
 import { deployedEnvironments, medianLoadTimes } from './init-time.ts';
@@ -55,8 +54,6 @@ export async function measurePersonRequests(workDir: string): Promise<PersonRequ
     tableName: 'bench-people',
     streamPollMs: 3_600_000,
   });
-  // The bench's earlier service is stopped: the table calls below go to this one's DynamoDB.
-  forgetDocumentClient();
   try {
     const area = await registerArea({ name: 'Bench area', municipalityCodes: ['049'], welfareArea: 'LU' });
     const venue = await registerOrganisation({ kind: 'venue', name: 'Bench venue', areaId: area.areaId });

@@ -17,7 +17,7 @@ const issuedListKeys = (card: Pick<Card, 'issuedBy' | 'cardNumber' | 'validUntil
   gsi5sk: issuedCardSort(card),
 });
 
-const cardItem = (card: Card) => ({
+export const cardItem = (card: Card) => ({
   ...cardKey(card.cardNumber),
   entity: 'card',
   ...card,

@@ -1,5 +1,6 @@
 // Points a process (a script, a test, npm start itself) at the local account's endpoints.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { forgetDocumentClient } from '../../../shared/store/client.ts';
 import type { Credentials } from './account.ts';
 
 /** Points this process's AWS SDK clients at the local endpoints, as the operator (or given credentials). */
@@ -22,6 +23,10 @@ export function useLocalAws(
   process.env.AWS_ENDPOINT_URL_S3 = s3Endpoint;
   process.env.TABLE_NAME = tableName;
   process.env.STATS_BUCKET = bucket;
+  // A client made earlier in this process points at the endpoints and credentials it was made with: a
+  // script that starts a second local service after stopping the first (the bench) would still call the
+  // first one (ECONNREFUSED), in the new service's own start-up already.
+  forgetDocumentClient();
 }
 
 export function operatorClient(endpoint: string, credentials: Credentials): DynamoDBClient {
