@@ -1,12 +1,13 @@
-// Regenerates shared/data/codes.ts from the classification CSVs (default ../shared/data), so the service
-// ships the codes it validates against instead of fetching them. Run after replacing the CSVs:
+// Regenerates shared/data/codes.ts from the classification CSVs (default data/, described in data/README.md),
+// so the service ships the codes it validates against instead of fetching them. Run after replacing the CSVs
+// (then npx biome format --write shared/data/codes.ts):
 //   npm run import-codes [-- <folder>]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../infra/paths.ts';
 import { parseCsv } from '../shared/csv.ts';
 
-const folder = process.argv[2] ?? join(projectRoot, '..', 'shared', 'data');
+const folder = process.argv[2] ?? join(projectRoot, 'data');
 
 export function readCodes(dir: string) {
   const table = (file: string) => {

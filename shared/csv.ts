@@ -104,7 +104,7 @@ const formulaLead = /^[\s\p{Z}\p{Cf}]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20\uFE66\uFE62
  * One cell of a CSV this service writes. A spreadsheet runs a cell that starts with `=`, `+`, `-`, `@`, a
  * tab or a carriage return as a formula even when it is quoted, and some trim spaces and invisible
  * characters first; so a cell whose first visible character starts a formula, or that starts with any
- * control character, gets a leading `'` (api.md). Numbers are written as they are: a count is never
+ * control character, gets a leading `'` (docs/api.md). Numbers are written as they are: a count is never
  * negative, and a number is no formula. test/e2e/csv-spreadsheet.test.ts opens every CSV in LibreOffice.
  */
 export function csvCell(value: unknown): string {

@@ -208,7 +208,7 @@ function jsonContent(route: Route) {
   };
 }
 
-/** A list that can answer CSV carries its next cursor in this header there (api.md, Conventions). */
+/** A list that can answer CSV carries its next cursor in this header there (docs/api.md, "Lists and pagination"). */
 function csvList(route: Route) {
   return {
     description: `${route.response.description} JSON \`{items, nextCursor?}\`, or with \`format=csv\` the rows as CSV.`,

@@ -1,4 +1,4 @@
-// Response schemas of the contract (../shared/api.md): what each route answers on success, declared once
+// Response schemas of the contract (docs/api.md): what each route answers on success, declared once
 // with the same builders as the request schemas (schemas.ts). The route table names one for each route;
 // openapi.json is generated from them (with their examples), the web app's client is generated from
 // openapi.json, and test/e2e/openapi-responses.test.ts checks real answers of the service against them.
@@ -78,7 +78,7 @@ const auditActions = [
   'profile.updated',
 ] as const satisfies readonly AuditAction[];
 
-/** A page of a list: `{items, nextCursor?}` (api.md, Conventions). */
+/** A page of a list: `{items, nextCursor?}` (docs/api.md, "Lists and pagination"). */
 const page = <T>(item: Schema<T>) => object({ items: array(item, { max: 500 }), nextCursor });
 
 // Examples share their ids, so that they read as one story.

@@ -140,6 +140,8 @@ export const routes = [
     query: schemas.listVenuesQuery,
     throttle: { rate: 20, burst: 50 },
     response: r.venues,
+    // `q` is free text: an identity code in it is refused as such, never searched for.
+    errors: ['PERSONAL_DATA_NOT_ALLOWED'],
   },
   {
     method: 'GET',
@@ -526,6 +528,8 @@ export const routes = [
       "A new API key for a machine of the organisation (a cash register, a ticketing system, a script), with a name saying what it is for and an optional expiry; the secret is in this answer only. The role follows the organisation's kind.",
     body: schemas.createKey,
     response: r.newKey,
+    // Its name is free text.
+    errors: ['PERSONAL_DATA_NOT_ALLOWED'],
   },
   {
     method: 'GET',

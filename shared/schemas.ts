@@ -1,4 +1,4 @@
-// Request schemas of the contract (../shared/api.md): they validate requests and generate openapi.json.
+// Request schemas of the contract (docs/api.md): they validate requests and generate openapi.json.
 import { cardNumberProblems, parseCardNumber } from './card-number.ts';
 import { nowMs } from './clock.ts';
 import { addDays, isRealDay, parseInstant, today } from './dates.ts';

@@ -1,5 +1,5 @@
 // KAIKU_CLOCK=<ISO 8601 instant>: the local service runs as if it were that time, the clock moving on in
-// real time from there (api.md, "Local service conventions"). Read once, at start, and turned into an
+// real time from there (docs/api.md, "Local service conventions"). Read once, at start, and turned into an
 // offset from the real time that every part of the service shares (shared/clock.ts). Never honoured in
 // AWS: the CDK app refuses it (infra/kaiku-app.ts).
 import { parseInstant } from '../../shared/dates.ts';

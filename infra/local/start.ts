@@ -1,4 +1,4 @@
-// npm start: the whole service on this machine (api.md, "Local service conventions").
+// npm start: the whole service on this machine (docs/api.md, "Local service conventions").
 import { mkdirSync } from 'node:fs';
 import { now } from '../../shared/clock.ts';
 import { StartupError } from './dynamodb.ts';

@@ -1,4 +1,4 @@
-// The partner files of closed periods (shared/api.md, "Snapshot files"), written and read back. Reading
+// The partner files of closed periods (docs/api.md, "Snapshot files"), written and read back. Reading
 // is for carrying published periods forward and for the audit, which must see exactly what partners see.
 import { csvCell, parseCsv } from '../csv.ts';
 import {

@@ -1,5 +1,5 @@
 // Closed periods: the calendar months, quarters and years whose figures by area partners get
-// (shared/api.md, "Snapshot files"). A period is closed 75 days after its last day: 60 days of late entry
+// (docs/api.md, "Snapshot files"). A period is closed 75 days after its last day: 60 days of late entry
 // and 14 of voiding have passed, and one to spare, so its counters no longer change.
 import { addDays, nextMonth } from '../dates.ts';
 import { byCodeUnits } from './figures.ts';

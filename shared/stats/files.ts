@@ -1,4 +1,4 @@
-// The files of a statistics snapshot exactly as the contract fixes them (shared/api.md, "Snapshot
+// The files of a statistics snapshot exactly as the contract fixes them (docs/api.md, "Snapshot
 // files"), for both tiers, plus the manifest and latest.json. Pure: the closed periods already published
 // come in as input (the archive's files), and the caller writes the objects to S3 in the order given, so
 // latest.json only ever points at a complete snapshot.

@@ -1,4 +1,4 @@
-// Where the snapshots live in the statistics bucket (shared/api.md, "Snapshot files").
+// Where the snapshots live in the statistics bucket (docs/api.md, "Snapshot files").
 
 /** Every object of the snapshots lives under this prefix of the statistics bucket. */
 export const snapshotsPrefix = 'snapshots/';

@@ -2095,7 +2095,7 @@ export interface operations {
           };
         };
       };
-      400: components['responses']['ValidationFailed'];
+      400: components['responses']['ValidationFailedOrPersonalDataNotAllowed'];
       429: components['responses']['Throttled'];
       500: components['responses']['Internal'];
       503: components['responses']['ServiceUnavailable'];
@@ -3356,7 +3356,7 @@ export interface operations {
           };
         };
       };
-      400: components['responses']['ValidationFailed'];
+      400: components['responses']['ValidationFailedOrPersonalDataNotAllowed'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['ForbiddenOrMfaRequired'];
       404: components['responses']['NotFound'];
