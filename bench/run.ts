@@ -156,9 +156,12 @@ async function measureUses() {
     tableName: 'bench',
     // The stream consumer is a separate function in AWS: it is read on demand here and counted apart.
     streamPollMs: 3_600_000,
-    // Shards roll (and every third roll splits) every 50 records, as DynamoDB Streams' do every few hours:
-    // the counters then carry the marks of many shards, and their cost per use is measured with them.
-    streamShards: { rollEveryRecords: 50, splitEvery: 3 },
+    // Shards roll every 200 records and every third roll splits: six rolls over the 1,200 records, as
+    // DynamoDB Streams' shards roll every few hours over a day. A counter item keeps the marks of the
+    // shards that wrote to it within 25 hours (shared/domain/stream-batch.ts), so this is the number of
+    // marks it carries in AWS; rolling every 50 records put a week's rolls into the day and measured
+    // items four times as marked as AWS's can be.
+    streamShards: { rollEveryRecords: 200, splitEvery: 3 },
   });
   try {
     const area = await registerArea({ name: 'Bench area', municipalityCodes: ['049'], welfareArea: 'LU' });
