@@ -1,0 +1,169 @@
+// The keyboard's focus never falls to the page. Browsers drop it to <body> when the focused control is
+// removed (a void button replaced by its confirmation, a row gone after a removal) or disabled (a button
+// busy while its request runs); a keyboard or screen-reader user is then thrown back to the top. One
+// watcher for the whole app, instead of a fix in every component:
+// - a removed control: the focus goes to what took its place (the nearest control in the part of the page
+//   that is still there), or to the heading of its section;
+// - a disabled (busy) control: the focus waits on its section's heading and comes back to the control when
+//   it works again;
+// - in both cases a message that appeared meanwhile in that section (a refusal, role="alert", before a
+//   notice, role="status") takes the focus, so it is read out and the user is where the answer is;
+// - a refusal that appears while the focus is on the button that asked for it takes the focus as well.
+// Focus moved on purpose (a click elsewhere on the page, a component's own focus call) is left alone.
+
+const messageSelector = '[role="alert"], [role="status"]';
+const scopeSelector = 'section, article, dialog, [role="dialog"], main';
+const controlSelector =
+  'a[href], button, input:not([type="hidden"]), select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+
+/** The element the user (or a component) last focused, and its ancestors then: where it was. */
+let lastFocused: HTMLElement | undefined;
+let lastAncestors: HTMLElement[] = [];
+/** Where the keeper put the focus while the control is busy or gone; cleared once anyone else moves it. */
+let parkedAt: HTMLElement | undefined;
+/** Messages shown or changed since the user last moved the focus. */
+let freshMessages = new Set<HTMLElement>();
+let movingFocus = false;
+let scheduled = false;
+
+const isDisabled = (element: HTMLElement) =>
+  (element as HTMLButtonElement).disabled === true || element.closest('[inert], fieldset:disabled') !== null;
+const isShown = (element: HTMLElement) => element.isConnected && element.getClientRects().length > 0;
+/** Whether the focus can rest on the element now (it is on the page, shown and not disabled). */
+const canHoldFocus = (element: HTMLElement) => isShown(element) && !isDisabled(element);
+const hasText = (element: HTMLElement) => (element.textContent ?? '').trim() !== '';
+
+/** Focuses an element, making a heading or a message focusable by script (tabindex -1) when it is not. */
+export function moveFocus(element: HTMLElement): void {
+  if (element.tabIndex < 0 && !element.hasAttribute('tabindex')) element.setAttribute('tabindex', '-1');
+  movingFocus = true;
+  try {
+    element.focus({ preventScroll: false });
+  } finally {
+    movingFocus = false;
+  }
+}
+
+function ancestorsOf(element: HTMLElement): HTMLElement[] {
+  const chain: HTMLElement[] = [];
+  for (let node = element.parentElement; node; node = node.parentElement) chain.push(node);
+  return chain;
+}
+
+/** The nearest part of the page where the lost control was that is still on the page. */
+const survivingAncestor = () => lastAncestors.find((node) => node.isConnected);
+
+const headingOf = (scope: HTMLElement) =>
+  scope.matches('main')
+    ? (scope.querySelector<HTMLElement>('h1') ?? scope)
+    : scope.querySelector<HTMLElement>('h1, h2, h3, h4, legend');
+
+/** A refusal first, then a notice, shown since the user last moved the focus, inside the scope. */
+function freshMessageIn(scope: HTMLElement): HTMLElement | undefined {
+  const shown = [...freshMessages].filter(
+    (message) => scope.contains(message) && isShown(message) && hasText(message),
+  );
+  return shown.find((message) => message.matches('[role="alert"]')) ?? shown[0];
+}
+
+function scopeOf(node: HTMLElement): HTMLElement {
+  return node.closest<HTMLElement>(scopeSelector) ?? document.querySelector<HTMLElement>('main') ?? node;
+}
+
+/** What takes the focus from a control that is gone: what replaced it nearby, else its section's heading. */
+function replacementFor(start: HTMLElement): HTMLElement | undefined {
+  for (let node: HTMLElement | null = start; node && node !== document.body; node = node.parentElement) {
+    if (node.matches(scopeSelector)) {
+      const heading = headingOf(node);
+      if (heading && isShown(heading)) return heading;
+    } else {
+      const control = [...node.querySelectorAll<HTMLElement>(controlSelector)].find(canHoldFocus);
+      if (control) return control;
+    }
+  }
+  const main = document.querySelector<HTMLElement>('main');
+  return main ? (headingOf(main) ?? main) : undefined;
+}
+
+function keepFocus(): void {
+  scheduled = false;
+  const active = document.activeElement as HTMLElement | null;
+  const app = document.getElementById('app');
+  const lost = !active || active === document.body || !canHoldFocus(active);
+  if (lost) {
+    // The user clicked the page itself, away from any control: that is where they want to be.
+    if (!lastFocused || !app || !lastAncestors.includes(app) || canHoldFocus(lastFocused)) return;
+    const where = lastFocused.isConnected ? lastFocused.parentElement : survivingAncestor();
+    if (!where) return;
+    const heading = lastFocused.isConnected ? headingOf(scopeOf(where)) : undefined;
+    const target =
+      freshMessageIn(scopeOf(where)) ?? (heading && isShown(heading) ? heading : replacementFor(where));
+    if (!target) return;
+    moveFocus(target);
+    parkedAt = target;
+    return;
+  }
+  if (active === parkedAt && lastFocused) {
+    // Waiting for the busy control: its answer, or the control itself once it works again.
+    const where = lastFocused.isConnected ? lastFocused : survivingAncestor();
+    const message = where && freshMessageIn(scopeOf(where));
+    if (message) settle(message);
+    else if (canHoldFocus(lastFocused)) settle(lastFocused);
+    return;
+  }
+  if (active.matches('button') && app?.contains(active)) {
+    const refusal = freshMessageIn(scopeOf(active));
+    if (refusal?.matches('[role="alert"]')) settle(refusal);
+  }
+}
+
+/** The focus has arrived where it belongs: from here on it is the user's again. */
+function settle(element: HTMLElement): void {
+  moveFocus(element);
+  parkedAt = undefined;
+  lastFocused = element;
+  lastAncestors = ancestorsOf(element);
+  freshMessages = new Set();
+}
+
+function schedule(): void {
+  if (scheduled) return;
+  scheduled = true;
+  // After the framework's render and effects, and after the browser's own focus fix-up.
+  queueMicrotask(keepFocus);
+  requestAnimationFrame(() => keepFocus());
+}
+
+function noteMessages(records: MutationRecord[]): void {
+  for (const record of records) {
+    const target = record.target instanceof Element ? record.target : record.target.parentElement;
+    const around = target?.closest<HTMLElement>(messageSelector);
+    if (around) freshMessages.add(around);
+    for (const added of record.addedNodes) {
+      if (!(added instanceof HTMLElement)) continue;
+      if (added.matches(messageSelector)) freshMessages.add(added);
+      for (const inner of added.querySelectorAll<HTMLElement>(messageSelector)) freshMessages.add(inner);
+    }
+  }
+}
+
+export function installFocusKeeper(root: HTMLElement): void {
+  document.addEventListener('focusin', (event) => {
+    if (movingFocus || !(event.target instanceof HTMLElement)) return;
+    lastFocused = event.target;
+    lastAncestors = ancestorsOf(event.target);
+    parkedAt = undefined;
+    freshMessages = new Set();
+  });
+  document.addEventListener('focusout', schedule);
+  new MutationObserver((records) => {
+    noteMessages(records);
+    schedule();
+  }).observe(root, {
+    subtree: true,
+    childList: true,
+    characterData: true,
+    attributes: true,
+    attributeFilter: ['disabled', 'hidden', 'inert', 'class', 'role'],
+  });
+}
