@@ -8,7 +8,8 @@
 //   it works again;
 // - in both cases a message that appeared meanwhile in that section (a refusal, role="alert", before a
 //   notice, role="status") takes the focus, so it is read out and the user is where the answer is;
-// - a refusal that appears while the focus is on the button that asked for it takes the focus as well.
+// - a refusal that answers a form just sent (by its button or Enter in a field), or a button just pressed,
+//   takes the focus as well.
 // Focus moved on purpose (a click elsewhere on the page, a component's own focus call) is left alone.
 
 const messageSelector = '[role="alert"], [role="status"]';
@@ -21,8 +22,11 @@ let lastFocused: HTMLElement | undefined;
 let lastAncestors: HTMLElement[] = [];
 /** Where the keeper put the focus while the control is busy or gone; cleared once anyone else moves it. */
 let parkedAt: HTMLElement | undefined;
-/** Messages shown or changed since the user last moved the focus. */
+/** Messages shown or changed, and elements added, since the user last moved the focus. */
 let freshMessages = new Set<HTMLElement>();
+let freshNodes = new Set<HTMLElement>();
+/** The section of a form just sent, until its answer comes or the user types or moves on. */
+let awaitingAnswerIn: HTMLElement | undefined;
 let movingFocus = false;
 let scheduled = false;
 
@@ -70,15 +74,27 @@ function scopeOf(node: HTMLElement): HTMLElement {
   return node.closest<HTMLElement>(scopeSelector) ?? document.querySelector<HTMLElement>('main') ?? node;
 }
 
+const firstControlIn = (node: HTMLElement) =>
+  node.matches(controlSelector) && canHoldFocus(node)
+    ? node
+    : [...node.querySelectorAll<HTMLElement>(controlSelector)].find(canHoldFocus);
+
 /** What takes the focus from a control that is gone: what replaced it nearby, else its section's heading. */
 function replacementFor(start: HTMLElement): HTMLElement | undefined {
+  // A control that came in its place (a confirmation's button, the button back after cancel).
+  const scope = scopeOf(start);
+  for (const added of freshNodes) {
+    if (!added.isConnected || !scope.contains(added)) continue;
+    const control = firstControlIn(added);
+    if (control) return control;
+  }
   for (let node: HTMLElement | null = start; node && node !== document.body; node = node.parentElement) {
     if (node.matches(scopeSelector)) {
       const heading = headingOf(node);
       if (heading && isShown(heading)) return heading;
     } else {
-      const control = [...node.querySelectorAll<HTMLElement>(controlSelector)].find(canHoldFocus);
-      if (control) return control;
+      const control = firstControlIn(node);
+      if (control && control !== node) return control;
     }
   }
   const main = document.querySelector<HTMLElement>('main');
@@ -95,9 +111,14 @@ function keepFocus(): void {
     if (!lastFocused || !app || !lastAncestors.includes(app) || canHoldFocus(lastFocused)) return;
     const where = lastFocused.isConnected ? lastFocused.parentElement : survivingAncestor();
     if (!where) return;
+    const message = freshMessageIn(scopeOf(where));
+    if (message) {
+      settle(message);
+      return;
+    }
+    // A busy control comes back: wait on its section's heading. A removed one does not: what replaced it.
     const heading = lastFocused.isConnected ? headingOf(scopeOf(where)) : undefined;
-    const target =
-      freshMessageIn(scopeOf(where)) ?? (heading && isShown(heading) ? heading : replacementFor(where));
+    const target = heading && isShown(heading) ? heading : replacementFor(where);
     if (!target) return;
     moveFocus(target);
     parkedAt = target;
@@ -111,8 +132,9 @@ function keepFocus(): void {
     else if (canHoldFocus(lastFocused)) settle(lastFocused);
     return;
   }
-  if (active.matches('button') && app?.contains(active)) {
-    const refusal = freshMessageIn(scopeOf(active));
+  const asked = awaitingAnswerIn ?? (active.matches('button') ? scopeOf(active) : undefined);
+  if (asked && app?.contains(asked)) {
+    const refusal = freshMessageIn(asked);
     if (refusal?.matches('[role="alert"]')) settle(refusal);
   }
 }
@@ -121,9 +143,11 @@ function keepFocus(): void {
 function settle(element: HTMLElement): void {
   moveFocus(element);
   parkedAt = undefined;
+  awaitingAnswerIn = undefined;
   lastFocused = element;
   lastAncestors = ancestorsOf(element);
   freshMessages = new Set();
+  freshNodes = new Set();
 }
 
 function schedule(): void {
@@ -135,12 +159,15 @@ function schedule(): void {
 }
 
 function noteMessages(records: MutationRecord[]): void {
+  // A page busy for long without the focus moving (a desk typing card after card) keeps only the recent.
+  if (freshNodes.size > 500) freshNodes = new Set();
   for (const record of records) {
     const target = record.target instanceof Element ? record.target : record.target.parentElement;
     const around = target?.closest<HTMLElement>(messageSelector);
     if (around) freshMessages.add(around);
     for (const added of record.addedNodes) {
       if (!(added instanceof HTMLElement)) continue;
+      freshNodes.add(added);
       if (added.matches(messageSelector)) freshMessages.add(added);
       for (const inner of added.querySelectorAll<HTMLElement>(messageSelector)) freshMessages.add(inner);
     }
@@ -153,9 +180,25 @@ export function installFocusKeeper(root: HTMLElement): void {
     lastFocused = event.target;
     lastAncestors = ancestorsOf(event.target);
     parkedAt = undefined;
+    awaitingAnswerIn = undefined;
     freshMessages = new Set();
+    freshNodes = new Set();
   });
   document.addEventListener('focusout', schedule);
+  // A refusal shown before the form was sent again is not its answer.
+  document.addEventListener(
+    'submit',
+    (event) => {
+      if (!(event.target instanceof HTMLElement)) return;
+      awaitingAnswerIn = scopeOf(event.target);
+      freshMessages = new Set();
+      freshNodes = new Set();
+    },
+    true,
+  );
+  document.addEventListener('input', () => {
+    awaitingAnswerIn = undefined;
+  });
   new MutationObserver((records) => {
     noteMessages(records);
     schedule();
