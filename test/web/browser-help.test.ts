@@ -108,7 +108,10 @@ const homes: Record<Exclude<Who, 'visitor'>, string> = {
 async function pageOf(who: Who): Promise<Page> {
   const next = await openPage(browser, service.url, 'fi');
   opened.push(next);
-  if (who === 'visitor') return next.page;
+  if (who === 'visitor') {
+    await next.page.goto('/');
+    return next.page;
+  }
   const key = {
     venue: area.venueKey,
     distributor: area.distributorKey,
@@ -199,7 +202,7 @@ describe('help and support', () => {
         await support.getByRole('link', { name: supportContact.email }).waitFor();
         await support.getByRole('link', { name: supportContact.phone }).waitFor();
         // The contents' links lead to each group.
-        await page.getByRole('link', { name: t('help.area.title') }).click();
+        await page.getByRole('link', { name: t('help.area.title'), exact: true }).click();
         await page.waitForURL('**/help#help-area');
         expect(await seriousViolations(page)).toEqual([]);
         const sideways = await page.evaluate(() => {

@@ -40,9 +40,14 @@ const hasText = (element: HTMLElement) => (element.textContent ?? '').trim() !==
 /** Focuses an element, making a heading or a message focusable by script (tabindex -1) when it is not. */
 export function moveFocus(element: HTMLElement): void {
   if (element.tabIndex < 0 && !element.hasAttribute('tabindex')) element.setAttribute('tabindex', '-1');
+  element.focus();
+}
+
+/** The keeper's own move: not a choice of the user's, so it does not end the wait for an answer. */
+function keeperFocus(element: HTMLElement): void {
   movingFocus = true;
   try {
-    element.focus({ preventScroll: false });
+    moveFocus(element);
   } finally {
     movingFocus = false;
   }
@@ -79,15 +84,26 @@ const firstControlIn = (node: HTMLElement) =>
     ? node
     : [...node.querySelectorAll<HTMLElement>(controlSelector)].find(canHoldFocus);
 
-/** What takes the focus from a control that is gone: what replaced it nearby, else its section's heading. */
-function replacementFor(start: HTMLElement): HTMLElement | undefined {
-  // A control that came in its place (a confirmation's button, the button back after cancel).
-  const scope = scopeOf(start);
+/** A control that came in the place of the lost one (a confirmation's button, the button back after cancel). */
+function addedControlIn(scope: HTMLElement): HTMLElement | undefined {
   for (const added of freshNodes) {
     if (!added.isConnected || !scope.contains(added)) continue;
     const control = firstControlIn(added);
     if (control) return control;
   }
+  return undefined;
+}
+
+/** What takes the focus from a control that is gone: what replaced it nearby, else its section's heading. */
+function replacementFor(start: HTMLElement, lost: HTMLElement): HTMLElement | undefined {
+  const scope = scopeOf(start);
+  // A heading or a message had it (a page's heading while the page was loading): the heading now there.
+  if (!lost.matches(controlSelector)) {
+    const heading = headingOf(scope);
+    if (heading && isShown(heading)) return heading;
+  }
+  const added = addedControlIn(scope);
+  if (added) return added;
   for (let node: HTMLElement | null = start; node && node !== document.body; node = node.parentElement) {
     if (node.matches(scopeSelector)) {
       const heading = headingOf(node);
@@ -118,18 +134,22 @@ function keepFocus(): void {
     }
     // A busy control comes back: wait on its section's heading. A removed one does not: what replaced it.
     const heading = lastFocused.isConnected ? headingOf(scopeOf(where)) : undefined;
-    const target = heading && isShown(heading) ? heading : replacementFor(where);
+    const target = heading && isShown(heading) ? heading : replacementFor(where, lastFocused);
     if (!target) return;
-    moveFocus(target);
+    keeperFocus(target);
     parkedAt = target;
     return;
   }
   if (active === parkedAt && lastFocused) {
     // Waiting for the busy control: its answer, or the control itself once it works again.
     const where = lastFocused.isConnected ? lastFocused : survivingAncestor();
-    const message = where && freshMessageIn(scopeOf(where));
+    if (!where) return;
+    const message = freshMessageIn(scopeOf(where));
+    const replaced = !lastFocused.isConnected && lastFocused.matches(controlSelector);
+    const control = replaced ? addedControlIn(scopeOf(where)) : undefined;
     if (message) settle(message);
     else if (canHoldFocus(lastFocused)) settle(lastFocused);
+    else if (control) settle(control);
     return;
   }
   const asked = awaitingAnswerIn ?? (active.matches('button') ? scopeOf(active) : undefined);
@@ -141,7 +161,7 @@ function keepFocus(): void {
 
 /** The focus has arrived where it belongs: from here on it is the user's again. */
 function settle(element: HTMLElement): void {
-  moveFocus(element);
+  keeperFocus(element);
   parkedAt = undefined;
   awaitingAnswerIn = undefined;
   lastFocused = element;
@@ -153,8 +173,9 @@ function settle(element: HTMLElement): void {
 function schedule(): void {
   if (scheduled) return;
   scheduled = true;
-  // After the framework's render and effects, and after the browser's own focus fix-up.
-  queueMicrotask(keepFocus);
+  // After the framework's render (the browser blurs a removed control before the change is reported), the
+  // mutations noted, and the browser's own focus fix-up for a disabled control.
+  setTimeout(keepFocus, 0);
   requestAnimationFrame(() => keepFocus());
 }
 
