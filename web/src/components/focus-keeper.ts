@@ -38,16 +38,19 @@ const canHoldFocus = (element: HTMLElement) => isShown(element) && !isDisabled(e
 const hasText = (element: HTMLElement) => (element.textContent ?? '').trim() !== '';
 
 /** Focuses an element, making a heading or a message focusable by script (tabindex -1) when it is not. */
-export function moveFocus(element: HTMLElement): void {
+export function moveFocus(element: HTMLElement, options?: FocusOptions): void {
   if (element.tabIndex < 0 && !element.hasAttribute('tabindex')) element.setAttribute('tabindex', '-1');
-  element.focus();
+  element.focus(options);
 }
 
-/** The keeper's own move: not a choice of the user's, so it does not end the wait for an answer. */
-function keeperFocus(element: HTMLElement): void {
+/**
+ * The keeper's own move: not a choice of the user's, so it does not end the wait for an answer. A parking
+ * place is not scrolled to (the page would jump to a heading for the length of a request).
+ */
+function keeperFocus(element: HTMLElement, parking = false): void {
   movingFocus = true;
   try {
-    moveFocus(element);
+    moveFocus(element, { preventScroll: parking });
   } finally {
     movingFocus = false;
   }
@@ -86,6 +89,8 @@ const firstControlIn = (node: HTMLElement) =>
 
 /** A control that came in the place of the lost one (a confirmation's button, the button back after cancel). */
 function addedControlIn(scope: HTMLElement): HTMLElement | undefined {
+  // A whole page replaced (a sign-in step done, the page loaded): its heading, not its first field.
+  if (scope.matches('main')) return undefined;
   for (const added of freshNodes) {
     if (!added.isConnected || !scope.contains(added)) continue;
     const control = firstControlIn(added);
@@ -136,7 +141,7 @@ function keepFocus(): void {
     const heading = lastFocused.isConnected ? headingOf(scopeOf(where)) : undefined;
     const target = heading && isShown(heading) ? heading : replacementFor(where, lastFocused);
     if (!target) return;
-    keeperFocus(target);
+    keeperFocus(target, true);
     parkedAt = target;
     return;
   }
