@@ -106,7 +106,8 @@ const homes: Record<Exclude<Who, 'visitor'>, string> = {
 };
 
 async function pageOf(who: Who): Promise<Page> {
-  const next = await openPage(browser, service.url, 'fi');
+  // No language given: the app starts in Finnish and keeps the one chosen across the page loads below.
+  const next = await openPage(browser, service.url);
   opened.push(next);
   if (who === 'visitor') {
     await next.page.goto('/');
