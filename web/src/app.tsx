@@ -1,8 +1,11 @@
 // The frame of every page: the header with the role's navigation, the language, who is signed in and
 // sign-out, and the page of the current path (or, after 403 MFA_REQUIRED, how to set up a second factor).
-// Moving to another page moves the focus to its heading.
+// Moving to another page moves the focus to its heading. Every page ends with the help link and the national
+// centre's support contact.
 import { useEffect, useRef } from 'preact/hooks';
 import { secondFactorNeeded } from './api.ts';
+import { moveFocus } from './components/focus-keeper.ts';
+import { SupportFooter } from './help/support-footer.tsx';
 import { chooseLanguage, type Language, language, languages, useT } from './i18n/i18n.ts';
 import { Navigation } from './navigation.tsx';
 import { OnlineStatus } from './offline/online-status.tsx';
@@ -34,7 +37,10 @@ export function App() {
   const firstRender = useRef(true);
   useEffect(() => {
     if (firstRender.current) firstRender.current = false;
-    else document.querySelector<HTMLElement>('main h1')?.focus();
+    else {
+      const heading = document.querySelector<HTMLElement>('main h1') ?? document.querySelector('main');
+      if (heading) moveFocus(heading);
+    }
   }, [path]);
   return (
     <>
@@ -79,6 +85,7 @@ export function App() {
       </header>
       <OnlineStatus />
       <main id="main">{page.render()}</main>
+      <SupportFooter />
     </>
   );
 }

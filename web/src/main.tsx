@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { App } from './app.tsx';
+import { installFocusKeeper } from './components/focus-keeper.ts';
 import { language } from './i18n/i18n.ts';
 import { registerServiceWorker } from './offline/register.ts';
 import { startQueueSender } from './offline/sender.ts';
@@ -10,6 +11,8 @@ const syncLang = () => {
 syncLang();
 language.subscribe(syncLang);
 
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+installFocusKeeper(root);
+render(<App />, root);
 registerServiceWorker();
 startQueueSender();

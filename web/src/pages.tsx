@@ -17,6 +17,7 @@ import { BatchUpload } from './desk/batch-upload.tsx';
 import { Desk } from './desk/desk.tsx';
 import { VenueProfile } from './desk/profile.tsx';
 import { Figures } from './figures/figures.tsx';
+import { LazyHelp } from './help/lazy-help.tsx';
 import type { MessageKey } from './i18n/i18n.ts';
 import { Applications } from './national/applications.tsx';
 import { Snapshots } from './national/snapshots.tsx';
@@ -67,6 +68,7 @@ export const pageDefinitions: readonly PageDefinition[] = [
     render: () => <ApplicationStatus />,
   },
   { pattern: '/venues', roles: 'public', title: 'venues.title', render: () => <Venues /> },
+  { pattern: '/help', roles: 'public', title: 'help.title', render: () => <LazyHelp /> },
   { pattern: '/desk', roles: desk, title: 'desk.title', render: () => <Desk /> },
   { pattern: '/desk/batch', roles: desk, title: 'batch.title', render: () => <BatchUpload /> },
   { pattern: '/desk/profile', roles: ['venue'], title: 'profile.title', render: () => <VenueProfile /> },

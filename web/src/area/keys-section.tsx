@@ -72,11 +72,14 @@ export function KeysSection({ orgId }: { orgId: string }) {
   const [fresh, setFresh] = useState<string>();
   const [confirming, setConfirming] = useState<string>();
   const [error, setError] = useState<unknown>();
-  const revoke = async (keyId: string) => {
+  const [revoked, setRevoked] = useState<string>();
+  const revoke = async (keyId: string, name: string) => {
     setError(undefined);
     try {
       await api('DELETE', '/v1/keys/{keyId}', { path: { keyId } });
       setConfirming(undefined);
+      // The confirmation's buttons are gone: this notice takes the focus and says what happened.
+      setRevoked(name);
       keys.reload();
     } catch (failure) {
       setError(failure);
@@ -89,6 +92,7 @@ export function KeysSection({ orgId }: { orgId: string }) {
       <h2 id="keys-title">{t('keys.title')}</h2>
       <p>{t('keys.forMachines')}</p>
       <ErrorMessage error={keys.error ?? error} />
+      {revoked && <p role="status">{t('keys.revokedNotice', { name: revoked })}</p>}
       {fresh && <SecretBox label={t('keys.newKey')} secret={fresh} />}
       <ul class="keys">
         {(keys.data?.items ?? []).map((key) => {
@@ -108,7 +112,11 @@ export function KeysSection({ orgId }: { orgId: string }) {
               ) : confirming === key.keyId ? (
                 <>
                   {' '}
-                  <button type="button" class="danger" onClick={() => void revoke(key.keyId)}>
+                  <button
+                    type="button"
+                    class="danger"
+                    onClick={() => void revoke(key.keyId, key.name ?? key.keyId)}
+                  >
                     {t('keys.confirmRevoke')}
                   </button>{' '}
                   <button type="button" onClick={() => setConfirming(undefined)}>

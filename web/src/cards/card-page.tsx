@@ -13,12 +13,20 @@ export function CardPage({ cardNumber }: { cardNumber: string }) {
   const loaded = useLoad(() => getFullCard(cardNumber), [cardNumber]);
   const [card, setCard] = useState<FullCard>();
   useEffect(() => setCard(loaded.data), [loaded.data]);
+  // A revoked card has no actions: the notice that it is done stands here, and takes the keyboard's focus
+  // from the confirmation that went with them (components/focus-keeper.ts).
+  const [revokedNow, setRevokedNow] = useState(false);
+  const changed = (next: FullCard) => {
+    if (next.status === 'revoked' && card?.status !== 'revoked') setRevokedNow(true);
+    setCard(next);
+  };
   const arrived = new URLSearchParams(location.search);
   return (
     <section>
       <h1 tabIndex={-1}>{t('card.title')}</h1>
       {arrived.has('registered') && <Notice>{t('card.registered')}</Notice>}
       {arrived.has('replaced') && <Notice>{t('card.replaced')}</Notice>}
+      {revokedNow && <Notice>{t('card.revoked')}</Notice>}
       <ErrorMessage error={loaded.error} />
       {card && (
         <>
@@ -28,10 +36,10 @@ export function CardPage({ cardNumber }: { cardNumber: string }) {
           </p>
           {card.status !== 'revoked' && (
             <div class="actions">
-              {card.cardType === 'personal' && <CorrectCard card={card} onChanged={setCard} />}
-              <RenewCard card={card} onChanged={setCard} />
-              {card.status === 'active' && <ReplaceCard card={card} onChanged={setCard} />}
-              <RevokeCard card={card} onChanged={setCard} />
+              {card.cardType === 'personal' && <CorrectCard card={card} onChanged={changed} />}
+              <RenewCard card={card} onChanged={changed} />
+              {card.status === 'active' && <ReplaceCard card={card} onChanged={changed} />}
+              <RevokeCard card={card} onChanged={changed} />
             </div>
           )}
         </>
