@@ -126,28 +126,31 @@ export function Organisations({ nationalAreaId }: { readonly nationalAreaId?: st
       <h1 tabIndex={-1}>{t('orgs.title')}</h1>
       {nationalAreaId && <NationalAreaHeader areaId={nationalAreaId} />}
       <ErrorMessage error={list.error} />
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('orgs.name')}</th>
-            <th scope="col">{t('orgs.kind')}</th>
-            <th scope="col">{t('orgs.municipality')}</th>
-            <th scope="col">{t('orgs.status')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((organisation) => (
-            <tr key={organisation.id}>
-              <td>
-                <Link href={organisationPath(organisation.id, nationalAreaId)}>{organisation.name}</Link>
-              </td>
-              <td>{t(`kind.${organisation.kind}`)}</td>
-              <td>{organisation.municipalityCode ?? '–'}</td>
-              <td>{t(`orgs.status.${organisation.status}`)}</td>
+      {/* Fixed columns that wrap: the table fits a phone without sideways scrolling. */}
+      <div class="report-table">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('orgs.name')}</th>
+              <th scope="col">{t('orgs.kind')}</th>
+              <th scope="col">{t('orgs.municipality')}</th>
+              <th scope="col">{t('orgs.status')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {items.map((organisation) => (
+              <tr key={organisation.id}>
+                <td>
+                  <Link href={organisationPath(organisation.id, nationalAreaId)}>{organisation.name}</Link>
+                </td>
+                <td>{t(`kind.${organisation.kind}`)}</td>
+                <td>{organisation.municipalityCode ?? '–'}</td>
+                <td>{t(`orgs.status.${organisation.status}`)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {areaId && <NewOrganisation areaId={areaId} onCreated={list.reload} />}
     </section>
   );
