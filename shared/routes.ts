@@ -375,6 +375,8 @@ export const routes = [
     },
     directory: ['AdminCreateUser', 'AdminGetUser'],
     mail: true,
+    // Two invitations and two decision e-mails after the transaction, each bounded: more than the default.
+    timeoutSeconds: 20,
     roles: ['admin'],
     summary:
       "Approve: creates the area, claims its municipalities, makes its first area-admin key, invites both contact persons as the area's admins, and e-mails them the decision (in the application's language; never the claim token or the key).",
@@ -388,6 +390,8 @@ export const routes = [
     handler: 'functions/onboarding/reject-application.ts',
     table: { GetItem: [p.application], UpdateItem: [p.application, p.applicationSource], PutItem: [p.audit] },
     mail: true,
+    // The decision e-mail after the transaction, bounded (shared/send-decision-mail.ts): more than the default.
+    timeoutSeconds: 15,
     roles: ['admin'],
     summary:
       "Reject with a reason the applicant sees on the status page and in the decision e-mail to the application's contacts.",

@@ -23,6 +23,9 @@ const logFailure = (application: Application, error: unknown) =>
     }),
   );
 
+/** How long the decision's answer waits for SES at most: the decision is stored, the mail must not hold it. */
+export const mailBudgetMs = 5_000;
+
 export async function sendDecisionMail(application: Application): Promise<MailOutcome> {
   let mails: ReturnType<typeof decisionMails>;
   try {
@@ -33,13 +36,27 @@ export async function sendDecisionMail(application: Application): Promise<MailOu
   }
   let sent = 0;
   let failed = 0;
-  for (const mail of mails)
-    await sendMail(mail).then(
-      () => sent++,
-      (error: unknown) => {
-        failed++;
-        logFailure(application, error);
-      },
-    );
+  const sending = Promise.all(
+    mails.map((mail) =>
+      sendMail(mail).then(
+        () => sent++,
+        (error: unknown) => {
+          failed++;
+          logFailure(application, error);
+        },
+      ),
+    ),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), mailBudgetMs);
+  });
+  const outcome = await Promise.race([sending, late]).finally(() => clearTimeout(timer));
+  if (outcome === 'late') {
+    // Not confirmed in time: counted as failed (SES may still take it; the log says it is unknown).
+    const unconfirmed = mails.length - sent - failed;
+    failed += unconfirmed;
+    logFailure(application, Object.assign(new Error('no answer in time'), { name: 'MailTimeout' }));
+  }
   return { sent, failed };
 }
