@@ -1,6 +1,7 @@
 import {
   Arn,
   ArnFormat,
+  Aws,
   CfnOutput,
   Duration,
   RemovalPolicy,
@@ -22,6 +23,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { TableGrant } from '../shared/access.ts';
+import { localMailDomain } from '../shared/mail/mail-domain.ts';
 import {
   authCacheSeconds,
   authorizerAccess,
@@ -97,12 +99,15 @@ export class ApiStack extends Stack {
     );
     // The people who sign in (decision 0016). The web app is served on the stage's domain; without one
     // (a developer's stage) only a web app on localhost may sign in against it.
-    const people = new PeoplePool(this, 'People', {
-      stage,
-      webOrigins: stage.domainName
-        ? [`https://${stage.domainName}`]
-        : ['http://localhost:3000', 'http://localhost:5173'],
-    });
+    const webOrigins = stage.domainName
+      ? [`https://${stage.domainName}`]
+      : ['http://localhost:3000', 'http://localhost:5173'];
+    const people = new PeoplePool(this, 'People', { stage, webOrigins });
+    // What the service e-mails itself (decision e-mails) comes from the stage's domain, an SES identity
+    // verified by the operator (docs/runbook.md); a stage without a domain has none, so SES refuses its
+    // mail and the functions log it (decision 0023), the decisions themselves unaffected.
+    const mailDomain = stage.domainName ?? localMailDomain;
+    const mailIdentityArn = `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:identity/${mailDomain}`;
     // The service's secrets (Secrets Manager): each function reads only those it is granted.
     this.secrets = new ServiceSecrets(this, 'Secrets', { stage });
     const addFunction = (handlerFile: string, description: string, grant: TableGrant, route?: Route) => {
@@ -124,8 +129,11 @@ export class ApiStack extends Stack {
           ...(route?.directory && { IDP_USER_POOL_ID: people.userPool.userPoolId }),
           ...(resources.includes('statisticsBucket') && { STATS_BUCKET: bucketName }),
           ...(resources.includes('snapshotFunction') && { SNAPSHOT_FUNCTION_NAME: snapshotFunctionName }),
+          ...(route?.mail && { MAIL_FROM: `no-reply@${mailDomain}`, WEB_APP_URL: webOrigins[0] ?? '' }),
         },
       }).lambdaFunction;
+      if (route?.mail)
+        fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: [mailIdentityArn] }));
       if (resources.includes('statisticsBucket')) {
         // Presigned links carry this function's permission: reading snapshot files, nothing else.
         fn.addToRolePolicy(

@@ -71,6 +71,11 @@ export interface Route {
    * API function checks. CDK grants read on exactly these and sets their ARNs in the environment.
    */
   readonly secrets?: readonly Exclude<SecretPurpose, 'originVerify'>[];
+  /**
+   * The function sends e-mail itself (SES, shared/mail/send-mail.ts): CDK grants ses:SendEmail on the
+   * stage's sender identity and sets MAIL_FROM and WEB_APP_URL.
+   */
+  readonly mail?: true;
 }
 
 const p = partitions;
@@ -371,9 +376,12 @@ export const routes = [
       Query: [p.person],
     },
     directory: ['AdminCreateUser', 'AdminGetUser'],
+    mail: true,
+    // Two invitations and two decision e-mails after the transaction, each bounded: more than the default.
+    timeoutSeconds: 20,
     roles: ['admin'],
     summary:
-      "Approve: creates the area, claims its municipalities, makes its first area-admin key, and invites both contact persons as the area's admins.",
+      "Approve: creates the area, claims its municipalities, makes its first area-admin key, invites both contact persons as the area's admins, and e-mails them the decision (in the application's language; never the claim token or the key).",
     body: schemas.emptyBody,
     response: r.approved,
     errors: ['CONFLICT', 'MUNICIPALITY_ALREADY_IN_AREA'],
@@ -383,8 +391,12 @@ export const routes = [
     path: '/v1/applications/{id}/reject',
     handler: 'functions/onboarding/reject-application.ts',
     table: { GetItem: [p.application], UpdateItem: [p.application, p.applicationSource], PutItem: [p.audit] },
+    mail: true,
+    // The decision e-mail after the transaction, bounded (shared/send-decision-mail.ts): more than the default.
+    timeoutSeconds: 15,
     roles: ['admin'],
-    summary: 'Reject with a reason the applicant sees.',
+    summary:
+      "Reject with a reason the applicant sees on the status page and in the decision e-mail to the application's contacts.",
     body: schemas.rejectApplication,
     response: r.rejected,
     errors: ['PERSONAL_DATA_NOT_ALLOWED', 'CONFLICT'],

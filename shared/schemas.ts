@@ -168,6 +168,8 @@ export const submitApplication = object({
   municipalityCodes: array(municipalityCode, { min: 1, max: 60 }),
   welfareArea: string({ min: 2, max: 3, pattern: /^[A-Z]{2,3}$/, description: 'welfare area id, e.g. LU' }),
   contacts: object({ culture: contact, social: contact }),
+  /** The language the applicant wrote in: the decision is e-mailed in it (else in fi, sv and en). */
+  language: optional(oneOf(['fi', 'sv', 'en'] as const)),
 });
 
 export const rejectApplication = object({ reason: string({ min: 1, max: 1000, freeText: true }) });

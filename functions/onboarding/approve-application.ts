@@ -2,6 +2,7 @@ import { notFound } from '../../shared/errors.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
 import { invitePerson } from '../../shared/invite-person.ts';
 import { approve } from '../../shared/onboarding.ts';
+import { sendDecisionMail } from '../../shared/send-decision-mail.ts';
 import { getApplication } from '../../shared/store/onboarding.ts';
 
 export const handler = httpHandler('POST /v1/applications/{id}/approve', async ({ path, principal, now }) => {
@@ -31,5 +32,7 @@ export const handler = httpHandler('POST /v1/applications/{id}/approve', async (
         ),
     );
   }
+  // Then the decision e-mail to the contacts; a failure is logged, never undoes or hides the approval.
+  await sendDecisionMail({ ...application, status: 'approved', areaId, decidedAt: now.toISOString() });
   return json(200, { areaId });
 });

@@ -4,6 +4,7 @@ import { httpHandler, json } from '../../shared/http/handler.ts';
 import { reject } from '../../shared/onboarding.ts';
 import type { Infer } from '../../shared/schema.ts';
 import type { rejectApplication as rejectBody } from '../../shared/schemas.ts';
+import { sendDecisionMail } from '../../shared/send-decision-mail.ts';
 import { getApplication } from '../../shared/store/onboarding.ts';
 
 export const handler = httpHandler<Infer<typeof rejectBody>>(
@@ -12,9 +13,14 @@ export const handler = httpHandler<Infer<typeof rejectBody>>(
     const application = await getApplication(path.id ?? '');
     if (!application) throw notFound(`Application ${path.id}`);
     await reject(application, body.reason, principal, now);
-    return json(
-      200,
-      reviewView({ ...application, status: 'rejected', reason: body.reason, decidedAt: now.toISOString() }),
-    );
+    const rejected = {
+      ...application,
+      status: 'rejected' as const,
+      reason: body.reason,
+      decidedAt: now.toISOString(),
+    };
+    // The rejection is stored; the e-mail after it may fail (logged), the answer stays the decision.
+    await sendDecisionMail(rejected);
+    return json(200, reviewView(rejected));
   },
 );

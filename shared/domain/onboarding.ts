@@ -15,6 +15,8 @@ export interface Application {
   readonly municipalityCodes: readonly string[];
   readonly welfareArea: string;
   readonly contacts: ApplicationInput['contacts'];
+  /** The applicant's language, when the form said it: the decision e-mail is written in it. */
+  readonly language?: ApplicationInput['language'];
   readonly claimTokenHash: string;
   /**
    * The client that sent it, as a keyed hash of its address (shared/domain/application-source.ts); kept
@@ -72,6 +74,7 @@ export function newApplication(
       municipalityCodes: input.municipalityCodes,
       welfareArea: input.welfareArea,
       contacts: input.contacts,
+      ...(input.language && { language: input.language }),
       claimTokenHash: hashToken(claimToken),
       source,
       createdAt: now.toISOString(),

@@ -113,7 +113,10 @@ export function invitationTo(
   outboxDir: string,
   address: string,
 ): { password: string; link: string; mail: Mail } {
-  const mail = mailsTo(outboxDir, address).at(-1);
+  // Not any mail: an applicant also gets the decision e-mail (decision 0023) after the invitation.
+  const mail = mailsTo(outboxDir, address)
+    .filter((candidate) => /Temporary password: /.test(candidate.body))
+    .at(-1);
   if (!mail) throw new Error(`no invitation to ${address} in ${outboxDir}`);
   const password = /Temporary password: (\S+)/.exec(mail.body)?.[1];
   const link = /Sign in at (\S+)/.exec(mail.body)?.[1];

@@ -35,6 +35,7 @@ const linksOf: Record<Role | 'visitor', readonly [string, MessageKey][]> = {
   ],
   admin: [
     ['/national', 'nav.applications'],
+    ['/national/areas', 'nav.areas'],
     ['/national/figures', 'nav.figures'],
     ['/national/snapshots', 'nav.snapshots'],
     ['/national/audit', 'nav.audit'],

@@ -20,6 +20,7 @@ import { Figures } from './figures/figures.tsx';
 import { LazyHelp } from './help/lazy-help.tsx';
 import type { MessageKey } from './i18n/i18n.ts';
 import { Applications } from './national/applications.tsx';
+import { Areas } from './national/areas.tsx';
 import { Snapshots } from './national/snapshots.tsx';
 import { ApplicationStatus } from './pages/application-status.tsx';
 import { Apply } from './pages/apply.tsx';
@@ -110,6 +111,21 @@ export const pageDefinitions: readonly PageDefinition[] = [
   { pattern: '/area/audit', roles: ['area-admin'], title: 'audit.title', render: () => <Audit /> },
   { pattern: '/area/flags', roles: ['area-admin'], title: 'flags.title', render: () => <Flags /> },
   { pattern: '/national', roles: ['admin'], title: 'applications.title', render: () => <Applications /> },
+  { pattern: '/national/areas', roles: ['admin'], title: 'nationalAreas.title', render: () => <Areas /> },
+  {
+    pattern: '/national/areas/:areaId',
+    roles: ['admin'],
+    title: 'orgs.title',
+    render: ({ areaId }) => <Organisations key={areaId} nationalAreaId={areaId!} />,
+  },
+  {
+    pattern: '/national/areas/:areaId/organisations/:orgId',
+    roles: ['admin'],
+    title: 'org.title',
+    render: ({ areaId, orgId }) => (
+      <OrganisationPage key={`${areaId}/${orgId}`} orgId={orgId!} nationalAreaId={areaId!} />
+    ),
+  },
   { pattern: '/national/figures', roles: ['admin'], title: 'figures.title', render: () => <Figures /> },
   {
     pattern: '/national/snapshots',

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { now } from '../../../shared/clock.ts';
+import { localMailDomain } from '../../../shared/mail/mail-domain.ts';
 
 export interface Mail {
   readonly to: string;
@@ -11,7 +12,7 @@ export interface Mail {
   readonly text: string;
 }
 
-export const senderAddress = 'no-reply@kaikukortti.localhost';
+export const senderAddress = `no-reply@${localMailDomain}`;
 
 /** RFC 2047 encoded-word for a header holding anything but printable ASCII. */
 function headerText(text: string): string {
@@ -42,7 +43,7 @@ export function formatMail(mail: Mail, messageId: string, date: Date): string {
     `To: <${mail.to}>`,
     `Subject: ${headerText(mail.subject)}`,
     `Date: ${mailDate(date)}`,
-    `Message-ID: <${messageId}@kaikukortti.localhost>`,
+    `Message-ID: <${messageId}@${localMailDomain}>`,
     'MIME-Version: 1.0',
     'Content-Type: text/plain; charset=utf-8',
     `Content-Transfer-Encoding: ${eightBit ? '8bit' : 'base64'}`,

@@ -8,6 +8,7 @@ import { CognitoApi, type IdentityIam, userPoolArn } from './cognito-api.ts';
 import { BodyTooLarge, preflight, send } from './http.ts';
 import { OAuthEndpoints } from './oauth.ts';
 import { UserPool, userPoolId } from './pool.ts';
+import { sendEmailPath, serveSes } from './ses-api.ts';
 import { IdentityStore } from './state.ts';
 import { newSigningKey, TokenSigner } from './tokens.ts';
 
@@ -31,8 +32,10 @@ export interface LocalIdentity {
   readonly clientId: string;
   readonly userPoolId: string;
   readonly userPoolArn: string;
-  /** Cognito's API (POST /), for AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER. */
+  /** Cognito's API (POST /) and SES's v2 API, for AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER and _SESV2. */
   readonly endpoint: string;
+  /** The web app it serves (links in e-mail). */
+  readonly webAppOrigin: string;
   stop(): Promise<void>;
 }
 
@@ -107,6 +110,9 @@ export async function startLocalIdentity(options: LocalIdentityOptions): Promise
       return preflight(request, response, webAppOrigin);
     if (url.pathname === '/' && request.method === 'POST')
       return api.serve(request, response, await readSigned(request, 1024 * 1024));
+    // Amazon SES's v2 API on the same endpoint (AWS_ENDPOINT_URL_SESV2): the service's own e-mail.
+    if (url.pathname === sendEmailPath && request.method === 'POST')
+      return serveSes(await readSigned(request, 1024 * 1024), response, options.iam, options.outboxDir);
     if (await oauth.serve(request, response, url)) return;
     send(response, 404, 'Not found', { 'content-type': 'text/plain; charset=utf-8' });
   };
@@ -117,6 +123,7 @@ export async function startLocalIdentity(options: LocalIdentityOptions): Promise
     userPoolId,
     userPoolArn: userPoolArn(userPoolId),
     endpoint: `http://127.0.0.1:${port}`,
+    webAppOrigin,
     stop: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

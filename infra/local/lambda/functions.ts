@@ -24,8 +24,10 @@ export interface IdentityEndpoint {
   readonly issuer: string;
   readonly clientId: string;
   readonly userPoolId?: string;
-  /** Cognito's API (AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER). */
+  /** Cognito's API (AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER), and SES's (AWS_ENDPOINT_URL_SESV2). */
   readonly endpoint?: string;
+  /** The web app the provider serves, for links in the service's own e-mail (WEB_APP_URL). */
+  readonly webAppOrigin?: string;
 }
 
 export class FunctionError extends Error {}
@@ -55,7 +57,10 @@ const identityEnvironment = (identity: IdentityEndpoint | undefined): Record<str
         IDP_ISSUER: identity.issuer,
         IDP_CLIENT_ID: identity.clientId,
         ...(identity.userPoolId && { IDP_USER_POOL_ID: identity.userPoolId }),
-        ...(identity.endpoint && { AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: identity.endpoint }),
+        ...(identity.endpoint && {
+          AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: identity.endpoint,
+          AWS_ENDPOINT_URL_SESV2: identity.endpoint,
+        }),
       }
     : {};
 
@@ -172,6 +177,9 @@ export class LocalFunctions {
       AWS_ENDPOINT_URL_LAMBDA: this.endpoints.lambda,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: this.endpoints.secrets,
       ...identityEnvironment(this.endpoints.identity),
+      // The web app the local provider serves, where CDK names the stage's (links in the service's e-mail).
+      ...(variables.WEB_APP_URL !== undefined &&
+        this.endpoints.identity?.webAppOrigin && { WEB_APP_URL: this.endpoints.identity.webAppOrigin }),
       AWS_LAMBDA_FUNCTION_NAME: this.iam.functionNameOf(handlerFile) ?? handlerFile,
     };
   }

@@ -389,7 +389,7 @@ export interface paths {
     put?: never;
     /**
      * Approve
-     * @description Approve: creates the area, claims its municipalities, makes its first area-admin key, and invites both contact persons as the area's admins. Roles: admin.
+     * @description Approve: creates the area, claims its municipalities, makes its first area-admin key, invites both contact persons as the area's admins, and e-mails them the decision (in the application's language; never the claim token or the key). Roles: admin.
      */
     post: operations['approveApplication'];
     delete?: never;
@@ -408,8 +408,8 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Reject with a reason the applicant sees
-     * @description Reject with a reason the applicant sees. Roles: admin.
+     * Reject with a reason the applicant sees on the status page and in the decision e-mail to the application's contacts
+     * @description Reject with a reason the applicant sees on the status page and in the decision e-mail to the application's contacts. Roles: admin.
      */
     post: operations['rejectApplication'];
     delete?: never;
@@ -2753,6 +2753,8 @@ export interface operations {
               phone?: string;
             };
           };
+          /** @enum {string} */
+          language?: 'fi' | 'sv' | 'en';
         };
       };
     };

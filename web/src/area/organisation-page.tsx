@@ -9,6 +9,8 @@ import { Link } from '../router.ts';
 import { requireSession } from '../session.ts';
 import { listOrganisations, type Organisation } from './area-data.ts';
 import { KeysSection } from './keys-section.tsx';
+import { NationalAreaHeader } from './national-area-header.tsx';
+import { areaHome } from './organisations.tsx';
 import { PeopleSection } from './people-section.tsx';
 import { VenueSettings } from './venue-settings.tsx';
 
@@ -77,9 +79,10 @@ function VenueListing({
   );
 }
 
-export function OrganisationPage({ orgId }: { orgId: string }) {
+/** `nationalAreaId`: the area the national centre opened; without it, the area admin's own area. */
+export function OrganisationPage({ orgId, nationalAreaId }: { orgId: string; nationalAreaId?: string }) {
   const t = useT();
-  const { areaId } = requireSession();
+  const areaId = nationalAreaId ?? requireSession().areaId;
   const list = useLoad(() => listOrganisations(areaId ?? ''), [areaId]);
   const [error, setError] = useState<unknown>();
   const organisation: Organisation | undefined = list.data?.items.find((item) => item.id === orgId);
@@ -95,6 +98,7 @@ export function OrganisationPage({ orgId }: { orgId: string }) {
   return (
     <section>
       <h1 tabIndex={-1}>{organisation ? organisation.name : t('org.title')}</h1>
+      {nationalAreaId && <NationalAreaHeader areaId={nationalAreaId} />}
       <ErrorMessage error={list.error ?? error} />
       {organisation && (
         <>
@@ -133,7 +137,7 @@ export function OrganisationPage({ orgId }: { orgId: string }) {
         </>
       )}
       <p>
-        <Link href="/area">{t('orgs.title')}</Link>
+        <Link href={areaHome(nationalAreaId)}>{t('orgs.title')}</Link>
       </p>
     </section>
   );

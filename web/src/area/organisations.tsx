@@ -1,4 +1,5 @@
-// The area-admin's organisations: its distributors and venues, and a form to add one.
+// An area's organisations: its distributors and venues, and a form to add one. The area admin sees their
+// own area under /area; the national centre sees any area's under /national/areas/<areaId> (same page).
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { ErrorMessage } from '../components/error-message.tsx';
@@ -10,8 +11,14 @@ import { Link } from '../router.ts';
 import { requireSession } from '../session.ts';
 import { useStore } from '../store.ts';
 import { getArea, listOrganisations, municipalitiesByCode, type Organisation } from './area-data.ts';
+import { NationalAreaHeader } from './national-area-header.tsx';
 
-export const organisationPath = (orgId: string) => `/area/organisations/${encodeURIComponent(orgId)}`;
+/** Where an area's pages are: the area admin's own under /area, any area's for the national centre. */
+export const areaHome = (nationalAreaId?: string) =>
+  nationalAreaId ? `/national/areas/${encodeURIComponent(nationalAreaId)}` : '/area';
+
+export const organisationPath = (orgId: string, nationalAreaId?: string) =>
+  `${areaHome(nationalAreaId)}/organisations/${encodeURIComponent(orgId)}`;
 
 function NewOrganisation({ areaId, onCreated }: { areaId: string; onCreated: () => void }) {
   const t = useT();
@@ -108,37 +115,42 @@ function NewOrganisation({ areaId, onCreated }: { areaId: string; onCreated: () 
   );
 }
 
-export function Organisations() {
+/** `nationalAreaId`: the area the national centre opened; without it, the area admin's own area. */
+export function Organisations({ nationalAreaId }: { readonly nationalAreaId?: string } = {}) {
   const t = useT();
-  const { areaId } = requireSession();
+  const areaId = nationalAreaId ?? requireSession().areaId;
   const list = useLoad(() => listOrganisations(areaId ?? ''), [areaId]);
   const items: readonly Organisation[] = list.data?.items ?? [];
   return (
     <section>
       <h1 tabIndex={-1}>{t('orgs.title')}</h1>
+      {nationalAreaId && <NationalAreaHeader areaId={nationalAreaId} />}
       <ErrorMessage error={list.error} />
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('orgs.name')}</th>
-            <th scope="col">{t('orgs.kind')}</th>
-            <th scope="col">{t('orgs.municipality')}</th>
-            <th scope="col">{t('orgs.status')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((organisation) => (
-            <tr key={organisation.id}>
-              <td>
-                <Link href={organisationPath(organisation.id)}>{organisation.name}</Link>
-              </td>
-              <td>{t(`kind.${organisation.kind}`)}</td>
-              <td>{organisation.municipalityCode ?? '–'}</td>
-              <td>{t(`orgs.status.${organisation.status}`)}</td>
+      {/* Fixed columns that wrap: the table fits a phone without sideways scrolling. */}
+      <div class="report-table">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('orgs.name')}</th>
+              <th scope="col">{t('orgs.kind')}</th>
+              <th scope="col">{t('orgs.municipality')}</th>
+              <th scope="col">{t('orgs.status')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {items.map((organisation) => (
+              <tr key={organisation.id}>
+                <td>
+                  <Link href={organisationPath(organisation.id, nationalAreaId)}>{organisation.name}</Link>
+                </td>
+                <td>{t(`kind.${organisation.kind}`)}</td>
+                <td>{organisation.municipalityCode ?? '–'}</td>
+                <td>{t(`orgs.status.${organisation.status}`)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {areaId && <NewOrganisation areaId={areaId} onCreated={list.reload} />}
     </section>
   );

@@ -109,7 +109,7 @@ export function PeopleSection({ orgId }: { orgId: string }) {
       {notice && <p role="status">{notice}</p>}
       {people.data && items.length === 0 && <p>{t('people.none')}</p>}
       {items.length > 0 && (
-        <table>
+        <table class="stacked">
           <thead>
             <tr>
               <th scope="col">{t('people.name')}</th>
@@ -125,11 +125,13 @@ export function PeopleSection({ orgId }: { orgId: string }) {
           <tbody>
             {items.map((person) => (
               <tr key={person.personId}>
-                <td>{person.name}</td>
-                <td>{person.email}</td>
-                <td>{t(`people.status.${person.status}`)}</td>
-                <td>{person.manager ? t('people.isManager') : t('people.notManager')}</td>
-                <td>
+                <td data-label={t('people.name')}>{person.name}</td>
+                <td data-label={t('people.email')}>{person.email}</td>
+                <td data-label={t('people.status')}>{t(`people.status.${person.status}`)}</td>
+                <td data-label={t('people.manager')}>
+                  {person.manager ? t('people.isManager') : t('people.notManager')}
+                </td>
+                <td data-label={t('people.lastSignIn')}>
                   {person.lastSignInAt ? formatInstant(person.lastSignInAt, locale(lang)) : t('people.never')}
                 </td>
                 <td>

@@ -6,7 +6,7 @@ import { CopyButton } from '../components/copy-button.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { Field } from '../components/field.tsx';
 import { useLoad } from '../components/use-load.ts';
-import { keyFor, type Translate, useT } from '../i18n/i18n.ts';
+import { keyFor, language, type Translate, useT } from '../i18n/i18n.ts';
 import { Link } from '../router.ts';
 import { MunicipalityPicker } from './municipality-picker.tsx';
 
@@ -92,6 +92,8 @@ export function Apply() {
         municipalityCodes: codes,
         welfareArea,
         contacts: { culture: contactBody(culture), social: contactBody(social) },
+        // The decision is e-mailed in the language the applicant used.
+        language: language.get(),
       };
       setSent(await api('POST', '/v1/applications', { body, anonymous: true }));
     } catch (failure) {
