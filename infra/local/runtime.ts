@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { clockOffsetMs, setClockOffset } from '../../shared/clock.ts';
 import { createAdminKey } from '../../shared/national-centre.ts';
 import { jobHandlers } from '../../shared/routes.ts';
+import { type BackfillResult, backfillCardIndex } from '../../shared/store/card-index-backfill.ts';
 import { type Credentials, LocalIam } from './aws/account.ts';
 import { type LocalAws, startLocalAws } from './aws/local-aws.ts';
 import { functionTemplates } from './aws/roles.ts';
@@ -65,6 +66,8 @@ export interface LocalService {
   readonly streams: StreamPoller;
   /** The nightly snapshot's schedule, when asked for. */
   readonly nightly?: NightlySchedule;
+  /** A persisted table's card list backfill (decision 0023): run at start, nothing once it has finished. */
+  readonly cardIndexBackfill?: BackfillResult;
   /**
    * Sets the service's clock (every function and this process's parts at once); it moves on in real time
    * from there. For `npm run seed -- --months`, which runs a service of its own through the past; the
@@ -164,6 +167,9 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
     const operator = iam.operator;
     useLocalAws(aws.dynamoEndpoint, aws.s3Endpoint, tableName, bucket, operator);
     await ensureTable(operatorClient(aws.dynamoEndpoint, operator), tableName);
+    // A data folder kept from before the card list (gsi5) has cards missing from it: they get their place
+    // before anything is served. One read of a record once that has run (decision 0023).
+    const cardIndexBackfill = options.persist ? await backfillCardIndex() : undefined;
     const adminKey = options.persist ? await adminKeyFor(dataDir) : (await createAdminKey()).apiKey;
     // The web app is served by the gateway; "localhost", as a passkey cannot belong to an IP address.
     const identity = await startLocalIdentity({
@@ -238,6 +244,7 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
       operator,
       streams,
       nightly,
+      ...(cardIndexBackfill && { cardIndexBackfill }),
       setClock(at: Date) {
         setClockOffset(at.getTime() - Date.now());
         writeRuntime();

@@ -23,6 +23,11 @@ try {
   console.log(
     `Sign-in: the local identity provider (Cognito stand-in) ${service.identity.issuer}; invitation e-mails in ${options.dataDir}/outbox.`,
   );
+  const backfill = service.cardIndexBackfill;
+  if (backfill?.status === 'finished' && (backfill.run.changed > 0 || backfill.resumedFrom))
+    console.log(
+      `Card list: ${backfill.run.changed === 1 ? '1 card' : `${backfill.run.changed} cards`} registered before it added to the distributors' lists (once; docs/decisions/0023-card-index-backfill.md).`,
+    );
   if (options.clockOffsetMs !== undefined)
     console.log(
       `Clock: KAIKU_CLOCK, the service runs as if it were ${now().toISOString()} and its clock moves on from there.`,

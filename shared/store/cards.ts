@@ -11,8 +11,11 @@ import { cardAggregateKey, cardCounterShardOf, cardKey, cardsIssuedBy, issuedCar
 import { type TransactItem, transactWrite } from './transact.ts';
 import { setFields } from './update.ts';
 
-/** Where the card sits in its issuer's list (gsi5), kept in step with every change of the card. */
-const issuedListKeys = (card: Pick<Card, 'issuedBy' | 'cardNumber' | 'validUntil' | 'revokedOn'>) => ({
+/**
+ * Where the card sits in its issuer's list (gsi5), kept in step with every change of the card (and given
+ * to cards written before gsi5 by the backfill, shared/store/card-index-backfill.ts).
+ */
+export const issuedListKeys = (card: Pick<Card, 'issuedBy' | 'cardNumber' | 'validUntil' | 'revokedOn'>) => ({
   gsi5pk: cardsIssuedBy(card.issuedBy),
   gsi5sk: issuedCardSort(card),
 });

@@ -12,6 +12,12 @@ export const cardsIssuedBy = (orgId: string) => `ISSUED#${orgId}`;
 export const issuedCardSort = (card: { cardNumber: string; validUntil: string; revokedOn?: string }) =>
   card.revokedOn ? `R#${card.revokedOn}#${card.cardNumber}` : `A#${card.validUntil}#${card.cardNumber}`;
 
+/**
+ * The record of a one-off change to the table's data (a backfill): where it got to and when it finished,
+ * so that it resumes after an interruption and runs once (shared/store/migrations.ts, decision 0023).
+ */
+export const migrationKey = (name: string) => ({ pk: `MIGRATION#${name}`, sk: 'MIGRATION' });
+
 export const apiKeyKey = (keyId: string) => ({ pk: `KEY#${keyId}`, sk: 'KEY' });
 export const organisationKey = (orgId: string) => ({ pk: `ORG#${orgId}`, sk: 'ORG' });
 export const areaKey = (areaId: string) => ({ pk: `AREA#${areaId}`, sk: 'AREA' });

@@ -1,17 +1,14 @@
 // Fault injection: failures DynamoDB Local cannot produce (conflicting transactions, throttling), made by
 // stubbing the SDK client's send. Everything else in the project runs against the real DynamoDB Local.
+
+// Every request came through CloudFront (the origin check mocked); first, before what imports origin.ts.
+import '../support/through-cloudfront.ts';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { handler as recordUsage } from '../../functions/usages/record-usage.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { documentClient } from '../../shared/store/client.ts';
 import { transactWrite } from '../../shared/store/transact.ts';
-
-// The request came through CloudFront; the origin check itself is tested end to end (edge-origin).
-vi.mock('../../shared/http/origin.ts', async (original) => ({
-  ...(await original<typeof import('../../shared/http/origin.ts')>()),
-  fromOrigin: async () => true,
-}));
 
 const conflict = () =>
   new TransactionCanceledException({

@@ -1,5 +1,8 @@
 // The per-request log line and the metrics (CloudWatch embedded metric format) the HTTP wrapper writes,
 // read from the process's own output as CloudWatch would read the function's.
+
+// Every request came through CloudFront (the origin check mocked); first, before what imports origin.ts.
+import '../support/through-cloudfront.ts';
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { generateCardNumber } from '../../shared/card-number.ts';
@@ -18,13 +21,6 @@ vi.mock('../../shared/store/organisations.ts', async (original) => ({
       createdAt: '2026-01-01T00:00:00.000Z',
     },
   }),
-}));
-
-// Every request came through CloudFront here; the origin check itself is tested end to end
-// (test/e2e/edge-origin.test.ts).
-vi.mock('../../shared/http/origin.ts', async (original) => ({
-  ...(await original<typeof import('../../shared/http/origin.ts')>()),
-  fromOrigin: async () => true,
 }));
 
 const cardNumber = generateCardNumber();

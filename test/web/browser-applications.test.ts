@@ -1,41 +1,18 @@
-// Issue 17, "spam hides genuine applications", in Chromium and in Finnish: the national centre's page
-// shows every waiting application, grouped by source (count, oldest, newest), and one action rejects all
-// of a source's applications; the genuine application stays on the page.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ensureWebBuild } from '../../scripts/build-web.ts';
+import { describe, expect, it, vi } from 'vitest';
 import { originHeader } from '../../shared/http/origin.ts';
 import { applicationBody, clientAddress, originSecret } from '../support/service.ts';
-import {
-  type BrowserService,
-  launchBrowser,
-  openPage,
-  seriousViolations,
-  signIn,
-  startBrowserService,
-  textsOf,
-} from './support/browser.ts';
+import { signIn, textsOf } from './support/browser.ts';
+import { browserSuite, expectAxeClean } from './support/browser-suite.ts';
 
 vi.setConfig({ testTimeout: 120_000 });
 
-let service: BrowserService;
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  await ensureWebBuild();
-  service = await startBrowserService();
-}, 180_000);
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
+const web = browserSuite();
 
 const t = textsOf('fi');
 
 /** An application from the n-th client, as CloudFront passes it on. */
 async function applyFrom(client: number, areaName: string, codes: string[], welfareArea: string) {
-  const gateway = await service.gateway();
+  const gateway = await web.service.gateway();
   try {
     const reply = await gateway.call('POST', '/v1/applications', {
       body: applicationBody({ areaName, municipalityCodes: codes, welfareArea }),
@@ -53,9 +30,9 @@ describe('the national centre’s applications page (fi)', () => {
     for (let n = 0; n < 3; n++) await applyFrom(90_001, `Roskaa ${n}`, ['091'], 'HKI');
     await applyFrom(90_002, 'Toinen roska', ['091'], 'HKI');
     await applyFrom(90_003, 'Oulun seudun kulttuuri', ['564'], 'PP');
-    const { page, context, problems } = await openPage(browser, service.url, 'fi');
+    const { page, context, problems } = await web.open('fi');
     try {
-      await signIn(page, service, service.adminKey, '/national');
+      await signIn(page, web.service, web.service.adminKey, '/national');
       await page.getByText(t('applications.waiting', { count: 5 })).waitFor();
       const sources = page.getByRole('table');
       await sources.waitFor();
@@ -66,7 +43,7 @@ describe('the national centre’s applications page (fi)', () => {
       expect(await spamRow.locator('td').nth(1).textContent()).toBe('3');
       expect((await spamRow.locator('td').nth(2).textContent())?.trim()).not.toBe('');
       expect((await spamRow.locator('td').nth(3).textContent())?.trim()).not.toBe('');
-      expect(await seriousViolations(page)).toEqual([]);
+      await expectAxeClean(page);
 
       await spamRow.getByRole('button', { name: t('applications.rejectSource', { count: 3 }) }).click();
       await spamRow.getByLabel(t('applications.reason')).fill('Roskahakemuksia samasta osoitteesta.');
@@ -84,8 +61,8 @@ describe('the national centre’s applications page (fi)', () => {
       await context.close();
     }
     // Each rejected with the reason its applicant sees.
-    const rejected = await service.call('GET', '/v1/applications?status=rejected&limit=10', {
-      key: service.adminKey,
+    const rejected = await web.service.call('GET', '/v1/applications?status=rejected&limit=10', {
+      key: web.service.adminKey,
     });
     expect(rejected.body.items).toHaveLength(3);
     for (const item of rejected.body.items) expect(item.reason).toBe('Roskahakemuksia samasta osoitteesta.');

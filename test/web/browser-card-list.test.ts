@@ -1,43 +1,25 @@
-// The unit's cards in Chromium, in Finnish and Swedish, on a phone (390×844) and a tablet (1024×768):
-// reached from the distributor's navigation, valid cards expiring soonest first, a revoked one under its
-// own filter with its reason, only the birth year of the holder, nothing scrolling sideways, axe clean.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ensureWebBuild } from '../../scripts/build-web.ts';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateCardNumber } from '../../shared/card-number.ts';
 import { addDays, today } from '../../shared/dates.ts';
 import { putNewCard } from '../../shared/store/cards.ts';
 import type { TestArea } from '../support/service.ts';
-import {
-  type BrowserService,
-  launchBrowser,
-  type OpenPage,
-  openPage,
-  screenshot,
-  seriousViolations,
-  signIn,
-  startBrowserService,
-  textsOf,
-} from './support/browser.ts';
+import { screenshot, signIn, textsOf } from './support/browser.ts';
+import { browserSuite, expectAxeClean } from './support/browser-suite.ts';
 
 vi.setConfig({ testTimeout: 180_000 });
 
-let service: BrowserService;
-let browser: Browser;
 let area: TestArea;
 let expiringSoon: string;
 let later: { cardNumber: string };
 let revoked: { cardNumber: string };
-const opened: OpenPage[] = [];
+
+const web = browserSuite();
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  await ensureWebBuild();
-  service = await startBrowserService();
-  area = await service.area();
-  later = await service.issueCard(area, { birthYear: 1984, postalCode: '53100' });
-  revoked = await service.issueCard(area, { birthYear: 1991 });
-  await service.call('POST', `/v1/cards/${revoked.cardNumber}/revoke`, {
+  area = await web.service.area();
+  later = await web.service.issueCard(area, { birthYear: 1984, postalCode: '53100' });
+  revoked = await web.service.issueCard(area, { birthYear: 1991 });
+  await web.service.call('POST', `/v1/cards/${revoked.cardNumber}/revoke`, {
     key: area.distributorKey,
     body: { reason: 'lost' },
   });
@@ -63,10 +45,6 @@ beforeAll(async () => {
     [],
   );
 }, 240_000);
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
 
 const viewports = { phone: { width: 390, height: 844 }, tablet: { width: 1024, height: 768 } } as const;
 const cases = (['fi', 'sv'] as const).flatMap((lang) =>
@@ -76,11 +54,9 @@ const cases = (['fi', 'sv'] as const).flatMap((lang) =>
 describe('the unit’s cards', () => {
   it.each(cases)('in %s on a %s', async (lang, device) => {
     const t = textsOf(lang);
-    const session = await openPage(browser, service.url, lang);
-    opened.push(session);
+    const session = await web.open(lang, { viewport: viewports[device] });
     const { page } = session;
-    await page.setViewportSize(viewports[device]);
-    await signIn(page, service, area.distributorKey, '/cards');
+    await signIn(page, web.service, area.distributorKey, '/cards');
     await page.getByRole('link', { name: t('cardList.nav') }).click();
     await page.getByRole('heading', { name: t('cardList.title') }).waitFor();
     const list = page.locator('.card-list li');
@@ -94,7 +70,7 @@ describe('the unit’s cards', () => {
     expect(
       await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth),
     ).toBeLessThanOrEqual(viewports[device].width);
-    expect(await seriousViolations(page)).toEqual([]);
+    await expectAxeClean(page);
     await screenshot(page, `card-list-${lang}-${device}`);
 
     // The revoked card under its own filter, with its reason; keyboard: the radio keeps the focus.
@@ -105,7 +81,7 @@ describe('the unit’s cards', () => {
     expect(await page.evaluate(() => (globalThis as any).document.activeElement?.tagName)).toBe('INPUT');
     await page.getByRole('radio', { name: t('cardList.status.expired') }).check();
     await page.getByText(t('cardList.none')).waitFor();
-    expect(await seriousViolations(page)).toEqual([]);
+    await expectAxeClean(page);
 
     // A card of the list opens its own page.
     await page.getByRole('radio', { name: t('cardList.status.active') }).check();
@@ -114,6 +90,6 @@ describe('the unit’s cards', () => {
   });
 
   it('had no page error or CSP violation', () => {
-    expect(opened.flatMap((session) => session.problems)).toEqual([]);
+    expect(web.problems()).toEqual([]);
   });
 });

@@ -1,46 +1,28 @@
-// The distributor's pages in Chromium: find a card by its number, correct it, renew it, replace a lost
-// one, revoke one, and print a card with its number and validity and no personal data.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ensureWebBuild } from '../../scripts/build-web.ts';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestArea } from '../support/service.ts';
-import {
-  type BrowserService,
-  launchBrowser,
-  type OpenPage,
-  openPage,
-  seriousViolations,
-  signIn,
-  startBrowserService,
-} from './support/browser.ts';
+import { type OpenPage, signIn } from './support/browser.ts';
+import { browserSuite, expectAxeClean } from './support/browser-suite.ts';
 
 vi.setConfig({ testTimeout: 150_000 });
 
-let service: BrowserService;
-let browser: Browser;
 let area: TestArea;
 let session: OpenPage;
 
+const web = browserSuite();
+
 beforeAll(async () => {
-  browser = await launchBrowser();
-  await ensureWebBuild();
-  service = await startBrowserService();
-  area = await service.area();
-  session = await openPage(browser, service.url);
-  await signIn(session.page, service, area.distributorKey, '/cards');
+  area = await web.service.area();
+  session = await web.open();
+  await signIn(session.page, web.service, area.distributorKey, '/cards');
 }, 180_000);
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
 
 const cardOf = async (cardNumber: string) =>
-  (await service.call('GET', `/v1/cards/${cardNumber}`, { key: area.distributorKey })).body;
+  (await web.service.call('GET', `/v1/cards/${cardNumber}`, { key: area.distributorKey })).body;
 
 describe('a distributor’s cards', () => {
   it('finds a card, corrects it, renews it, replaces it when lost, and prints the new one', async () => {
     const { page } = session;
-    const card = await service.issueCard(area, { postalCode: '53100', minorChildren: 1 });
+    const card = await web.service.issueCard(area, { postalCode: '53100', minorChildren: 1 });
     await page.getByLabel('Kortin numero').fill(card.cardNumber.toLowerCase());
     await page.getByRole('button', { name: 'Avaa kortti' }).click();
     await page.getByRole('heading', { name: 'Kortti', exact: true }).waitFor();
@@ -59,13 +41,13 @@ describe('a distributor’s cards', () => {
 
     await page.getByRole('region', { name: 'Uusi kortti 12 kuukaudeksi' }).getByRole('button').click();
     await page.getByText('Kortti uusittu.').waitFor();
-    expect(await seriousViolations(page)).toEqual([]);
+    await expectAxeClean(page);
 
     // Replacing asks once more, saying what will happen; nothing changes before the confirmation.
     await page.getByRole('button', { name: 'Korvaa kortti', exact: true }).click();
     await page.getByText(`Korvataanko kortti ${card.cardNumber} uudella?`).waitFor();
     expect((await cardOf(card.cardNumber)).status).toBe('active');
-    expect(await seriousViolations(page)).toEqual([]);
+    await expectAxeClean(page);
     await page.getByRole('button', { name: 'Kyllä, korvaa kortti' }).click();
     await page.getByText('Uusi kortti korvaa kadonneen; vanha on peruttu.').waitFor();
     await page.locator('.facts code').first().waitFor();
@@ -82,12 +64,12 @@ describe('a distributor’s cards', () => {
     expect(text).toContain(replacement);
     expect(text).toContain('Voimassa');
     for (const personal of ['53200', '1980', 'Opiskelija']) expect(text).not.toContain(personal);
-    expect(await seriousViolations(page)).toEqual([]);
+    await expectAxeClean(page);
   });
 
   it('revokes a card with a reason', async () => {
     const { page } = session;
-    const card = await service.issueCard(area, { cardType: 'community' });
+    const card = await web.service.issueCard(area, { cardType: 'community' });
     await page.goto(`/cards/${card.cardNumber}`);
     // No reason is chosen in advance: the button waits for one.
     expect(await page.getByLabel('Syy').inputValue()).toBe('');

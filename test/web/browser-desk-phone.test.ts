@@ -2,46 +2,25 @@
 // card has used of the venue's daily limit today; the answer to a recording (success or refusal) is in
 // view and announced; a void frees the limit again; a revoked card says what the holder can do; the
 // focus never falls to the page (+ at the maximum, void, confirm, refusal); nothing scrolls sideways.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ensureWebBuild } from '../../scripts/build-web.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestArea } from '../support/service.ts';
-import {
-  type BrowserService,
-  type Language,
-  launchBrowser,
-  type OpenPage,
-  openPage,
-  screenshot,
-  seriousViolations,
-  signIn,
-  startBrowserService,
-  textsOf,
-} from './support/browser.ts';
+import { type Language, screenshot, signIn, textsOf } from './support/browser.ts';
+import { browserSuite, expectAxeClean } from './support/browser-suite.ts';
 
 vi.setConfig({ testTimeout: 300_000 });
 
-let service: BrowserService;
-let browser: Browser;
 let area: TestArea;
-const opened: OpenPage[] = [];
+
+const web = browserSuite();
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  await ensureWebBuild();
-  service = await startBrowserService();
-  area = await service.area({ cardLimitPerDay: 2 });
+  area = await web.service.area({ cardLimitPerDay: 2 });
 }, 240_000);
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
 
 async function phoneDesk(lang: Language): Promise<Page> {
-  const next = await openPage(browser, service.url, lang);
-  opened.push(next);
-  await next.page.setViewportSize({ width: 390, height: 844 });
-  await signIn(next.page, service, area.venueKey, '/desk');
+  const next = await web.open(lang, { viewport: { width: 390, height: 844 } });
+  await signIn(next.page, web.service, area.venueKey, '/desk');
   return next.page;
 }
 
@@ -71,7 +50,7 @@ describe('the desk on a phone', () => {
   it.each(['fi', 'sv'] as const)('in %s', async (lang) => {
     const t = textsOf(lang);
     const page = await phoneDesk(lang);
-    const card = await service.issueCard(area, { minorChildren: 1 });
+    const card = await web.service.issueCard(area, { minorChildren: 1 });
     const number = page.getByLabel(t('cardNumber.label'));
 
     // Before recording: 0 of 2 used today. Children up to the allowance with +; at the maximum the
@@ -125,10 +104,10 @@ describe('the desk on a phone', () => {
     expect(await page.getByRole('button', { name: t('desk.record') }).isDisabled()).toBe(false);
 
     // Refused after the look-up (the card was revoked meanwhile): the refusal is in view and has the focus.
-    const revoked = await service.issueCard(area);
+    const revoked = await web.service.issueCard(area);
     await number.fill(revoked.cardNumber);
     await page.getByText(t('desk.usedToday', { uses: 0, limit: 2 })).waitFor();
-    await service.call('POST', `/v1/cards/${revoked.cardNumber}/revoke`, {
+    await web.service.call('POST', `/v1/cards/${revoked.cardNumber}/revoke`, {
       key: area.distributorKey,
       body: { reason: 'lost' },
     });
@@ -146,11 +125,11 @@ describe('the desk on a phone', () => {
     const validity = t('desk.validUntil').split('{date}')[0]!.trim();
     expect(await page.locator('.card-summary').textContent()).not.toContain(validity);
     expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
-    expect(await seriousViolations(page)).toEqual([]);
+    await expectAxeClean(page);
     await screenshot(page, `desk-phone-revoked-${lang}`);
   });
 
   it('had no page error or CSP violation', () => {
-    expect(opened.flatMap((page) => page.problems)).toEqual([]);
+    expect(web.problems()).toEqual([]);
   });
 });

@@ -8,20 +8,9 @@ import { join } from 'node:path';
 import jsQRModule from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ensureWebBuild } from '../../scripts/build-web.ts';
 import type { TestArea } from '../support/service.ts';
-import {
-  type BrowserService,
-  type Language,
-  launchBrowser,
-  type OpenPage,
-  openPage,
-  screenshot,
-  seriousViolations,
-  signIn,
-  startBrowserService,
-  textsOf,
-} from './support/browser.ts';
+import { type Language, screenshot, signIn, textsOf } from './support/browser.ts';
+import { browserSuite, expectAxeClean } from './support/browser-suite.ts';
 import { drawCode, launchWithCamera, matrixOfQrSvg, writeY4m } from './support/fake-camera.ts';
 
 vi.setConfig({ testTimeout: 240_000 });
@@ -29,27 +18,22 @@ vi.setConfig({ testTimeout: 240_000 });
 // jsqr is CommonJS: Node's default import is its exports object, whose `default` is the function.
 const jsQR = jsQRModule.default;
 
-let service: BrowserService;
 let area: TestArea;
-let printBrowser: Browser;
 let cameraBrowser: Browser | undefined;
 let card: { cardNumber: string };
 let qrMatrix: boolean[][];
 const workDir = mkdtempSync(join(tmpdir(), 'kaiku-qr-'));
-const opened: OpenPage[] = [];
+
+// The suite's browser prints (it has no fake camera); the desk's cameras are browsers of their own.
+const web = browserSuite();
 
 beforeAll(async () => {
-  printBrowser = await launchBrowser();
-  await ensureWebBuild();
-  service = await startBrowserService();
-  area = await service.area({ cardLimitPerDay: 10 });
+  area = await web.service.area({ cardLimitPerDay: 10 });
   // No children: one adult, the default at the desk.
-  card = await service.issueCard(area, { minorChildren: 0 });
+  card = await web.service.issueCard(area, { minorChildren: 0 });
 }, 240_000);
 afterAll(async () => {
-  await printBrowser?.close();
   await cameraBrowser?.close();
-  await service?.stop();
   rmSync(workDir, { recursive: true, force: true });
 });
 
@@ -81,10 +65,9 @@ const resetInteractions = (page: Page) =>
 describe('the printed QR code', () => {
   it.each(['fi', 'sv'] as const)('holds the card number only, in %s', async (lang) => {
     const t = textsOf(lang);
-    const session = await openPage(printBrowser, service.url, lang);
-    opened.push(session);
+    const session = await web.open(lang);
     const { page } = session;
-    await signIn(page, service, area.distributorKey, '/cards');
+    await signIn(page, web.service, area.distributorKey, '/cards');
     await page.goto(`/cards/${card.cardNumber}/print`);
     const code = page.getByRole('img', { name: t('qr.imageLabel', { cardNumber: card.cardNumber }) });
     await code.waitFor();
@@ -100,7 +83,7 @@ describe('the printed QR code', () => {
     expect(jsQR(rgba, 320, 320)?.data).toBe(card.cardNumber.replace(/-/g, ''));
     qrMatrix = matrix;
     await page.getByText(t('qr.printNote')).waitFor();
-    expect(await seriousViolations(page)).toEqual([]);
+    await expectAxeClean(page);
     await screenshot(page, `print-card-qr-${lang}`);
   });
 });
@@ -120,14 +103,12 @@ describe('scanning at the desk', () => {
     'records a holder without children in two interactions, in %s on a %s',
     async (lang, device) => {
       const t = textsOf(lang as Language);
-      const session = await openPage(cameraBrowser!, service.url, lang);
-      opened.push(session);
+      const session = await web.open(lang, { viewport: viewports[device], browser: cameraBrowser! });
       const { page } = session;
-      await page.setViewportSize(viewports[device]);
       await countInteractions(page);
-      await signIn(page, service, area.venueKey, '/desk');
+      await signIn(page, web.service, area.venueKey, '/desk');
       await page.getByRole('radio', { name: t('sector.culture') }).check();
-      const before = (await service.call('GET', '/v1/usages', { key: area.venueKey })).body.items.length;
+      const before = (await web.service.call('GET', '/v1/usages', { key: area.venueKey })).body.items.length;
 
       // The decoder is not in the first JavaScript: it is fetched when the camera opens (no BarcodeDetector
       // in Chromium on Linux), and only then.
@@ -146,7 +127,7 @@ describe('scanning at the desk', () => {
       expect(await page.locator('video').count()).toBe(0);
       expect(decoderLoaded()).toBe(true);
       await screenshot(page, `desk-qr-scanned-${lang}-${device}`);
-      expect(await seriousViolations(page)).toEqual([]);
+      await expectAxeClean(page);
       // 2: confirm.
       await page.getByRole('button', { name: t('desk.record') }).click();
       await page
@@ -156,7 +137,7 @@ describe('scanning at the desk', () => {
       const measured = await interactions(page);
       console.log(`QR desk (${lang}, ${device}): ${measured} interactions from scan to recorded`);
       expect(measured).toBe(2);
-      const after = (await service.call('GET', '/v1/usages', { key: area.venueKey })).body.items;
+      const after = (await web.service.call('GET', '/v1/usages', { key: area.venueKey })).body.items;
       expect(after.length).toBe(before + 1);
       expect(
         await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth),
@@ -172,11 +153,9 @@ describe('scanning at the desk', () => {
     writeY4m(video, drawCode(encode('HTTPS://EXAMPLE.ORG/', { border: 4 }).data, 640, 480, 8), 640, 480);
     const otherCamera = await launchWithCamera(video);
     try {
-      const session = await openPage(otherCamera, service.url, 'fi');
-      opened.push(session);
+      const session = await web.open('fi', { viewport: viewports.phone, browser: otherCamera });
       const { page } = session;
-      await page.setViewportSize(viewports.phone);
-      await signIn(page, service, area.venueKey, '/desk');
+      await signIn(page, web.service, area.venueKey, '/desk');
       await page.getByRole('button', { name: t('qr.scan') }).focus();
       await page.keyboard.press('Enter');
       await page.getByText(t('qr.notACard')).waitFor({ timeout: 30_000 });
@@ -187,7 +166,7 @@ describe('scanning at the desk', () => {
       await page.keyboard.press('Enter');
       await expect.poll(() => page.locator('video').count()).toBe(0);
       await expect.poll(() => focusedText(page)).toBe(t('qr.scan'));
-      expect(await seriousViolations(page)).toEqual([]);
+      await expectAxeClean(page);
     } finally {
       await otherCamera.close();
     }
@@ -196,10 +175,9 @@ describe('scanning at the desk', () => {
   it('without a camera says so, typing stays, and the focus stays on the button', async () => {
     const t = textsOf('sv');
     // The print test's browser has no fake camera and no permission prompt to answer.
-    const session = await openPage(printBrowser, service.url, 'sv');
-    opened.push(session);
+    const session = await web.open('sv');
     const { page } = session;
-    await signIn(page, service, area.venueKey, '/desk');
+    await signIn(page, web.service, area.venueKey, '/desk');
     await page.getByRole('button', { name: t('qr.scan') }).focus();
     await page.keyboard.press('Enter');
     const problems = [t('qr.denied'), t('qr.noCamera'), t('qr.failed')];
@@ -211,6 +189,6 @@ describe('scanning at the desk', () => {
   });
 
   it('had no page error or CSP violation', () => {
-    expect(opened.flatMap((session) => session.problems)).toEqual([]);
+    expect(web.problems()).toEqual([]);
   });
 });

@@ -2,51 +2,32 @@
 // app loading, uses recorded offline wait in IndexedDB with their Idempotency-Keys and are sent when the
 // connection returns (stored exactly once; a refused one shows its reason), and paper forms are entered as
 // CSV with a bad row. Elements are found by the app's own texts in the language (web/src/i18n/*.json).
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ensureWebBuild } from '../../scripts/build-web.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { helsinkiDate } from '../../shared/dates.ts';
 import type { TestArea } from '../support/service.ts';
-import {
-  type BrowserService,
-  type Language,
-  launchBrowser,
-  type OpenPage,
-  openPage,
-  seriousViolations,
-  signIn,
-  startBrowserService,
-  textsOf,
-} from './support/browser.ts';
+import { type Language, type OpenPage, signIn, textsOf } from './support/browser.ts';
+import { browserSuite, expectAxeClean } from './support/browser-suite.ts';
 
 vi.setConfig({ testTimeout: 150_000 });
 
-let service: BrowserService;
-let browser: Browser;
 let area: TestArea;
-const opened: OpenPage[] = [];
+
+const web = browserSuite();
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  await ensureWebBuild();
-  service = await startBrowserService();
-  area = await service.area();
+  area = await web.service.area();
 }, 180_000);
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
 
 async function deskPage(lang: Language): Promise<OpenPage> {
-  const next = await openPage(browser, service.url, lang);
-  opened.push(next);
-  await signIn(next.page, service, area.venueKey, '/desk');
+  const next = await web.open(lang);
+  await signIn(next.page, web.service, area.venueKey, '/desk');
   return next;
 }
 
 const usesToday = async () => {
   const today = helsinkiDate(new Date());
-  const reply = await service.call('GET', `/v1/usages?from=${today}&to=${today}&limit=500`, {
+  const reply = await web.service.call('GET', `/v1/usages?from=${today}&to=${today}&limit=500`, {
     key: area.venueKey,
   });
   return reply.body.items as { cardNumber: string; voided: boolean }[];
@@ -64,8 +45,8 @@ const languages: Language[] = ['fi', 'sv'];
 describe.each(languages)('the desk offline (%s)', (lang) => {
   const t = textsOf(lang);
   it('loads without a network, queues uses, and sends them once when the connection returns', async () => {
-    const good = (await service.issueCard(area)).cardNumber as string;
-    const revoked = (await service.issueCard(area)).cardNumber as string;
+    const good = (await web.service.issueCard(area)).cardNumber as string;
+    const revoked = (await web.service.issueCard(area)).cardNumber as string;
     const { context, page, problems } = await deskPage(lang);
     // The service worker has cached the app.
     await page.evaluate(() => (navigator as any).serviceWorker.ready.then(() => undefined));
@@ -83,7 +64,7 @@ describe.each(languages)('the desk offline (%s)', (lang) => {
     // The second card is revoked meanwhile: the service refuses it once it hears of it.
     expect(
       (
-        await service.call('POST', `/v1/cards/${revoked}/revoke`, {
+        await web.service.call('POST', `/v1/cards/${revoked}/revoke`, {
           key: area.distributorKey,
           body: { reason: 'misuse' },
         })
@@ -92,7 +73,7 @@ describe.each(languages)('the desk offline (%s)', (lang) => {
     await record(page, lang, revoked);
     await page.getByText(t('pending.count', { count: 2 })).waitFor();
     expect((await usesToday()).filter((use) => [good, revoked].includes(use.cardNumber))).toEqual([]);
-    expect(await seriousViolations(page)).toEqual([]);
+    await expectAxeClean(page);
 
     await context.setOffline(false);
     await page.getByText(t('pending.count', { count: 0 })).waitFor({ timeout: 30_000 });
@@ -115,7 +96,7 @@ describe.each(languages)('the desk offline (%s)', (lang) => {
 describe.each(languages)('paper forms as CSV (%s)', (lang) => {
   const t = textsOf(lang);
   it('stores the good rows and shows the bad one with its reason', async () => {
-    const card = (await service.issueCard(area)).cardNumber as string;
+    const card = (await web.service.issueCard(area)).cardNumber as string;
     const { page, problems } = await deskPage(lang);
     await page
       .getByRole('link', { name: t('nav.batch') })
@@ -137,7 +118,7 @@ describe.each(languages)('paper forms as CSV (%s)', (lang) => {
     await page.getByText(t('batch.summary', { ok: 2, failed: 1 })).waitFor();
     const bad = page.getByRole('row').filter({ hasText: `${lang}-form-2` });
     expect(await bad.textContent()).toContain(t('error.TOO_MANY_CHILDREN'));
-    expect(await seriousViolations(page)).toEqual([]);
+    await expectAxeClean(page);
     // The same file again stores nothing twice.
     await page.getByRole('button', { name: t('batch.send'), exact: true }).click();
     await expect.poll(() => page.getByRole('cell', { name: t('batch.replayed') }).count()).toBe(2);

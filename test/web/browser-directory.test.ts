@@ -2,21 +2,11 @@
 // finds it from the front page without signing in, by municipality, sector and a word (Swedish, phone),
 // the area admin hides it (Finnish) and it is gone; the venue is told why. axe clean, screenshots of the
 // new pages, nothing wider than the phone's screen.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ensureWebBuild } from '../../scripts/build-web.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OnboardedArea } from '../support/service.ts';
-import {
-  type BrowserService,
-  launchBrowser,
-  type OpenPage,
-  openPage,
-  screenshot,
-  seriousViolations,
-  signIn,
-  startBrowserService,
-  textsOf,
-} from './support/browser.ts';
+import { screenshot, signIn, textsOf } from './support/browser.ts';
+import { browserSuite, expectAxeClean } from './support/browser-suite.ts';
 
 vi.setConfig({ testTimeout: 400_000 });
 
@@ -25,23 +15,19 @@ const tablet = { width: 1024, height: 768 };
 const fi = textsOf('fi');
 const sv = textsOf('sv');
 
-let service: BrowserService;
-let browser: Browser;
 let area: OnboardedArea;
 let venue: { id: string; key: string };
-const opened: OpenPage[] = [];
 const word = `zq${Date.now().toString(36)}`;
 
+const web = browserSuite();
+
 beforeAll(async () => {
-  browser = await launchBrowser();
-  await ensureWebBuild();
-  service = await startBrowserService();
-  area = await service.onboard({
+  area = await web.service.onboard({
     areaName: 'Helsingin Kaikukortti',
     municipalityCodes: ['091'],
     welfareArea: 'HKI',
   });
-  const created = await service.call('POST', `/v1/areas/${area.areaId}/organisations`, {
+  const created = await web.service.call('POST', `/v1/areas/${area.areaId}/organisations`, {
     key: area.areaAdminKey,
     body: {
       kind: 'venue',
@@ -50,21 +36,15 @@ beforeAll(async () => {
       contactEmail: 'desk@example.org',
     },
   });
-  const key = await service.call('POST', `/v1/organisations/${created.body.id}/keys`, {
+  const key = await web.service.call('POST', `/v1/organisations/${created.body.id}/keys`, {
     key: area.areaAdminKey,
     body: {},
   });
   venue = { id: created.body.id, key: key.body.apiKey };
 }, 240_000);
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
 
 async function open(lang: 'fi' | 'sv', viewport: { width: number; height: number }): Promise<Page> {
-  const next = await openPage(browser, service.url, lang);
-  opened.push(next);
-  await next.page.setViewportSize(viewport);
+  const next = await web.open(lang, { viewport });
   return next.page;
 }
 
@@ -79,7 +59,7 @@ describe('the venue directory', () => {
   it('a venue publishes its profile; a visitor finds it on a phone in Swedish; the area admin hides it', async () => {
     // The venue, in Finnish on a tablet: the profile page from the navigation.
     const desk = await open('fi', tablet);
-    await signIn(desk, service, venue.key, '/desk');
+    await signIn(desk, web.service, venue.key, '/desk');
     await desk.getByRole('link', { name: fi('nav.profile') }).click();
     await desk.getByRole('heading', { name: fi('profile.title') }).waitFor();
     await desk.getByText(fi('profile.notListed')).waitFor();
@@ -95,7 +75,8 @@ describe('the venue directory', () => {
     await desk.getByRole('button', { name: fi('profile.save') }).click();
     await desk.locator('.problem').first().waitFor();
     expect(
-      (await service.call('GET', `/v1/organisations/${venue.id}/profile`, { key: venue.key })).body.listed,
+      (await web.service.call('GET', `/v1/organisations/${venue.id}/profile`, { key: venue.key })).body
+        .listed,
     ).toBe(false);
     await desk.getByLabel(fi('profile.website')).fill('https://example.org/konserttitalo');
     await desk
@@ -104,9 +85,9 @@ describe('the venue directory', () => {
       .fill('Esteetön sisäänkäynti\nHissi toiseen kerrokseen');
     await desk.getByRole('button', { name: fi('profile.save') }).click();
     await desk.getByText(fi('profile.savedListed')).waitFor();
-    expect(await seriousViolations(desk)).toEqual([]);
+    await expectAxeClean(desk);
     await screenshot(desk, 'venue-profile-fi-tablet');
-    const saved = await service.call('GET', `/v1/organisations/${venue.id}/profile`, { key: venue.key });
+    const saved = await web.service.call('GET', `/v1/organisations/${venue.id}/profile`, { key: venue.key });
     expect(saved.body).toMatchObject({
       listed: true,
       sectors: ['culture'],
@@ -132,7 +113,7 @@ describe('the venue directory', () => {
     expect(visitor.url()).toContain('municipality=091');
     expect(visitor.url()).toContain('sector=culture');
     expect(await sidewaysOverflow(visitor)).toBeLessThanOrEqual(0);
-    expect(await seriousViolations(visitor)).toEqual([]);
+    await expectAxeClean(visitor);
     await screenshot(visitor, 'venues-sv-phone');
 
     // A word of the offer finds it; another sector does not list it.
@@ -141,20 +122,20 @@ describe('the venue directory', () => {
     await visitor.getByText(sv('venues.count', { count: 1 })).waitFor();
     await visitor.getByLabel(sv('venues.sector')).selectOption({ label: sv('sector.sport') });
     await visitor.getByText(sv('venues.none')).waitFor();
-    expect(await seriousViolations(visitor)).toEqual([]);
+    await expectAxeClean(visitor);
 
     // The area admin, in Finnish: hides it from the venue's page, after a confirmation.
     const admin = await open('fi', tablet);
-    await signIn(admin, service, area.areaAdminKey, '/area');
+    await signIn(admin, web.service, area.areaAdminKey, '/area');
     await admin.goto(`/area/organisations/${venue.id}`);
     const listing = admin.getByRole('region', { name: fi('listing.title') });
     await listing.getByText(fi('listing.listed')).waitFor();
     await listing.getByRole('button', { name: fi('listing.hide') }).click();
     await listing.getByText(fi('listing.confirmHide')).waitFor();
-    expect((await service.call('GET', `/v1/venues?q=${word}`)).body.items).toHaveLength(1);
+    expect((await web.service.call('GET', `/v1/venues?q=${word}`)).body.items).toHaveLength(1);
     await listing.getByRole('button', { name: fi('listing.hide') }).click();
     await listing.getByText(fi('listing.hidden')).waitFor();
-    expect(await seriousViolations(admin)).toEqual([]);
+    await expectAxeClean(admin);
     await screenshot(admin, 'organisation-listing-fi-tablet');
 
     // Gone for a visitor (a new one: a browser keeps an answer up to the five minutes the service allows);
@@ -162,21 +143,21 @@ describe('the venue directory', () => {
     const later = await open('sv', phone);
     await later.goto('/venues?municipality=091');
     await later.getByText(sv('venues.none')).waitFor();
-    expect((await service.call('GET', `/v1/venues?q=${word}`)).body.items).toEqual([]);
+    expect((await web.service.call('GET', `/v1/venues?q=${word}`)).body.items).toEqual([]);
     await desk.reload();
     await desk.getByText(fi('profile.hiddenByArea')).waitFor();
     await screenshot(desk, 'venue-profile-hidden-fi-tablet');
 
     // The venue's page on a phone, in Swedish: usable without sideways scrolling.
     const phoneDesk = await open('sv', phone);
-    await signIn(phoneDesk, service, venue.key, '/desk');
+    await signIn(phoneDesk, web.service, venue.key, '/desk');
     await phoneDesk.goto('/desk/profile');
     await phoneDesk.getByRole('heading', { name: sv('profile.title') }).waitFor();
     await phoneDesk.getByText(sv('profile.hiddenByArea')).waitFor();
     expect(await sidewaysOverflow(phoneDesk)).toBeLessThanOrEqual(0);
-    expect(await seriousViolations(phoneDesk)).toEqual([]);
+    await expectAxeClean(phoneDesk);
     await screenshot(phoneDesk, 'venue-profile-sv-phone');
 
-    expect(opened.flatMap((page) => page.problems)).toEqual([]);
+    expect(web.problems()).toEqual([]);
   });
 });

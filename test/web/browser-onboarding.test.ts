@@ -4,42 +4,26 @@
 // (a new password and a TOTP), the area adds a venue and a distributor with keys, the distributor registers a card, the
 // venue records a use at the desk, and the use shows in the area's figures. Every element is found by the
 // app's own text in that language (web/src/i18n/*.json); every page passes axe without a serious finding.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ensureWebBuild } from '../../scripts/build-web.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it, vi } from 'vitest';
 import { invitationTo } from '../support/identity.ts';
 import { recordSensitive } from '../support/log-leaks.ts';
 import { drainStream } from '../support/service.ts';
 import {
-  type BrowserService,
   firstSignIn,
   type Language,
-  launchBrowser,
-  type OpenPage,
-  openPage,
   seriousViolations,
   signIn,
-  startBrowserService,
   type TestPerson,
   textsOf,
 } from './support/browser.ts';
+import { browserSuite } from './support/browser-suite.ts';
 
 vi.setConfig({ testTimeout: 150_000 });
 
-let service: BrowserService;
-let browser: Browser;
-const opened: OpenPage[] = [];
 const axeFindings: string[] = [];
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  await ensureWebBuild();
-  service = await startBrowserService();
-}, 180_000);
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
+const web = browserSuite();
 
 async function checkAxe(page: Page) {
   axeFindings.push(...(await seriousViolations(page)));
@@ -86,8 +70,7 @@ describe.each(runs)('an area joins and records its first use, in the browser ($l
   let cardNumber = '';
 
   async function open(): Promise<Page> {
-    const next = await openPage(browser, service.url, run.lang);
-    opened.push(next);
+    const next = await web.open(run.lang);
     return next.page;
   }
 
@@ -124,7 +107,7 @@ describe.each(runs)('an area joins and records its first use, in the browser ($l
 
   it('the national centre approves it', async () => {
     const page = await open();
-    await signIn(page, service, service.adminKey, '/national');
+    await signIn(page, web.service, web.service.adminKey, '/national');
     const application = page.getByRole('article', { name: run.areaName });
     await application.waitFor();
     await checkAxe(page);
@@ -147,8 +130,8 @@ describe.each(runs)('an area joins and records its first use, in the browser ($l
     await again.getByText(t('status.keyAlreadyShown')).waitFor();
     // The approval invited the culture contact as the area's admin: the invitation's link and password.
     const email = `culture-${run.lang}@example.org`;
-    const invitation = invitationTo(service.identity.outboxDir, email);
-    const me = await service.call('GET', '/v1/me', { key: areaAdminKey });
+    const invitation = invitationTo(web.service.identity.outboxDir, email);
+    const me = await web.service.call('GET', '/v1/me', { key: areaAdminKey });
     const contact: TestPerson = {
       personId: '',
       name: 'Kulttuuri Kontakti',
@@ -169,7 +152,7 @@ describe.each(runs)('an area joins and records its first use, in the browser ($l
 
   it('the area adds a venue and a distributor, each with a key shown once', async () => {
     const page = await open();
-    await signIn(page, service, areaAdminKey, '/area');
+    await signIn(page, web.service, areaAdminKey, '/area');
     const add = async (kind: 'kind.venue' | 'kind.distributor', name: string, municipality: string) => {
       await page.getByLabel(t('orgs.kind')).selectOption({ label: t(kind) });
       await page.getByLabel(t('orgs.name'), { exact: true }).fill(name);
@@ -206,7 +189,7 @@ describe.each(runs)('an area joins and records its first use, in the browser ($l
 
   it('the distributor registers a card', async () => {
     const page = await open();
-    await signIn(page, service, distributorKey, '/cards');
+    await signIn(page, web.service, distributorKey, '/cards');
     await page.getByRole('link', { name: t('nav.newCard'), exact: true }).click();
     await page.getByLabel(t('card.birthYear')).fill('1980');
     await page.getByLabel(t('card.postalCode')).fill('08100');
@@ -222,7 +205,7 @@ describe.each(runs)('an area joins and records its first use, in the browser ($l
 
   it('the venue records a use in three interactions after typing the number', async () => {
     const page = await open();
-    await signIn(page, service, venueKey, '/desk');
+    await signIn(page, web.service, venueKey, '/desk');
     const number = page.getByLabel(t('cardNumber.label'));
     const culture = t('sector.culture');
     // A typo is caught by the check character before any request.
@@ -261,7 +244,7 @@ describe.each(runs)('an area joins and records its first use, in the browser ($l
     // The area's daily use counters are kept from the table's stream (decision 0014).
     await drainStream();
     const page = await open();
-    await signIn(page, service, areaAdminKey, '/area');
+    await signIn(page, web.service, areaAdminKey, '/area');
     await page.getByRole('link', { name: t('nav.figures') }).click();
     const figure = (key: 'figures.uses' | 'figures.childUses') =>
       page
@@ -278,8 +261,8 @@ describe.each(runs)('an area joins and records its first use, in the browser ($l
 
 describe('every page of both runs', () => {
   it('broke no CSP, threw nothing, and had no serious accessibility finding', () => {
-    expect(opened.length).toBeGreaterThan(10);
-    expect(opened.flatMap((page) => page.problems)).toEqual([]);
+    expect(web.opened.length).toBeGreaterThan(10);
+    expect(web.problems()).toEqual([]);
     expect(axeFindings).toEqual([]);
   });
 });

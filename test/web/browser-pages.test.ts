@@ -1,50 +1,34 @@
 // Every page of the web app, for every role, in Finnish, Swedish and English: a screenshot of each into
 // test-results/screenshots/ (gitignored), no serious or critical axe finding, no CSP violation or page
 // error, and the page's heading in the chosen language.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ensureWebBuild } from '../../scripts/build-web.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { today } from '../../shared/dates.ts';
 import type { TestArea } from '../support/service.ts';
-import {
-  type BrowserService,
-  chooseLanguage,
-  type Language,
-  launchBrowser,
-  type OpenPage,
-  openPage,
-  screenshot,
-  seriousViolations,
-  signIn,
-  startBrowserService,
-} from './support/browser.ts';
+import { chooseLanguage, type Language, screenshot, seriousViolations, signIn } from './support/browser.ts';
+import { browserSuite } from './support/browser-suite.ts';
 
 vi.setConfig({ testTimeout: 180_000 });
 
-let service: BrowserService;
-let browser: Browser;
 let area: TestArea;
 let cardNumber: string;
 let partnerKey: string;
-const opened: OpenPage[] = [];
 const findings: string[] = [];
 const languages: Language[] = ['fi', 'sv', 'en'];
 
+const web = browserSuite();
+
 beforeAll(async () => {
-  browser = await launchBrowser();
-  await ensureWebBuild();
-  service = await startBrowserService();
-  area = await service.area();
-  partnerKey = await service.partnerKey();
-  cardNumber = (await service.issueCard(area)).cardNumber;
-  await service.recordUse(area.venueKey, { cardNumber, sector: 'culture', adults: 1, children: 2 });
-  await service.apply({ areaName: 'Odottava alue', municipalityCodes: ['444'], welfareArea: 'LU' });
-  await service.call('POST', '/v1/stats/snapshots', { key: service.adminKey, body: { date: today() } });
+  area = await web.service.area();
+  partnerKey = await web.service.partnerKey();
+  cardNumber = (await web.service.issueCard(area)).cardNumber;
+  await web.service.recordUse(area.venueKey, { cardNumber, sector: 'culture', adults: 1, children: 2 });
+  await web.service.apply({ areaName: 'Odottava alue', municipalityCodes: ['444'], welfareArea: 'LU' });
+  await web.service.call('POST', '/v1/stats/snapshots', {
+    key: web.service.adminKey,
+    body: { date: today() },
+  });
 }, 180_000);
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
 
 /** Each page in each language: its screenshot, axe's findings, and its heading (h1) per language. */
 async function visit(page: Page, name: string, path: string): Promise<Record<Language, string>> {
@@ -63,9 +47,8 @@ async function visit(page: Page, name: string, path: string): Promise<Record<Lan
 }
 
 async function pagesOf(key: string | undefined, home: string, pages: [string, string][]) {
-  const next = await openPage(browser, service.url);
-  opened.push(next);
-  if (key) await signIn(next.page, service, key, home);
+  const next = await web.open();
+  if (key) await signIn(next.page, web.service, key, home);
   const untranslated: string[] = [];
   for (const [name, path] of pages) {
     const headings = await visit(next.page, name, path);
@@ -116,7 +99,7 @@ describe('every page in every language', () => {
     ]));
 
   it('the national centre’s pages', () =>
-    pagesOf(service.adminKey, '/national', [
+    pagesOf(web.service.adminKey, '/national', [
       ['applications', '/national'],
       ['national-figures', '/national/figures'],
       ['snapshots', '/national/snapshots'],
@@ -132,6 +115,6 @@ describe('every page in every language', () => {
 
   it('had no serious or critical axe finding, CSP violation or page error', () => {
     expect(findings).toEqual([]);
-    expect(opened.flatMap((page) => page.problems)).toEqual([]);
+    expect(web.problems()).toEqual([]);
   });
 });

@@ -4,49 +4,35 @@
 // at the desk shows the desk worker's name on the area admin's audit page; a second tab is signed in
 // without asking; removing the membership refuses the next request; one click signs both tabs out; a use
 // queued offline while the sign-in ended is sent after signing in again, never lost.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ensureWebBuild } from '../../scripts/build-web.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { helsinkiDate } from '../../shared/dates.ts';
 import { invitationTo } from '../support/identity.ts';
 import type { TestArea } from '../support/service.ts';
 import {
-  type BrowserService,
   invitePerson,
   type Language,
-  launchBrowser,
   nextCode,
   type OpenPage,
-  openPage,
-  seriousViolations,
   signIn,
-  startBrowserService,
   type TestPerson,
   textsOf,
   throughProvider,
 } from './support/browser.ts';
+import { browserSuite, expectAxeClean } from './support/browser-suite.ts';
 
 vi.setConfig({ testTimeout: 240_000 });
 
-let service: BrowserService;
-let browser: Browser;
 let area: TestArea;
-const opened: OpenPage[] = [];
+
+const web = browserSuite();
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  await ensureWebBuild();
-  service = await startBrowserService();
-  area = await service.area();
+  area = await web.service.area();
 }, 180_000);
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
 
 async function newPage(lang: Language): Promise<OpenPage> {
-  const next = await openPage(browser, service.url, lang);
-  opened.push(next);
+  const next = await web.open(lang);
   return next;
 }
 
@@ -61,7 +47,7 @@ async function recordUse(page: Page, lang: Language, cardNumber: string) {
 
 const usesToday = async () => {
   const today = helsinkiDate(new Date());
-  const reply = await service.call('GET', `/v1/usages?from=${today}&to=${today}&limit=500`, {
+  const reply = await web.service.call('GET', `/v1/usages?from=${today}&to=${today}&limit=500`, {
     key: area.venueKey,
   });
   return reply.body.items as { cardNumber: string; voided: boolean }[];
@@ -75,17 +61,17 @@ describe.each(languages)('people sign in as themselves (%s)', (lang) => {
   it('refuses an area admin without a second factor and shows how to set one up (TOTP)', async () => {
     const { page, problems } = await newPage(lang);
     areaAdminPage = page;
-    areaAdmin = await invitePerson(service, area.areaAdminKey, { name: `Alue Ylläpitäjä ${lang}` });
+    areaAdmin = await invitePerson(web.service, area.areaAdminKey, { name: `Alue Ylläpitäjä ${lang}` });
     await page.goto('/sign-in');
-    expect(await seriousViolations(page)).toEqual([]);
+    await expectAxeClean(page);
     await page.getByRole('button', { name: t('signIn.submit') }).click();
     await throughProvider(page, areaAdmin);
     await page.waitForURL('**/area');
     // The service answered 403 MFA_REQUIRED: the app says so and offers the ways to set one up.
     await page.getByText(t('mfa.required')).waitFor();
     await page.getByRole('button', { name: t('mfa.totpStart') }).waitFor();
-    expect(await seriousViolations(page)).toEqual([]);
-    const refused = await service.call('GET', `/v1/areas/${area.areaId}/organisations`, {
+    await expectAxeClean(page);
+    const refused = await web.service.call('GET', `/v1/areas/${area.areaId}/organisations`, {
       key: await bearerOf(page),
     });
     expect(refused.status).toBe(403);
@@ -97,7 +83,7 @@ describe.each(languages)('people sign in as themselves (%s)', (lang) => {
     expect(link).toMatch(/^otpauth:\/\/totp\/Kaikukortti:/);
     expect(await page.locator('svg.qr').count()).toBe(1);
     expect(await page.getByLabel(t('mfa.code')).getAttribute('autocomplete')).toBe('one-time-code');
-    expect(await seriousViolations(page)).toEqual([]);
+    await expectAxeClean(page);
     areaAdmin.totpSecret = new URL(link!).searchParams.get('secret')!;
     await page.getByLabel(t('mfa.code')).fill(await nextCode(areaAdmin));
     await page.getByRole('button', { name: t('mfa.verify') }).click();
@@ -107,12 +93,12 @@ describe.each(languages)('people sign in as themselves (%s)', (lang) => {
 
   it('invites a desk worker: from the outbox to a recorded use, and their name on the audit page', async () => {
     const { page, context, problems } = await newPage(lang);
-    const worker = await invitePerson(service, area.venueKey, {
+    const worker = await invitePerson(web.service, area.venueKey, {
       inviterKey: area.areaAdminKey,
       name: `Kassa Työntekijä ${lang}`,
     });
     // The invitation from the outbox: its link opens the app, whose sign-in goes to the provider's pages.
-    const invitation = invitationTo(service.identity.outboxDir, worker.email);
+    const invitation = invitationTo(web.service.identity.outboxDir, worker.email);
     await page.goto(invitation.link);
     await page
       .locator('main')
@@ -122,9 +108,9 @@ describe.each(languages)('people sign in as themselves (%s)', (lang) => {
     await throughProvider(page, worker);
     await page.waitForURL('**/desk');
     await page.getByRole('heading', { name: t('desk.title') }).waitFor();
-    expect(await seriousViolations(page)).toEqual([]);
+    await expectAxeClean(page);
 
-    const cardNumber = (await service.issueCard(area)).cardNumber as string;
+    const cardNumber = (await web.service.issueCard(area)).cardNumber as string;
     await recordUse(page, lang, cardNumber);
     await page
       .getByText(t('desk.recorded', { adults: 1, children: 0, sector: t('sector.culture') }))
@@ -138,7 +124,7 @@ describe.each(languages)('people sign in as themselves (%s)', (lang) => {
     await areaAdminPage.goto('/area/audit');
     const row = areaAdminPage.getByRole('row').filter({ hasText: t('audit.action.usage.voided') });
     await row.filter({ hasText: worker.name }).first().waitFor();
-    expect(await seriousViolations(areaAdminPage)).toEqual([]);
+    await expectAxeClean(areaAdminPage);
 
     // A second tab of the same browser: signed in without asking again.
     const second = await context.newPage();
@@ -147,13 +133,13 @@ describe.each(languages)('people sign in as themselves (%s)', (lang) => {
     await second.getByLabel(t('cardNumber.label')).waitFor();
 
     // The area admin removes the membership: the next request of the desk is refused.
-    const removed = await service.call(
+    const removed = await web.service.call(
       'DELETE',
       `/v1/organisations/${area.venueId}/people/${worker.personId}`,
       { key: area.areaAdminKey },
     );
     expect(removed.status).toBeLessThan(300);
-    const other = (await service.issueCard(area)).cardNumber as string;
+    const other = (await web.service.issueCard(area)).cardNumber as string;
     // The desk looks the card up as soon as the number is in: that request is refused, nothing recorded.
     await second.getByLabel(t('cardNumber.label')).fill(other);
     await second.getByText(t('error.FORBIDDEN')).first().waitFor();
@@ -163,7 +149,7 @@ describe.each(languages)('people sign in as themselves (%s)', (lang) => {
     // One click signs both tabs out, and the refresh token no longer works.
     const refreshToken = await refreshTokenOf(page);
     await page.getByRole('button', { name: t('app.signOut') }).click();
-    await page.waitForURL(`${service.url}/`);
+    await page.waitForURL(`${web.service.url}/`);
     await second.getByRole('heading', { name: t('signIn.title') }).waitFor();
     await page.goto('/desk');
     await page.getByRole('heading', { name: t('signIn.title') }).waitFor();
@@ -186,7 +172,7 @@ describe.each(languages)('people sign in as themselves (%s)', (lang) => {
         automaticPresenceSimulation: true,
       },
     });
-    const admin = await invitePerson(service, area.areaAdminKey, { name: `Avain Ylläpitäjä ${lang}` });
+    const admin = await invitePerson(web.service, area.areaAdminKey, { name: `Avain Ylläpitäjä ${lang}` });
     await page.goto('/sign-in');
     await page.getByRole('button', { name: t('signIn.submit') }).click();
     await throughProvider(page, admin);
@@ -200,7 +186,7 @@ describe.each(languages)('people sign in as themselves (%s)', (lang) => {
 
     // Signed out, then in again with the passkey alone on the provider's page.
     await page.getByRole('button', { name: t('app.signOut') }).click();
-    await page.waitForURL(`${service.url}/`);
+    await page.waitForURL(`${web.service.url}/`);
     await page.goto('/sign-in');
     await page.getByRole('button', { name: t('signIn.submit') }).click();
     await page.locator('#passkey').click();
@@ -211,8 +197,8 @@ describe.each(languages)('people sign in as themselves (%s)', (lang) => {
 
   it('sends a use queued offline after the sign-in ended, once the person signs in again', async () => {
     const { page, context, problems } = await newPage(lang);
-    const worker = await signIn(page, service, area.venueKey, '/desk', { inviterKey: area.areaAdminKey });
-    const cardNumber = (await service.issueCard(area)).cardNumber as string;
+    const worker = await signIn(page, web.service, area.venueKey, '/desk', { inviterKey: area.areaAdminKey });
+    const cardNumber = (await web.service.issueCard(area)).cardNumber as string;
     await context.setOffline(true);
     await recordUse(page, lang, cardNumber);
     await page.getByText(t('desk.queued')).waitFor();
@@ -253,7 +239,7 @@ async function refreshTokenOf(page: Page): Promise<string> {
 }
 
 async function tokenEndpoint(): Promise<string> {
-  const discovery = await fetch(`${service.identity.issuer}/.well-known/openid-configuration`);
+  const discovery = await fetch(`${web.service.identity.issuer}/.well-known/openid-configuration`);
   return ((await discovery.json()) as { token_endpoint: string }).token_endpoint;
 }
 
@@ -263,7 +249,7 @@ async function refreshWorks(refreshToken: string): Promise<boolean> {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
       grant_type: 'refresh_token',
-      client_id: service.identity.clientId,
+      client_id: web.service.identity.clientId,
       refresh_token: refreshToken,
     }).toString(),
   });
@@ -275,7 +261,7 @@ async function revoke(refreshToken: string): Promise<void> {
   const response = await fetch(endpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ token: refreshToken, client_id: service.identity.clientId }).toString(),
+    body: new URLSearchParams({ token: refreshToken, client_id: web.service.identity.clientId }).toString(),
   });
   expect(response.status).toBe(200);
 }

@@ -4,23 +4,13 @@
 // admin removes the colleague after a confirmation; a key gets a name and an end date, both shown. Then
 // the same page in Swedish. axe clean. The area admin is a person invited into the area's organisation
 // (test/web/support/browser.ts), signed in through the provider's pages with a TOTP.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { signInOverHttp } from '../../infra/local/identity/sign-in-client.ts';
-import { ensureWebBuild } from '../../scripts/build-web.ts';
 import { invitationTo } from '../support/identity.ts';
 import type { OnboardedArea } from '../support/service.ts';
-import {
-  type BrowserService,
-  launchBrowser,
-  type OpenPage,
-  openPage,
-  screenshot,
-  seriousViolations,
-  signIn,
-  startBrowserService,
-  textsOf,
-} from './support/browser.ts';
+import { screenshot, signIn, textsOf } from './support/browser.ts';
+import { browserSuite, expectAxeClean } from './support/browser-suite.ts';
 
 vi.setConfig({ testTimeout: 400_000 });
 
@@ -30,22 +20,18 @@ const run = Date.now().toString(36);
 const worker = { email: `tiski.${run}@museo.example`, name: 'Tiina Tiskityöntekijä' };
 const colleague = { email: `kollega.${run}@museo.example`, name: 'Kalle Kollega' };
 
-let service: BrowserService;
-let browser: Browser;
 let area: OnboardedArea;
 let venueId: string;
-const opened: OpenPage[] = [];
+
+const web = browserSuite();
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  await ensureWebBuild();
-  service = await startBrowserService();
-  area = await service.onboard({
+  area = await web.service.onboard({
     areaName: 'Vantaan Kaikukortti',
     municipalityCodes: ['092'],
     welfareArea: 'VK',
   });
-  const created = await service.call('POST', `/v1/areas/${area.areaId}/organisations`, {
+  const created = await web.service.call('POST', `/v1/areas/${area.areaId}/organisations`, {
     key: area.areaAdminKey,
     body: {
       kind: 'venue',
@@ -56,25 +42,16 @@ beforeAll(async () => {
   });
   venueId = created.body.id;
 }, 240_000);
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
 
 async function open(lang: 'fi' | 'sv'): Promise<Page> {
-  const next = await openPage(browser, service.url, lang);
-  opened.push(next);
+  const next = await web.open(lang);
   return next.page;
-}
-
-async function expectAxeClean(page: Page) {
-  expect(await seriousViolations(page)).toEqual([]);
 }
 
 describe('an organisation’s people and keys', () => {
   it('the area admin invites, the invited manager acts and is named in the audit, a removal is confirmed', async () => {
     const page = await open('fi');
-    await signIn(page, service, area.areaAdminKey, '/area');
+    await signIn(page, web.service, area.areaAdminKey, '/area');
     await page.goto(`/area/organisations/${venueId}`);
     await page.getByRole('heading', { name: fi('people.title') }).waitFor();
     await page.getByText(fi('people.none')).waitFor();
@@ -94,16 +71,16 @@ describe('an organisation’s people and keys', () => {
     await expectAxeClean(page);
 
     // The worker signs in through the provider's pages with the invitation and invites a colleague.
-    const { identity } = service;
+    const { identity } = web.service;
     const tokens = await signInOverHttp({
       issuer: identity.issuer,
       clientId: identity.clientId,
-      redirectUri: `${service.url}/signed-in`,
+      redirectUri: `${web.service.url}/signed-in`,
       email: worker.email,
       password: invitationTo(identity.outboxDir, worker.email).password,
       newPassword: 'Kaiku-museo-2026-long!',
     });
-    const invited = await service.call('POST', `/v1/organisations/${venueId}/people`, {
+    const invited = await web.service.call('POST', `/v1/organisations/${venueId}/people`, {
       key: tokens.access_token,
       body: colleague,
     });
@@ -138,7 +115,7 @@ describe('an organisation’s people and keys', () => {
 
   it('a key gets a name and an end date, shown in the list; in Swedish too', async () => {
     const page = await open('fi');
-    await signIn(page, service, area.areaAdminKey, '/area');
+    await signIn(page, web.service, area.areaAdminKey, '/area');
     await page.goto(`/area/organisations/${venueId}`);
     await page.getByRole('heading', { name: fi('keys.title') }).waitFor();
     await page.getByLabel(fi('keys.name')).fill('Kassa 2');
@@ -152,7 +129,7 @@ describe('an organisation’s people and keys', () => {
     await expectAxeClean(page);
 
     const swedish = await open('sv');
-    await signIn(swedish, service, area.areaAdminKey, '/area');
+    await signIn(swedish, web.service, area.areaAdminKey, '/area');
     await swedish.goto(`/area/organisations/${venueId}`);
     await swedish.getByRole('heading', { name: sv('people.title') }).waitFor();
     // The people list is there in Swedish, whatever the other test left in it.
@@ -163,6 +140,6 @@ describe('an organisation’s people and keys', () => {
   });
 
   it('had no CSP violation, page error or console error', () => {
-    expect(opened.flatMap((next) => next.problems)).toEqual([]);
+    expect(web.problems()).toEqual([]);
   });
 });

@@ -3,37 +3,22 @@
 // them as CSV and prints the report (title, area, period, the day it was made). Axe clean, no sideways
 // scrolling, the focus on the answer after saving.
 import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ensureWebBuild } from '../../scripts/build-web.ts';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestArea } from '../support/service.ts';
-import {
-  type BrowserService,
-  launchBrowser,
-  type OpenPage,
-  openPage,
-  screenshot,
-  seriousViolations,
-  signIn,
-  startBrowserService,
-  textsOf,
-} from './support/browser.ts';
+import { screenshot, signIn, textsOf } from './support/browser.ts';
+import { browserSuite, expectAxeClean } from './support/browser-suite.ts';
 
 vi.setConfig({ testTimeout: 180_000 });
 
-let service: BrowserService;
-let browser: Browser;
 let area: TestArea;
-const opened: OpenPage[] = [];
+
+const web = browserSuite();
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  await ensureWebBuild();
-  service = await startBrowserService();
-  area = await service.area({ cardLimitPerDay: 5 });
-  const card = await service.issueCard(area, { minorChildren: 2 });
+  area = await web.service.area({ cardLimitPerDay: 5 });
+  const card = await web.service.issueCard(area, { minorChildren: 2 });
   for (const children of [2, 0]) {
-    const reply = await service.recordUse(area.venueKey, {
+    const reply = await web.service.recordUse(area.venueKey, {
       cardNumber: card.cardNumber,
       sector: 'culture',
       adults: 1,
@@ -42,19 +27,17 @@ beforeAll(async () => {
     expect(reply.status, reply.text).toBe(201);
   }
   // A voided use is not counted.
-  const voided = await service.recordUse(area.venueKey, {
+  const voided = await web.service.recordUse(area.venueKey, {
     cardNumber: card.cardNumber,
     sector: 'sport',
     adults: 1,
     children: 1,
   });
-  const voiding = await service.call('DELETE', `/v1/usages/${voided.body.usageId}`, { key: area.venueKey });
+  const voiding = await web.service.call('DELETE', `/v1/usages/${voided.body.usageId}`, {
+    key: area.venueKey,
+  });
   expect(voiding.status, voiding.text).toBeLessThan(300);
 }, 240_000);
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
 
 const viewports = { phone: { width: 390, height: 844 }, tablet: { width: 1024, height: 768 } } as const;
 const cases = (['fi', 'sv'] as const).flatMap((lang) =>
@@ -64,11 +47,9 @@ const cases = (['fi', 'sv'] as const).flatMap((lang) =>
 describe('the area admin’s venues and report', () => {
   it.each(cases)('in %s on a %s', async (lang, device, index) => {
     const t = textsOf(lang);
-    const session = await openPage(browser, service.url, lang);
-    opened.push(session);
+    const session = await web.open(lang, { viewport: viewports[device] });
     const { page } = session;
-    await page.setViewportSize(viewports[device]);
-    await signIn(page, service, area.areaAdminKey, '/area');
+    await signIn(page, web.service, area.areaAdminKey, '/area');
 
     // Rename the venue and change its limit: only the changes are sent, the answer has the focus.
     const name = `Museo ${lang} ${device}`;
@@ -90,7 +71,7 @@ describe('the area admin’s venues and report', () => {
     await expect
       .poll(() => page.evaluate(() => (globalThis as any).document.activeElement?.className))
       .toBe('desk-outcome');
-    const organisations = await service.call('GET', `/v1/areas/${area.areaId}/organisations`, {
+    const organisations = await web.service.call('GET', `/v1/areas/${area.areaId}/organisations`, {
       key: area.areaAdminKey,
     });
     expect(organisations.body.items.find((item: any) => item.id === area.venueId)).toMatchObject({
@@ -98,7 +79,7 @@ describe('the area admin’s venues and report', () => {
       cardLimitPerDay: Number(limit),
     });
     await page.getByRole('heading', { level: 1, name }).waitFor();
-    expect(await seriousViolations(page)).toEqual([]);
+    await expectAxeClean(page);
     await screenshot(page, `venue-settings-${lang}-${device}`);
 
     // The figures per venue for this month: two uses, two adults, two children (the voided one left out).
@@ -113,7 +94,7 @@ describe('the area admin’s venues and report', () => {
     expect(
       await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth),
     ).toBeLessThanOrEqual(viewports[device].width);
-    expect(await seriousViolations(page)).toEqual([]);
+    await expectAxeClean(page);
     await screenshot(page, `venue-report-${lang}-${device}`);
 
     // CSV: the title, the area, the period and the made-on day, then a line per venue.
@@ -147,6 +128,6 @@ describe('the area admin’s venues and report', () => {
   });
 
   it('had no page error or CSP violation', () => {
-    expect(opened.flatMap((session) => session.problems)).toEqual([]);
+    expect(web.problems()).toEqual([]);
   });
 });
