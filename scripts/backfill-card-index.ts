@@ -1,6 +1,6 @@
 // npm run backfill:card-index -- [--table NAME --region REGION] [--page-size N] [--again]
 // Gives the cards registered before the distributors' card list existed (issue 19) their place in it (gsi5),
-// so that GET /v1/cards lists them. Resumable and idempotent: see decision 0023 and docs/runbook.md.
+// so that GET /v1/cards lists them. Resumable and idempotent: see decision 0024 and docs/runbook.md.
 import { debugHelp, parseCommandLine, runScript, UsageError } from './cli.ts';
 import { targetHelp, targetOptions, useTarget } from './target.ts';
 

@@ -66,7 +66,7 @@ export interface LocalService {
   readonly streams: StreamPoller;
   /** The nightly snapshot's schedule, when asked for. */
   readonly nightly?: NightlySchedule;
-  /** A persisted table's card list backfill (decision 0023): run at start, nothing once it has finished. */
+  /** A persisted table's card list backfill (decision 0024): run at start, nothing once it has finished. */
   readonly cardIndexBackfill?: BackfillResult;
   /**
    * Sets the service's clock (every function and this process's parts at once); it moves on in real time
@@ -168,7 +168,7 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
     useLocalAws(aws.dynamoEndpoint, aws.s3Endpoint, tableName, bucket, operator);
     await ensureTable(operatorClient(aws.dynamoEndpoint, operator), tableName);
     // A data folder kept from before the card list (gsi5) has cards missing from it: they get their place
-    // before anything is served. One read of a record once that has run (decision 0023).
+    // before anything is served. One read of a record once that has run (decision 0024).
     const cardIndexBackfill = options.persist ? await backfillCardIndex() : undefined;
     const adminKey = options.persist ? await adminKeyFor(dataDir) : (await createAdminKey()).apiKey;
     // The web app is served by the gateway; "localhost", as a passkey cannot belong to an IP address.

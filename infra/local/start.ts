@@ -26,7 +26,7 @@ try {
   const backfill = service.cardIndexBackfill;
   if (backfill?.status === 'finished' && (backfill.run.changed > 0 || backfill.resumedFrom))
     console.log(
-      `Card list: ${backfill.run.changed === 1 ? '1 card' : `${backfill.run.changed} cards`} registered before it added to the distributors' lists (once; docs/decisions/0023-card-index-backfill.md).`,
+      `Card list: ${backfill.run.changed === 1 ? '1 card' : `${backfill.run.changed} cards`} registered before it added to the distributors' lists (once; docs/decisions/0024-card-index-backfill.md).`,
     );
   if (options.clockOffsetMs !== undefined)
     console.log(

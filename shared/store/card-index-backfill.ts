@@ -1,4 +1,4 @@
-// The one-off backfill of gsi5 (issue 19, decision 0023): cards registered before the distributors' card
+// The one-off backfill of gsi5 (issue 19, decision 0024): cards registered before the distributors' card
 // list existed have no gsi5 keys, so GET /v1/cards leaves them out. This reads the table page by page and
 // gives each such card its keys, from the same builder every card write uses (issuedListKeys), under a
 // condition that the card is still as read and still without them: a card changed meanwhile keeps what

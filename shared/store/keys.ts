@@ -14,7 +14,7 @@ export const issuedCardSort = (card: { cardNumber: string; validUntil: string; r
 
 /**
  * The record of a one-off change to the table's data (a backfill): where it got to and when it finished,
- * so that it resumes after an interruption and runs once (shared/store/migrations.ts, decision 0023).
+ * so that it resumes after an interruption and runs once (shared/store/migrations.ts, decision 0024).
  */
 export const migrationKey = (name: string) => ({ pk: `MIGRATION#${name}`, sk: 'MIGRATION' });
 

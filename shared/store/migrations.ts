@@ -1,4 +1,4 @@
-// The record of a one-off change to the table's data, kept in the table itself (decision 0023): the scan's
+// The record of a one-off change to the table's data, kept in the table itself (decision 0024): the scan's
 // cursor after each page, so that an interrupted run resumes where it stopped, and when it finished, so
 // that it runs once. In the table rather than in a file: it follows the table wherever it goes (a restore
 // to a point before the change has no record, so the change runs again), and whoever runs it next,

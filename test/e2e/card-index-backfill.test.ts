@@ -1,4 +1,4 @@
-// The card list's backfill (decision 0023), against DynamoDB Local: cards written before gsi5 existed (a
+// The card list's backfill (decision 0024), against DynamoDB Local: cards written before gsi5 existed (a
 // card as the store writes it, with its gsi5 keys taken away) are missing from GET /v1/cards until the
 // backfill gives them their place; a second run changes nothing; a card changed between the backfill's
 // read and its write keeps what its own write set; and `npm run backfill:card-index`, run as its own
