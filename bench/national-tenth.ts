@@ -27,6 +27,7 @@ import { listUsages } from '../shared/store/usages.ts';
 import { tableName } from '../shared/table.ts';
 import { SyntheticRegister } from '../test/support/synthetic-register.ts';
 import { itemBytes } from './cost.ts';
+import { countQueryReads } from './query-reads.ts';
 
 const fraction = Number(process.argv[2] ?? '1');
 if (!(fraction > 0 && fraction <= 1)) throw new Error('the argument is a fraction of the tenth, 0 < f <= 1');
@@ -44,7 +45,7 @@ const lastDay = '2026-06-30';
 const workDir = join(projectRoot, '.bench-national');
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
-const reads = { entries: 0 };
+let reads = { entries: 0 };
 
 async function fastest<T>(runs: number, measure: () => Promise<T>): Promise<{ ms: number; last: T }> {
   let ms = Number.POSITIVE_INFINITY;
@@ -88,15 +89,7 @@ async function run() {
   try {
     useLocalAws(aws.dynamoEndpoint, aws.s3Endpoint, 'bench-national', bucket, iam.operator);
     await ensureTable(operatorClient(aws.dynamoEndpoint, iam.operator), 'bench-national');
-    documentClient().middlewareStack.add(
-      (next, context) => async (args) => {
-        const result = await next(args);
-        if (context.commandName === 'QueryCommand')
-          reads.entries += (result.output as { ScannedCount?: number }).ScannedCount ?? 0;
-        return result;
-      },
-      { step: 'initialize', name: 'countQueryReads' },
-    );
+    reads = countQueryReads();
 
     const started = performance.now();
     const register = new SyntheticRegister(lastDay);

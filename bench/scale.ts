@@ -15,9 +15,9 @@ import { functionTemplates } from '../infra/local/aws/roles.ts';
 import { operatorClient, useLocalAws } from '../infra/local/aws/use-local-aws.ts';
 import { ensureTable } from '../infra/local/dynamodb.ts';
 import { addDays } from '../shared/dates.ts';
-import { documentClient } from '../shared/store/client.ts';
 import { listUsages } from '../shared/store/usages.ts';
 import { SyntheticRegister } from '../test/support/synthetic-register.ts';
+import { countQueryReads } from './query-reads.ts';
 
 /** Uses at 1x: the area's; 8x adds seven times as many. A tenth of them are the quiet venue's at 1x. */
 const baseUses = 10_000;
@@ -27,7 +27,7 @@ const lastDay = '2026-06-30';
 const areaId = 'bench-area';
 const quietVenue = 'bench-quiet-venue';
 
-const reads = { entries: 0 };
+let reads = { entries: 0 };
 /** MB of V8 old space for the reconciliation: about twice what it needs (test/e2e/verify-stats-memory). */
 const reconcileHeapLimitMb = 48;
 
@@ -75,15 +75,7 @@ async function measure(workDir: string) {
   try {
     useLocalAws(aws.dynamoEndpoint, aws.s3Endpoint, tableName, bucket, iam.operator);
     await ensureTable(operatorClient(aws.dynamoEndpoint, iam.operator), tableName);
-    documentClient().middlewareStack.add(
-      (next, context) => async (args) => {
-        const result = await next(args);
-        if (context.commandName === 'QueryCommand')
-          reads.entries += (result.output as { ScannedCount?: number }).ScannedCount ?? 0;
-        return result;
-      },
-      { step: 'initialize', name: 'countQueryReads' },
-    );
+    reads = countQueryReads();
     const register = new SyntheticRegister(lastDay);
     await register.putCards(areaId, 1000);
     const countedAt = new Date(`${lastDay}T22:00:00Z`);

@@ -1,0 +1,18 @@
+// Index entries the process's Queries read (ScannedCount), for the scenarios that show a list page reads
+// its page and no more, at any size of the data (bench/scale.ts, bench/national-tenth.ts).
+import { documentClient } from '../shared/store/client.ts';
+
+/** Adds a counter to the process's DynamoDB client; reset `entries` before what you measure. */
+export function countQueryReads(): { entries: number } {
+  const reads = { entries: 0 };
+  documentClient().middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (context.commandName === 'QueryCommand')
+        reads.entries += (result.output as { ScannedCount?: number }).ScannedCount ?? 0;
+      return result;
+    },
+    { step: 'initialize', name: 'countQueryReads' },
+  );
+  return reads;
+}
