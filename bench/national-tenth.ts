@@ -66,7 +66,7 @@ async function sizeOf(key: { pk: string; sk: string }): Promise<number> {
 async function reconcilePeak(): Promise<{ peakHeapMb: number; ms: number; differences: number }> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--max-old-space-size=256', join(import.meta.dirname, 'reconcile-peak.ts')],
+    ['--max-old-space-size=256', '--expose-gc', join(import.meta.dirname, 'reconcile-peak.ts')],
     { env: process.env, maxBuffer: 1 << 20 },
   );
   return JSON.parse(stdout.trim().split('\n').pop()!);
