@@ -68,6 +68,13 @@ const visits: readonly { pattern: string; who: Who; path: () => string }[] = [
   { pattern: '/area/audit', who: 'area-admin', path: () => '/area/audit' },
   { pattern: '/area/flags', who: 'area-admin', path: () => '/area/flags' },
   { pattern: '/national', who: 'admin', path: () => '/national' },
+  { pattern: '/national/areas', who: 'admin', path: () => '/national/areas' },
+  { pattern: '/national/areas/:areaId', who: 'admin', path: () => `/national/areas/${area.areaId}` },
+  {
+    pattern: '/national/areas/:areaId/organisations/:orgId',
+    who: 'admin',
+    path: () => `/national/areas/${area.areaId}/organisations/${area.venueId}`,
+  },
   { pattern: '/national/figures', who: 'admin', path: () => '/national/figures' },
   { pattern: '/national/snapshots', who: 'admin', path: () => '/national/snapshots' },
   { pattern: '/national/audit', who: 'admin', path: () => '/national/audit' },
