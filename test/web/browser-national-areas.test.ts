@@ -109,7 +109,7 @@ describe('the national centre manages any area', () => {
         await page
           .getByRole('button', { name: `${t('keys.revoke')} ${keyName}` })
           .waitFor({ state: 'detached' });
-        await page.getByText(keyName).waitFor();
+        await page.getByText(keyName, { exact: true }).waitFor();
         expect((await web.service.call('GET', '/v1/me', { key: apiKey })).status).toBe(401);
         expect(problems).toEqual([]);
       } finally {
