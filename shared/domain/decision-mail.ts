@@ -14,100 +14,105 @@ interface Decision {
   readonly reason?: string;
 }
 
-const texts: Record<
-  Language,
-  {
-    approvedSubject: string;
-    rejectedSubject: string;
-    approved(decision: Decision): string;
-    rejected(decision: Decision): string;
-  }
-> = {
+/** A language's sentences; the letters are laid out the same in every language (approvedText, rejectedText). */
+interface Wording {
+  readonly approvedSubject: string;
+  readonly rejectedSubject: string;
+  greeting(name: string): string;
+  approved(areaName: string): string;
+  /** Where the area admin's key is claimed: the status page's address follows on its own line. */
+  readonly claimAt: string;
+  claimWith(applicationId: string): string;
+  readonly shownOnce: string;
+  readonly contactsInvited: string;
+  readonly lost: string;
+  rejected(areaName: string, applicationId: string): string;
+  readonly reasonLabel: string;
+  applyAgainAt(url: string): string;
+}
+
+const wordings: Record<Language, Wording> = {
   fi: {
     approvedSubject: 'Kaikukortti: hakemus hyväksytty',
     rejectedSubject: 'Kaikukortti: hakemusta ei hyväksytty',
-    approved: (d) =>
-      [
-        `Hei ${d.name},`,
-        '',
-        `Kaikukeskus on hyväksynyt alueen "${d.areaName}" hakemuksen: alue on nyt mukana Kaikukortissa.`,
-        '',
-        'Alueen ylläpitäjän avain: avaa hakemuksen tila-sivu',
-        `${d.webAppUrl}/apply/status`,
-        `ja anna hakemuksen tunnus ${d.applicationId} sekä tunniste, jonka saitte hakemusta lähettäessä.`,
-        'Avain näytetään vain kerran. Tunnistetta ei lähetetä sähköpostilla.',
-        '',
-        'Hakemuksen yhteyshenkilöt saavat lisäksi oman kutsun kirjautua palveluun.',
-        'Jos tunniste tai avain on kadonnut, pyytäkää Kaikukeskukselta uusi avain.',
-      ].join('\n'),
-    rejected: (d) =>
-      [
-        `Hei ${d.name},`,
-        '',
-        `Kaikukeskus ei hyväksynyt alueen "${d.areaName}" hakemusta (tunnus ${d.applicationId}).`,
-        '',
-        `Perustelu: ${d.reason ?? '–'}`,
-        '',
-        `Uuden hakemuksen voi lähettää osoitteessa ${d.webAppUrl}/apply`,
-      ].join('\n'),
+    greeting: (name) => `Hei ${name},`,
+    approved: (areaName) =>
+      `Kaikukeskus on hyväksynyt alueen "${areaName}" hakemuksen: alue on nyt mukana Kaikukortissa.`,
+    claimAt: 'Alueen ylläpitäjän avain: avaa hakemuksen tila-sivu',
+    claimWith: (applicationId) =>
+      `ja anna hakemuksen tunnus ${applicationId} sekä tunniste, jonka saitte hakemusta lähettäessä.`,
+    shownOnce: 'Avain näytetään vain kerran. Tunnistetta ei lähetetä sähköpostilla.',
+    contactsInvited: 'Hakemuksen yhteyshenkilöt saavat lisäksi oman kutsun kirjautua palveluun.',
+    lost: 'Jos tunniste tai avain on kadonnut, pyytäkää Kaikukeskukselta uusi avain.',
+    rejected: (areaName, applicationId) =>
+      `Kaikukeskus ei hyväksynyt alueen "${areaName}" hakemusta (tunnus ${applicationId}).`,
+    reasonLabel: 'Perustelu',
+    applyAgainAt: (url) => `Uuden hakemuksen voi lähettää osoitteessa ${url}`,
   },
   sv: {
     approvedSubject: 'Kaikukortti: ansökan godkänd',
     rejectedSubject: 'Kaikukortti: ansökan inte godkänd',
-    approved: (d) =>
-      [
-        `Hej ${d.name},`,
-        '',
-        `Kaikukeskus har godkänt ansökan för området "${d.areaName}": området är nu med i Kaikukortti.`,
-        '',
-        'Områdesadministratörens nyckel: öppna sidan för ansökans status',
-        `${d.webAppUrl}/apply/status`,
-        `och ange ansökans id ${d.applicationId} och koden ni fick när ni skickade ansökan.`,
-        'Nyckeln visas bara en gång. Koden skickas inte per e-post.',
-        '',
-        'Ansökans kontaktpersoner får dessutom var sin inbjudan att logga in i tjänsten.',
-        'Om koden eller nyckeln har kommit bort, be Kaikukeskus om en ny nyckel.',
-      ].join('\n'),
-    rejected: (d) =>
-      [
-        `Hej ${d.name},`,
-        '',
-        `Kaikukeskus godkände inte ansökan för området "${d.areaName}" (id ${d.applicationId}).`,
-        '',
-        `Motivering: ${d.reason ?? '–'}`,
-        '',
-        `En ny ansökan kan skickas på ${d.webAppUrl}/apply`,
-      ].join('\n'),
+    greeting: (name) => `Hej ${name},`,
+    approved: (areaName) =>
+      `Kaikukeskus har godkänt ansökan för området "${areaName}": området är nu med i Kaikukortti.`,
+    claimAt: 'Områdesadministratörens nyckel: öppna sidan för ansökans status',
+    claimWith: (applicationId) =>
+      `och ange ansökans id ${applicationId} och koden ni fick när ni skickade ansökan.`,
+    shownOnce: 'Nyckeln visas bara en gång. Koden skickas inte per e-post.',
+    contactsInvited: 'Ansökans kontaktpersoner får dessutom var sin inbjudan att logga in i tjänsten.',
+    lost: 'Om koden eller nyckeln har kommit bort, be Kaikukeskus om en ny nyckel.',
+    rejected: (areaName, applicationId) =>
+      `Kaikukeskus godkände inte ansökan för området "${areaName}" (id ${applicationId}).`,
+    reasonLabel: 'Motivering',
+    applyAgainAt: (url) => `En ny ansökan kan skickas på ${url}`,
   },
   en: {
     approvedSubject: 'Kaikukortti: application approved',
     rejectedSubject: 'Kaikukortti: application not approved',
-    approved: (d) =>
-      [
-        `Hello ${d.name},`,
-        '',
-        `Kaikukeskus has approved the application of the area "${d.areaName}": the area now takes part in Kaikukortti.`,
-        '',
-        "The area admin's key: open the application status page",
-        `${d.webAppUrl}/apply/status`,
-        `and give the application id ${d.applicationId} and the token you received when you applied.`,
-        'The key is shown once. The token is never sent by e-mail.',
-        '',
-        "The application's contact persons also get an invitation each to sign in to the service.",
-        'If the token or the key is lost, ask Kaikukeskus for a new key.',
-      ].join('\n'),
-    rejected: (d) =>
-      [
-        `Hello ${d.name},`,
-        '',
-        `Kaikukeskus did not approve the application of the area "${d.areaName}" (id ${d.applicationId}).`,
-        '',
-        `Reason: ${d.reason ?? '–'}`,
-        '',
-        `A new application can be sent at ${d.webAppUrl}/apply`,
-      ].join('\n'),
+    greeting: (name) => `Hello ${name},`,
+    approved: (areaName) =>
+      `Kaikukeskus has approved the application of the area "${areaName}": the area now takes part in Kaikukortti.`,
+    claimAt: "The area admin's key: open the application status page",
+    claimWith: (applicationId) =>
+      `and give the application id ${applicationId} and the token you received when you applied.`,
+    shownOnce: 'The key is shown once. The token is never sent by e-mail.',
+    contactsInvited:
+      "The application's contact persons also get an invitation each to sign in to the service.",
+    lost: 'If the token or the key is lost, ask Kaikukeskus for a new key.',
+    rejected: (areaName, applicationId) =>
+      `Kaikukeskus did not approve the application of the area "${areaName}" (id ${applicationId}).`,
+    reasonLabel: 'Reason',
+    applyAgainAt: (url) => `A new application can be sent at ${url}`,
   },
 };
+
+function approvedText(wording: Wording, decision: Decision): string {
+  return [
+    wording.greeting(decision.name),
+    '',
+    wording.approved(decision.areaName),
+    '',
+    wording.claimAt,
+    `${decision.webAppUrl}/apply/status`,
+    wording.claimWith(decision.applicationId),
+    wording.shownOnce,
+    '',
+    wording.contactsInvited,
+    wording.lost,
+  ].join('\n');
+}
+
+function rejectedText(wording: Wording, decision: Decision): string {
+  return [
+    wording.greeting(decision.name),
+    '',
+    wording.rejected(decision.areaName, decision.applicationId),
+    '',
+    `${wording.reasonLabel}: ${decision.reason ?? '–'}`,
+    '',
+    wording.applyAgainAt(`${decision.webAppUrl}/apply`),
+  ].join('\n');
+}
 
 /**
  * One message per distinct contact address of a decided application (both contacts may be one person),
@@ -133,10 +138,12 @@ export function decisionMails(application: Application, webAppUrl: string): Mail
     mails.push({
       to,
       subject: languages
-        .map((language) => (approved ? texts[language].approvedSubject : texts[language].rejectedSubject))
+        .map((language) =>
+          approved ? wordings[language].approvedSubject : wordings[language].rejectedSubject,
+        )
         .join(' / '),
       text: languages
-        .map((language) => (approved ? texts[language].approved : texts[language].rejected)(decision))
+        .map((language) => (approved ? approvedText : rejectedText)(wordings[language], decision))
         .join('\n\n---\n\n'),
     });
   }

@@ -4,22 +4,11 @@
 // a person, revoking a key and hiding a venue's profile after their confirmation. After each, the focus is
 // on a meaningful element (the control that replaced the pressed one, the refusal, the notice, the new
 // page's heading), never on <body>. axe clean where the page changed.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ensureWebBuild } from '../../scripts/build-web.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestArea } from '../support/service.ts';
-import {
-  type BrowserService,
-  type Language,
-  launchBrowser,
-  type OpenPage,
-  openPage,
-  screenshot,
-  seriousViolations,
-  signIn,
-  startBrowserService,
-  textsOf,
-} from './support/browser.ts';
+import { type Language, screenshot, signIn, textsOf } from './support/browser.ts';
+import { browserSuite, expectAxeClean } from './support/browser-suite.ts';
 
 vi.setConfig({ testTimeout: 600_000 });
 
@@ -29,21 +18,13 @@ const viewports = {
 } as const;
 type Device = keyof typeof viewports;
 
-let service: BrowserService;
-let browser: Browser;
 let area: TestArea;
-const opened: OpenPage[] = [];
+
+const web = browserSuite();
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  await ensureWebBuild();
-  service = await startBrowserService();
-  area = await service.area({ cardLimitPerDay: 3 });
+  area = await web.service.area({ cardLimitPerDay: 3 });
 }, 240_000);
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
 
 interface Focused {
   readonly tag: string;
@@ -91,9 +72,8 @@ async function press(page: Page, locator: ReturnType<Page['locator']>, key = 'En
 }
 
 async function signedIn(lang: Language, key: string, home: string): Promise<Page> {
-  const next = await openPage(browser, service.url, lang);
-  opened.push(next);
-  await signIn(next.page, service, key, home);
+  const next = await web.open(lang);
+  await signIn(next.page, web.service, key, home);
   return next.page;
 }
 
@@ -101,7 +81,7 @@ async function deskFlow(page: Page, lang: Language, device: Device) {
   const t = textsOf(lang);
   await page.goto('/desk');
   const number = page.getByLabel(t('cardNumber.label'));
-  const card = await service.issueCard(area, { minorChildren: 1 });
+  const card = await web.service.issueCard(area, { minorChildren: 1 });
   await number.fill(card.cardNumber);
   await page.getByText(t('desk.usedToday', { uses: 0, limit: 3 })).waitFor();
   await page.getByRole('radio', { name: t('sector.culture') }).check();
@@ -126,10 +106,10 @@ async function deskFlow(page: Page, lang: Language, device: Device) {
   await expectFocus(page, { tag: 'H2', text: t('uses.today') });
 
   // Refused (revoked after the look-up): the refusal has the focus.
-  const revoked = await service.issueCard(area);
+  const revoked = await web.service.issueCard(area);
   await number.fill(revoked.cardNumber);
   await page.getByText(t('desk.usedToday', { uses: 0, limit: 3 })).waitFor();
-  await service.call('POST', `/v1/cards/${revoked.cardNumber}/revoke`, {
+  await web.service.call('POST', `/v1/cards/${revoked.cardNumber}/revoke`, {
     key: area.distributorKey,
     body: { reason: 'lost' },
   });
@@ -139,14 +119,14 @@ async function deskFlow(page: Page, lang: Language, device: Device) {
     .filter({ hasText: t('error.CARD_REVOKED') })
     .waitFor();
   await expectFocus(page, { text: new RegExp(literally(t('error.CARD_REVOKED'))) });
-  expect(await seriousViolations(page)).toEqual([]);
+  await expectAxeClean(page);
   await screenshot(page, `focus-desk-refused-${lang}-${device}`);
 }
 
 async function distributorFlow(page: Page, lang: Language, device: Device) {
   const t = textsOf(lang);
   // A refused new card (its printed number is taken), sent with Enter in a field: the refusal has the focus.
-  const taken = await service.issueCard(area);
+  const taken = await web.service.issueCard(area);
   await page.goto('/cards/new');
   await page.getByLabel(t('newCard.printedNumber')).fill(taken.cardNumber);
   await page.getByLabel(t('card.birthYear')).fill('1980');
@@ -159,18 +139,18 @@ async function distributorFlow(page: Page, lang: Language, device: Device) {
   await expectFocus(page, { role: 'alert', text: t('error.CARD_NUMBER_TAKEN') });
 
   // Revoke: the reason, the button, the confirmation; then the notice that it is done has the focus.
-  const toRevoke = await service.issueCard(area);
+  const toRevoke = await web.service.issueCard(area);
   await page.goto(`/cards/${toRevoke.cardNumber}`);
   await page.getByLabel(t('card.revokeReason')).selectOption('other');
   await press(page, page.getByRole('button', { name: t('card.revokeSubmit'), exact: true }));
   await expectFocus(page, { tag: 'BUTTON', text: t('card.confirmRevokeSubmit') });
   await page.keyboard.press('Enter');
   await expectFocus(page, { role: 'status', text: t('card.revoked') });
-  expect(await seriousViolations(page)).toEqual([]);
+  await expectAxeClean(page);
   await screenshot(page, `focus-card-revoked-${lang}-${device}`);
 
   // Replace: after the confirmation the new card's page opens with its heading focused.
-  const toReplace = await service.issueCard(area);
+  const toReplace = await web.service.issueCard(area);
   await page.goto(`/cards/${toReplace.cardNumber}`);
   await press(page, page.getByRole('button', { name: t('card.replaceSubmit'), exact: true }));
   await expectFocus(page, { tag: 'BUTTON', text: t('card.confirmReplaceSubmit') });
@@ -187,13 +167,13 @@ async function distributorFlow(page: Page, lang: Language, device: Device) {
 async function areaAdminFlow(page: Page, lang: Language, device: Device, round: string) {
   const t = textsOf(lang);
   const name = `Poistettava ${round}`;
-  const invited = await service.call('POST', `/v1/organisations/${area.venueId}/people`, {
+  const invited = await web.service.call('POST', `/v1/organisations/${area.venueId}/people`, {
     key: area.areaAdminKey,
     body: { email: `poistettava.${round}@museo.example`, name },
   });
   expect(invited.status).toBe(201);
   const keyName = `Kassa ${round}`;
-  const made = await service.call('POST', `/v1/organisations/${area.venueId}/keys`, {
+  const made = await web.service.call('POST', `/v1/organisations/${area.venueId}/keys`, {
     key: area.areaAdminKey,
     body: { name: keyName },
   });
@@ -230,7 +210,7 @@ async function areaAdminFlow(page: Page, lang: Language, device: Device, round: 
   await expect.poll(async () => (await focused(page)).tag).not.toBe('BODY');
   await page.getByRole('button', { name: t('listing.hide'), exact: true }).waitFor();
   await expect.poll(async () => (await focused(page)).tag).not.toBe('BODY');
-  expect(await seriousViolations(page)).toEqual([]);
+  await expectAxeClean(page);
   await screenshot(page, `focus-organisation-${lang}-${device}`);
 }
 
@@ -245,6 +225,6 @@ describe('the keyboard’s focus never falls to the page', () => {
       await distributorFlow(distributor, lang, device);
       await areaAdminFlow(areaAdmin, lang, device, `${lang}-${device}-${Date.now().toString(36)}`);
     }
-    for (const { problems } of opened) expect(problems).toEqual([]);
+    expect(web.problems()).toEqual([]);
   });
 });

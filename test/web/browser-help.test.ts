@@ -5,25 +5,13 @@
 // clean; screenshots of it in each language. The help link is reached and followed with the keyboard.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { projectRoot } from '../../infra/paths.ts';
-import { ensureWebBuild } from '../../scripts/build-web.ts';
 import { supportContact, telLink } from '../../web/src/help/support-contact.ts';
 import type { TestArea } from '../support/service.ts';
-import {
-  type BrowserService,
-  chooseLanguage,
-  type Language,
-  launchBrowser,
-  type OpenPage,
-  openPage,
-  screenshot,
-  seriousViolations,
-  signIn,
-  startBrowserService,
-  textsOf,
-} from './support/browser.ts';
+import { chooseLanguage, type Language, screenshot, signIn, textsOf } from './support/browser.ts';
+import { browserSuite, expectAxeClean } from './support/browser-suite.ts';
 
 vi.setConfig({ testTimeout: 600_000 });
 
@@ -31,23 +19,15 @@ const languages: readonly Language[] = ['fi', 'sv', 'en'];
 const phone = { width: 390, height: 844 };
 const tablet = { width: 1024, height: 768 };
 
-let service: BrowserService;
-let browser: Browser;
 let area: TestArea;
 let cardNumber: string;
-const opened: OpenPage[] = [];
+
+const web = browserSuite();
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  await ensureWebBuild();
-  service = await startBrowserService();
-  area = await service.area();
-  cardNumber = (await service.issueCard(area)).cardNumber;
+  area = await web.service.area();
+  cardNumber = (await web.service.issueCard(area)).cardNumber;
 }, 240_000);
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
 
 /** Every page pattern the app declares (web/src/pages.tsx): none may be left out below. */
 function declaredPatterns(): string[] {
@@ -88,6 +68,13 @@ const visits: readonly { pattern: string; who: Who; path: () => string }[] = [
   { pattern: '/area/audit', who: 'area-admin', path: () => '/area/audit' },
   { pattern: '/area/flags', who: 'area-admin', path: () => '/area/flags' },
   { pattern: '/national', who: 'admin', path: () => '/national' },
+  { pattern: '/national/areas', who: 'admin', path: () => '/national/areas' },
+  { pattern: '/national/areas/:areaId', who: 'admin', path: () => `/national/areas/${area.areaId}` },
+  {
+    pattern: '/national/areas/:areaId/organisations/:orgId',
+    who: 'admin',
+    path: () => `/national/areas/${area.areaId}/organisations/${area.venueId}`,
+  },
   { pattern: '/national/figures', who: 'admin', path: () => '/national/figures' },
   { pattern: '/national/snapshots', who: 'admin', path: () => '/national/snapshots' },
   { pattern: '/national/audit', who: 'admin', path: () => '/national/audit' },
@@ -107,8 +94,7 @@ const homes: Record<Exclude<Who, 'visitor'>, string> = {
 
 async function pageOf(who: Who): Promise<Page> {
   // No language given: the app starts in Finnish and keeps the one chosen across the page loads below.
-  const next = await openPage(browser, service.url);
-  opened.push(next);
+  const next = await web.open();
   if (who === 'visitor') {
     await next.page.goto('/');
     return next.page;
@@ -117,10 +103,10 @@ async function pageOf(who: Who): Promise<Page> {
     venue: area.venueKey,
     distributor: area.distributorKey,
     'area-admin': area.areaAdminKey,
-    admin: service.adminKey,
-    partner: await service.partnerKey(),
+    admin: web.service.adminKey,
+    partner: await web.service.partnerKey(),
   }[who];
-  await signIn(next.page, service, key, homes[who]);
+  await signIn(next.page, web.service, key, homes[who]);
   return next.page;
 }
 
@@ -154,19 +140,16 @@ describe('help and support', () => {
           await page.locator('main h1').first().waitFor();
           await expectHelpAndSupport(page, lang);
           // Each page once through axe (the footer is the same on all).
-          if (lang === 'fi') expect(await seriousViolations(page)).toEqual([]);
+          if (lang === 'fi') await expectAxeClean(page);
         }
       }
     }
-    for (const { problems } of opened) expect(problems).toEqual([]);
+    expect(web.problems()).toEqual([]);
   });
 
   it('the help page explains each group’s tasks and refusals, the own role first, in each language', async () => {
-    const next = await openPage(browser, service.url, 'fi');
-    opened.push(next);
-    const { page } = next;
-    await page.setViewportSize(phone);
-    await signIn(page, service, area.venueKey, '/desk');
+    const { page } = await web.open('fi', { viewport: phone });
+    await signIn(page, web.service, area.venueKey, '/desk');
 
     // From the desk to help with the keyboard: the help page's heading has the focus.
     await page
@@ -205,7 +188,7 @@ describe('help and support', () => {
         // The contents' links lead to each group.
         await page.getByRole('link', { name: t('help.area.title'), exact: true }).click();
         await page.waitForURL('**/help#help-area');
-        expect(await seriousViolations(page)).toEqual([]);
+        await expectAxeClean(page);
         const sideways = await page.evaluate(() => {
           const root = (globalThis as any).document.documentElement;
           return root.scrollWidth - root.clientWidth;
@@ -219,14 +202,13 @@ describe('help and support', () => {
     }
 
     // A visitor sees the groups in their usual order, the cardholder's first.
-    const visitor = await openPage(browser, service.url, 'sv');
-    opened.push(visitor);
+    const visitor = await web.open('sv');
     await visitor.page.goto('/help');
     const sv = textsOf('sv');
     await visitor.page.getByRole('heading', { level: 1, name: sv('help.title') }).waitFor();
     expect(await visitor.page.locator('section.help > section > h2').first().textContent()).toBe(
       sv('help.public.title'),
     );
-    for (const { problems } of opened) expect(problems).toEqual([]);
+    expect(web.problems()).toEqual([]);
   });
 });

@@ -3,35 +3,14 @@
 // organisation, sees the area-admin organisation's people, makes a new area-admin key for an applicant
 // who lost theirs (shown once, and it works), and revokes it (refused at once). Axe clean, no sideways
 // scrolling, screenshots of the new pages.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ensureWebBuild } from '../../scripts/build-web.ts';
-import {
-  type BrowserService,
-  type Language,
-  launchBrowser,
-  openPage,
-  screenshot,
-  seriousViolations,
-  signIn,
-  startBrowserService,
-  textsOf,
-} from './support/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it, vi } from 'vitest';
+import { type Language, screenshot, signIn, textsOf } from './support/browser.ts';
+import { browserSuite, expectAxeClean } from './support/browser-suite.ts';
 
 vi.setConfig({ testTimeout: 180_000 });
 
-let service: BrowserService;
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  await ensureWebBuild();
-  service = await startBrowserService();
-}, 180_000);
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
+const web = browserSuite();
 
 const devices = {
   phone: { width: 390, height: 844 },
@@ -47,7 +26,7 @@ async function expectNoSidewaysScroll(page: Page) {
 }
 
 async function checkPage(page: Page, name: string) {
-  expect(await seriousViolations(page)).toEqual([]);
+  await expectAxeClean(page);
   await expectNoSidewaysScroll(page);
   await screenshot(page, name);
 }
@@ -63,11 +42,10 @@ describe('the national centre manages any area', () => {
       const t = textsOf(lang);
       const municipality = lang === 'fi' ? '186' : '710';
       const welfareArea = lang === 'fi' ? 'KU' : 'LU';
-      const area = await service.onboard({ areaName, municipalityCodes: [municipality], welfareArea });
-      const { page, context, problems } = await openPage(browser, service.url, lang);
+      const area = await web.service.onboard({ areaName, municipalityCodes: [municipality], welfareArea });
+      const { page, context, problems } = await web.open(lang, { viewport: devices[device] });
       try {
-        await page.setViewportSize(devices[device]);
-        await signIn(page, service, service.adminKey, '/national');
+        await signIn(page, web.service, web.service.adminKey, '/national');
         await page
           .getByRole('navigation')
           .getByRole('link', { name: t('nav.areas') })
@@ -94,7 +72,7 @@ describe('the national centre manages any area', () => {
         await page.getByLabel(t('orgs.contactEmail')).fill(`museo-${lang}@example.org`);
         await page.getByRole('button', { name: t('orgs.create') }).click();
         await table.getByRole('link', { name: venueName }).waitFor();
-        const listed = await service.call('GET', `/v1/areas/${area.areaId}/organisations`, {
+        const listed = await web.service.call('GET', `/v1/areas/${area.areaId}/organisations`, {
           key: area.areaAdminKey,
         });
         expect(listed.body.items.map((item: { name: string }) => item.name)).toContain(venueName);
@@ -112,7 +90,7 @@ describe('the national centre manages any area', () => {
         await secret.waitFor();
         const apiKey = (await secret.textContent())?.trim() ?? '';
         expect(apiKey.length).toBeGreaterThan(20);
-        const me = await service.call('GET', '/v1/me', { key: apiKey });
+        const me = await web.service.call('GET', '/v1/me', { key: apiKey });
         expect(me.status).toBe(200);
         expect(me.body).toMatchObject({ kind: 'key', role: 'area-admin', areaId: area.areaId });
         await checkPage(page, `national-area-admin-key-${lang}-${device}`);
@@ -131,8 +109,8 @@ describe('the national centre manages any area', () => {
         await page
           .getByRole('button', { name: `${t('keys.revoke')} ${keyName}` })
           .waitFor({ state: 'detached' });
-        await page.getByText(keyName).waitFor();
-        expect((await service.call('GET', '/v1/me', { key: apiKey })).status).toBe(401);
+        await page.getByText(keyName, { exact: true }).waitFor();
+        expect((await web.service.call('GET', '/v1/me', { key: apiKey })).status).toBe(401);
         expect(problems).toEqual([]);
       } finally {
         await context.close();

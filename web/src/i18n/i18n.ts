@@ -49,10 +49,12 @@ export function useT(): Translate {
   return (key, params) => translate(lang, key, params);
 }
 
+export const isMessageKey = (key: string): key is MessageKey => key in fi;
+
 /** A message key for a value the API sends (an error code, a status), or the fallback when there is none. */
 export function keyFor(prefix: string, value: string, fallback: MessageKey): MessageKey {
   const key = `${prefix}.${value}`;
-  return key in fi ? (key as MessageKey) : fallback;
+  return isMessageKey(key) ? key : fallback;
 }
 
 /** Numbers and dates in the chosen language's way. */
