@@ -136,7 +136,7 @@ export async function backfillCardIndex(options: BackfillOptions = {}): Promise<
   const earlier = await readMigration(cardIndexMigration, backoff);
   if (earlier?.finishedAt && !again) return { status: 'already-finished', run: noTotals, record: earlier };
   const resumedFrom = earlier && !earlier.finishedAt ? earlier.cursor : undefined;
-  const startedAt = new Date().toISOString();
+  const startedAt = new Date().toISOString(); // real time: when an operator ran it, for the runbook
   let record: MigrationRecord = resumedFrom
     ? earlier!
     : { name: cardIndexMigration, startedAt, updatedAt: startedAt, totals: noTotals };
@@ -170,7 +170,7 @@ export async function backfillCardIndex(options: BackfillOptions = {}): Promise<
     };
     run = add(run, counts);
     cursor = page.LastEvaluatedKey;
-    const updatedAt = new Date().toISOString();
+    const updatedAt = new Date().toISOString(); // real time: as startedAt
     const { cursor: _previous, ...rest } = record;
     record = {
       ...rest,
