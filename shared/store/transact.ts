@@ -2,7 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { throttled } from '../errors.ts';
-import { documentClient } from './client.ts';
+import { documentClient, dynamoRequestTimeoutMs } from './client.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -19,7 +19,14 @@ export interface CancelledItem {
  * 2.4 s in all, well inside a route's time.
  */
 const maxAttempts = 8;
-const backoffMs = (attempt: number) => Math.random() * Math.min(800, 25 * 2 ** attempt);
+/**
+ * The longest wait: 800 ms against DynamoDB. Where calls are allowed longer than production's 2 s (the
+ * test run's DynamoDB Local on a busy machine, shared/store/client.ts), a commit holds its items as much
+ * longer, and the waits grow by the same factor: 20 voids of one use there took longer than 2.4 s to
+ * pass each other, and some were refused with 429 that AWS would have let through.
+ */
+const longestWaitMs = () => 800 * Math.max(1, dynamoRequestTimeoutMs() / 2_000);
+const backoffMs = (attempt: number) => Math.random() * Math.min(longestWaitMs(), 25 * 2 ** attempt);
 
 /**
  * Writes all or nothing. Returns undefined on success, or each item's outcome when a condition refused it.
