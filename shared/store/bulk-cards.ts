@@ -5,15 +5,13 @@
 // bulk load has no concurrent registrations. No checks: the cards must be new and valid.
 import { mapLimit } from '../concurrency.ts';
 import { activeWhileValid, type Card } from '../domain/cards.ts';
-import { add, batchPut, CounterSums, bulkConcurrency as concurrency } from './bulk-writes.ts';
+import { add, CounterSums, bulkConcurrency as concurrency, putAllInBatches } from './bulk-writes.ts';
 import { cardItem } from './cards.ts';
 import { cardAggregateKey } from './keys.ts';
 
 export async function putCardsInBulk(cards: readonly Card[]): Promise<void> {
   const items = cards.map(cardItem);
-  const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  await mapLimit(batches, concurrency, batchPut);
+  await putAllInBatches(items);
 
   const counters = new CounterSums();
   for (const card of cards) {

@@ -7,7 +7,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mapLimit } from '../concurrency.ts';
 import type { Usage } from '../domain/usages.ts';
 import { tableName } from '../table.ts';
-import { add, batchPut, CounterSums, bulkConcurrency as concurrency } from './bulk-writes.ts';
+import { add, CounterSums, bulkConcurrency as concurrency, putAllInBatches } from './bulk-writes.ts';
 import { documentClient } from './client.ts';
 import {
   ageMonthUsesKey,
@@ -30,9 +30,7 @@ export async function putUsagesInBulk(
   countedAt: Date,
 ): Promise<void> {
   const marked = usages.map((usage) => ({ ...usageItem(usage), ageCountedAt: countedAt.toISOString() }));
-  const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < marked.length; i += 25) batches.push(marked.slice(i, i + 25));
-  await mapLimit(batches, concurrency, batchPut);
+  await putAllInBatches(marked);
 
   const counters = new CounterSums();
   const addTo = counters.addTo.bind(counters);

@@ -7,12 +7,13 @@ import {
   type BatchWriteCommandOutput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { mapLimit } from '../concurrency.ts';
 import { tableName } from '../table.ts';
 import { documentClient } from './client.ts';
 
 export const bulkConcurrency = 8;
 
-export async function batchPut(items: Record<string, unknown>[]): Promise<void> {
+async function batchPut(items: Record<string, unknown>[]): Promise<void> {
   let requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string] | undefined = items.map(
     (item) => ({ PutRequest: { Item: item } }),
   );
@@ -23,6 +24,13 @@ export async function batchPut(items: Record<string, unknown>[]): Promise<void> 
     );
     requests = result.UnprocessedItems?.[tableName()];
   }
+}
+
+/** Puts all the items, 25 to a BatchWriteItem request, `bulkConcurrency` requests at a time. */
+export async function putAllInBatches(items: readonly Record<string, unknown>[]): Promise<void> {
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  await mapLimit(batches, bulkConcurrency, batchPut);
 }
 
 export async function add(key: { pk: string; sk: string }, values: Record<string, number>): Promise<void> {
