@@ -27,7 +27,7 @@ import { listUsages } from '../shared/store/usages.ts';
 import { tableName } from '../shared/table.ts';
 import { SyntheticRegister } from '../test/support/synthetic-register.ts';
 import { itemBytes } from './cost.ts';
-import { countQueryReads } from './query-reads.ts';
+import { countQueryReads, countRequests } from './query-reads.ts';
 
 const fraction = Number(process.argv[2] ?? '1');
 if (!(fraction > 0 && fraction <= 1)) throw new Error('the argument is a fraction of the tenth, 0 < f <= 1');
@@ -90,6 +90,10 @@ async function run() {
     useLocalAws(aws.dynamoEndpoint, aws.s3Endpoint, 'bench-national', bucket, iam.operator);
     await ensureTable(operatorClient(aws.dynamoEndpoint, iam.operator), 'bench-national');
     reads = countQueryReads();
+    // The uses go in one bulk write of an hour or more: a line a minute says how far it has come.
+    const sent = countRequests();
+    const ticker = setInterval(() => progress(`${JSON.stringify(sent)} requests so far`), 60_000);
+    ticker.unref();
 
     const started = performance.now();
     const register = new SyntheticRegister(lastDay);

@@ -16,3 +16,17 @@ export function countQueryReads(): { entries: number } {
   );
   return reads;
 }
+
+/** Counts the process's DynamoDB requests by command, for progress lines during long bulk writes. */
+export function countRequests(): Record<string, number> {
+  const sent: Record<string, number> = {};
+  documentClient().middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = context.commandName ?? 'unknown';
+      sent[name] = (sent[name] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'requestsByCommand' },
+  );
+  return sent;
+}
