@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { esbuildOptions } from '../infra/constructs/lambda-bundle.ts';
 import { projectRoot } from '../infra/paths.ts';
-import { allHandlers } from '../shared/routes.ts';
+import { allHandlers } from '../shared/http/routes.ts';
 
 export interface Bundle {
   readonly name: string;

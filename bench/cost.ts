@@ -5,7 +5,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../shared/store/client.ts';
 import { cardKey, organisationKey, usageKey } from '../shared/store/keys.ts';
-import { tableDefinition, tableName } from '../shared/table.ts';
+import { tableDefinition, tableName } from '../shared/store/table.ts';
 
 /** USD per unit; DynamoDB on-demand and Lambda arm64 list prices (us-east-1, 2025), API Gateway HTTP API. */
 export const prices = {

@@ -11,7 +11,7 @@ import { signInOverHttp } from '../infra/local/identity/sign-in-client.ts';
 import { startLocalService } from '../infra/local/runtime.ts';
 import { projectRoot } from '../infra/paths.ts';
 import { latestInvitation } from '../scripts/seed-people.ts';
-import { registerArea, registerOrganisation } from '../shared/register-organisation.ts';
+import { registerArea, registerOrganisation } from '../shared/use-cases/register-organisation.ts';
 import { freePort } from '../test/support/free-port.ts';
 import { buildBundles } from './bundles.ts';
 import { deployedEnvironments, medianLoadTimes } from './init-time.ts';

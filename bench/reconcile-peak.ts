@@ -3,7 +3,7 @@
 // left after a full collection (sampled every 100 ms, run with --expose-gc): heapUsed alone peaks
 // wherever the collector happens to run (68 and 104 MB on one run, 87 and 96 MB on another, for the
 // same two sizes), which says more about the collector's timing than about what the data makes it keep.
-import { reconcile } from '../shared/stats/reconcile.ts';
+import { reconcile } from '../shared/stats/counting/reconcile.ts';
 
 // Without --expose-gc only heapUsed's peak can be reported (liveSampled false).
 const collect = (globalThis as { gc?: () => void }).gc;

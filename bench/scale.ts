@@ -14,7 +14,7 @@ import { startLocalAws } from '../infra/local/aws/local-aws.ts';
 import { functionTemplates } from '../infra/local/aws/roles.ts';
 import { operatorClient, useLocalAws } from '../infra/local/aws/use-local-aws.ts';
 import { ensureTable } from '../infra/local/dynamodb.ts';
-import { addDays } from '../shared/dates.ts';
+import { addDays } from '../shared/lib/dates.ts';
 import { listUsages } from '../shared/store/usages.ts';
 import { SyntheticRegister } from '../test/support/synthetic-register.ts';
 import { countQueryReads } from './query-reads.ts';

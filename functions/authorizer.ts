@@ -6,11 +6,11 @@
 // whether they may still act (a revoked key, a removed membership) the handler checks at every request
 // (shared/http/caller.ts, docs/decisions/0016-people-sign-in.md).
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
-import { nowMs } from '../shared/clock.ts';
 import { bearerToken, isExpired, keyIdOf, keyMatches } from '../shared/domain/api-keys.ts';
 import { fromOrigin } from '../shared/http/origin.ts';
 import { looksLikeJwt } from '../shared/identity/token-shape.ts';
-import { invocation } from '../shared/observability.ts';
+import { nowMs } from '../shared/lib/clock.ts';
+import { invocation } from '../shared/lib/observability.ts';
 import { getApiKey, getOrganisation, touchApiKey } from '../shared/store/organisations.ts';
 import { getPersonWithMemberships, touchPerson } from '../shared/store/people.ts';
 

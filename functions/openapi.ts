@@ -1,5 +1,5 @@
 import { httpHandler, json } from '../shared/http/handler.ts';
-import { openApiDocument } from '../shared/openapi.ts';
+import { openApiDocument } from '../shared/http/openapi.ts';
 
 let document: unknown;
 

@@ -22,8 +22,7 @@ import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { TableGrant } from '../shared/access.ts';
-import { localMailDomain } from '../shared/mail/mail-domain.ts';
+import type { TableGrant } from '../shared/http/access.ts';
 import {
   authCacheSeconds,
   authorizerAccess,
@@ -33,8 +32,9 @@ import {
   routeKey,
   routes,
   tableAccessOf,
-} from '../shared/routes.ts';
-import { tableDefinition } from '../shared/table.ts';
+} from '../shared/http/routes.ts';
+import { localMailDomain } from '../shared/mail/mail-domain.ts';
+import { tableDefinition } from '../shared/store/table.ts';
 import { jsonAccessLogFormat } from './constructs/access-log-format.ts';
 import { KaikuFunction } from './constructs/kaiku-function.ts';
 import { kaikuMonitoring, monitorFunction } from './constructs/monitoring.ts';

@@ -19,9 +19,8 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { defaultUsesPerDay, usesPerDayVariable } from '../shared/domain/flags.ts';
-import { jobAccess, jobHandlers } from '../shared/routes.ts';
-import { streamBatchSize, streamWindowSeconds } from '../shared/stream-filter.ts';
-import { type IndexDefinition, indexProjection, tableDefinition } from '../shared/table.ts';
+import { jobAccess, jobHandlers } from '../shared/http/routes.ts';
+import { type IndexDefinition, indexProjection, tableDefinition } from '../shared/store/table.ts';
 import { KaikuFunction } from './constructs/kaiku-function.ts';
 import {
   type KaikuMonitoring,
@@ -31,6 +30,7 @@ import {
 } from './constructs/monitoring.ts';
 import { reservedConcurrency } from './edge.ts';
 import { type KaikuStage, namesOf } from './stage.ts';
+import { streamBatchSize, streamWindowSeconds } from './stream-filter.ts';
 
 /** Daily backups kept this long (prod; the copy in the second region too). */
 export const backupRetentionDays = 35;
@@ -228,7 +228,7 @@ export class DataStack extends Stack {
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(failed),
         // Only uses (new and voided) and changes of cards (a first use; the days' tallies behind the
-        // flags) matter; the rest never wakes the function. shared/stream-filter.ts says the same for
+        // flags) matter; the rest never wakes the function. infra/stream-filter.ts says the same for
         // the local poller.
         filters: [
           FilterCriteria.filter({ dynamodb: { NewImage: { entity: { S: FilterRule.isEqual('usage') } } } }),

@@ -37,7 +37,7 @@ import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { CfnLoggingConfiguration, CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { viewerAddressHeader } from '../shared/domain/application-source.ts';
-import { jobHandlers, routes } from '../shared/routes.ts';
+import { jobHandlers, routes } from '../shared/http/routes.ts';
 import { originHeader, originHeaderValue } from './constructs/service-secrets.ts';
 import { type KaikuStage, namesOf } from './stage.ts';
 

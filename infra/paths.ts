@@ -1,4 +1,4 @@
 import { join } from 'node:path';
 
-/** The repository root: route handler paths in shared/routes.ts are relative to it. */
+/** The repository root: route handler paths in shared/http/routes.ts are relative to it. */
 export const projectRoot = join(import.meta.dirname, '..');

@@ -3,7 +3,7 @@
 // most 10 metrics, so a group with more routes than fit is alarmed in parts ("cards 1/2").
 import { Duration } from 'aws-cdk-lib';
 import { ComparisonOperator, MathExpression, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { type Route, routes } from '../shared/routes.ts';
+import { type Route, routes } from '../shared/http/routes.ts';
 import type { KaikuMonitoring } from './constructs/monitoring.ts';
 import type { KaikuStage } from './stage.ts';
 

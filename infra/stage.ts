@@ -181,7 +181,7 @@ export function namesOf(stage: Pick<KaikuStage, 'name' | 'env'>) {
     backupVault: prefix,
     backupCopyVault: `${prefix}-copy`,
     backupPlan: prefix,
-    /** A secret of the service in Secrets Manager (shared/secrets.ts). */
+    /** A secret of the service in Secrets Manager (shared/store/secrets.ts). */
     secret: (purpose: string) => `${prefix}/${purpose}`,
   };
 }

@@ -23,9 +23,9 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { jobAccess, jobHandlers } from '../shared/routes.ts';
-import { latestKey, snapshotsPrefix } from '../shared/stats/files.ts';
-import { tableDefinition } from '../shared/table.ts';
+import { jobAccess, jobHandlers } from '../shared/http/routes.ts';
+import { latestKey, snapshotsPrefix } from '../shared/stats/snapshot/files.ts';
+import { tableDefinition } from '../shared/store/table.ts';
 import { KaikuFunction } from './constructs/kaiku-function.ts';
 import { kaikuMonitoring, monitorFailureQueue, monitorFunction } from './constructs/monitoring.ts';
 import { reservedConcurrency } from './edge.ts';
@@ -132,7 +132,7 @@ export class StatsStack extends Stack {
       }),
     );
     // latest.json alone may go: when the only snapshot's day is recomputed with new figures, it points
-    // at nothing rather than at files half rewritten (shared/stats/snapshot-job.ts).
+    // at nothing rather than at files half rewritten (shared/stats/snapshot/snapshot-job.ts).
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:DeleteObject'],

@@ -41,7 +41,7 @@ await runScript(script, async () => {
     throw new UsageError(script, `unknown command '${command}' (commands: ${commands.join(', ')})`);
 
   const target = await useTarget(script, values);
-  const { createAdminKey } = await import('../shared/national-centre.ts');
+  const { createAdminKey } = await import('../shared/use-cases/national-centre.ts');
   const { keyId, apiKey } = await createAdminKey();
   console.log(`Admin key ${keyId} created in ${target}. Store it now; it is not shown again:`);
   console.log(apiKey);

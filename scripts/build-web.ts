@@ -118,7 +118,7 @@ export async function buildWeb(outDir = webDist): Promise<void> {
     else process.env.NODE_ENV = nodeEnv;
   });
   const outputs = Array.isArray(result) ? result : [result];
-  // The project's own modules the bundle read, besides web/ (shared/card-number-check.ts).
+  // The project's own modules the bundle read, besides web/ (shared/contract/card-number-check.ts).
   const imported = outputs.flatMap((output) =>
     'output' in output
       ? output.output.flatMap((chunk) => (chunk.type === 'chunk' ? Object.keys(chunk.modules) : []))

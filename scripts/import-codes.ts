@@ -1,11 +1,11 @@
-// Regenerates shared/data/codes.ts from the classification CSVs (default data/, described in data/README.md),
+// Regenerates shared/domain/codes.ts from the classification CSVs (default data/, described in data/README.md),
 // so the service ships the codes it validates against instead of fetching them. Run after replacing the CSVs
-// (then npx biome format --write shared/data/codes.ts):
+// (then npx biome format --write shared/domain/codes.ts):
 //   npm run import-codes [-- <folder>]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../infra/paths.ts';
-import { parseCsv } from '../shared/csv.ts';
+import { parseCsv } from '../shared/lib/csv.ts';
 
 const folder = process.argv[2] ?? join(projectRoot, 'data');
 
@@ -32,7 +32,7 @@ export const welfareAreas: Readonly<Record<string, string>> = ${JSON.stringify(w
 
 export const municipalities: Readonly<Record<string, { readonly name: string; readonly nameSv: string; readonly welfareArea: string }>> = ${JSON.stringify(municipalities, null, 2)};
 `;
-  writeFileSync(join(projectRoot, 'shared/data/codes.ts'), body);
+  writeFileSync(join(projectRoot, 'shared/domain/codes.ts'), body);
   console.log(
     `${Object.keys(municipalities).length} municipalities, ${Object.keys(welfareAreas).length} welfare areas`,
   );

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openApiDocument } from '../shared/openapi.ts';
+import { openApiDocument } from '../shared/http/openapi.ts';
 
 const root = join(import.meta.dirname, '..');
 

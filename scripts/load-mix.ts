@@ -1,6 +1,6 @@
 // The request mix of npm run load (scripts/load.ts): which request the i-th one is, what answer it
 // expects, and the check afterwards that every use answered 201 is in the table exactly once.
-import { generateCardNumber } from '../shared/card-number.ts';
+import { generateCardNumber } from '../shared/contract/card-number.ts';
 
 export type Kind = 'use' | 'lookup' | 'replay' | 'badBody' | 'unknownCard' | 'wrongRole';
 

@@ -7,11 +7,11 @@ import autocannon from 'autocannon';
 import { freePortOnLoopback as freePort } from '../infra/local/aws/ports.ts';
 import { startLocalService } from '../infra/local/runtime.ts';
 import { projectRoot } from '../infra/paths.ts';
-import type { Position } from '../shared/cursor.ts';
-import { addDays, today } from '../shared/dates.ts';
-import { registerArea, registerOrganisation } from '../shared/register-organisation.ts';
+import type { Position } from '../shared/lib/cursor.ts';
+import { addDays, today } from '../shared/lib/dates.ts';
 import { getCard } from '../shared/store/cards.ts';
 import { listUsages } from '../shared/store/usages.ts';
+import { registerArea, registerOrganisation } from '../shared/use-cases/register-organisation.ts';
 import { debugHelp, parseCommandLine, runScript, ScriptError, UsageError } from './cli.ts';
 import {
   compareWithTable,

@@ -245,7 +245,7 @@ export async function useLocalService(alternative?: string): Promise<FoundServic
   else process.env.AWS_REGION ??= 'eu-north-1';
   // The service's clock (KAIKU_CLOCK): a script that acts as the service (the snapshot, the recount) sees
   // the same "today" as the running functions.
-  const { setClockOffset } = await import('../shared/clock.ts');
+  const { setClockOffset } = await import('../shared/lib/clock.ts');
   setClockOffset(runtime.clockOffsetMs ?? 0);
   return { ...found, runtime };
 }

@@ -2,7 +2,7 @@
 // the same API and the same rules a venue or a distributor meets: a card is issued "today", uses go at most
 // 60 days back, a void comes within 14 days. History can only be made by living through it, so the seed
 // runs a local service of its own on the data folder (npm start must not be running: one service per
-// folder) and moves that service's clock (shared/clock.ts) through the past, event by event: each card is
+// folder) and moves that service's clock (shared/lib/clock.ts) through the past, event by event: each card is
 // issued, each use recorded, each void made at the instant it happens in the plan. The plan (historyPlan)
 // is a pure function of the first and last day: the same days give the same cards, uses and voids.
 //
@@ -20,12 +20,12 @@
 // Then the service stops; `npm start` serves the data from the clock's present.
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withCheckCharacter } from '../shared/card-number.ts';
-import { nowMs } from '../shared/clock.ts';
-import { addDays, daysBetween, helsinkiDate, oneYearValidity } from '../shared/dates.ts';
-import { lifeSituations as allLifeSituations, genders } from '../shared/domain/holder.ts';
-import { mulberry32 } from '../shared/seeded-random.ts';
-import { helsinkiInstant } from '../shared/stats/nightly-time.ts';
+import { mulberry32 } from '../infra/local/seeded-random.ts';
+import { withCheckCharacter } from '../shared/contract/card-number.ts';
+import { lifeSituations as allLifeSituations, genders } from '../shared/contract/holder.ts';
+import { nowMs } from '../shared/lib/clock.ts';
+import { addDays, daysBetween, helsinkiDate, oneYearValidity } from '../shared/lib/dates.ts';
+import { helsinkiInstant } from '../shared/stats/snapshot/nightly-time.ts';
 import { describeError, ScriptError } from './cli.ts';
 import { dataDirectory, shown } from './local-service.ts';
 

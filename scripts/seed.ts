@@ -24,7 +24,7 @@
 // it should be, so a front-door seed of a running service can only record today's uses; they are spread
 // over the hours of today that have passed (Europe/Helsinki). History is `--months N`
 // (scripts/seed-history.ts): it lives through the past with a service of its own whose clock it moves
-// (KAIKU_CLOCK, shared/clock.ts), so every card and use still goes through the API on its own day.
+// (KAIKU_CLOCK, shared/lib/clock.ts), so every card and use still goes through the API on its own day.
 //
 // Running it again against a seeded service changes nothing: it finds the demo areas, says so and exits 0.
 // A run cut short (an error, a stop) finishes when it is run again: what it made is kept in
@@ -35,10 +35,10 @@
 
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withCheckCharacter } from '../shared/card-number.ts';
-import { today } from '../shared/dates.ts';
-import { lifeSituations as allLifeSituations, genders } from '../shared/domain/holder.ts';
-import { mulberry32 } from '../shared/seeded-random.ts';
+import { mulberry32 } from '../infra/local/seeded-random.ts';
+import { withCheckCharacter } from '../shared/contract/card-number.ts';
+import { lifeSituations as allLifeSituations, genders } from '../shared/contract/holder.ts';
+import { today } from '../shared/lib/dates.ts';
 import { debugHelp, describeError, parseCommandLine, runScript, ScriptError, UsageError } from './cli.ts';
 import { findLocalService, shown } from './local-service.ts';
 import { type PeopleProgress, seedPeople } from './seed-people.ts';
@@ -661,7 +661,7 @@ async function main() {
   console.log(`People: one of each role signs in to the web app with ${shown(peopleFile)}.`);
 
   // 3. Cards, uses, and a few administrative actions on them.
-  // The service's clock, not this machine's: npm start may run with KAIKU_CLOCK (shared/clock.ts). The
+  // The service's clock, not this machine's: npm start may run with KAIKU_CLOCK (shared/lib/clock.ts). The
   // first area's createdAt is the service's time of its approval; the clock has moved on as much since.
   const firstArea = await api<{ createdAt: string }>(
     'GET',

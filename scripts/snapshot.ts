@@ -25,9 +25,9 @@ Examples:
 
 await runScript(script, async () => {
   const { values } = parseCommandLine(script, usage, { date: { type: 'string' }, ...targetOptions });
-  const { checkSnapshotDate, dayBefore } = await import('../shared/stats/snapshot-date.ts');
-  const { now: clockNow } = await import('../shared/clock.ts');
-  const { isRealDay } = await import('../shared/dates.ts');
+  const { checkSnapshotDate, dayBefore } = await import('../shared/stats/snapshot/snapshot-date.ts');
+  const { now: clockNow } = await import('../shared/lib/clock.ts');
+  const { isRealDay } = await import('../shared/lib/dates.ts');
   // A day that does not exist is refused before the service is looked for; "not after today" waits for the
   // service's clock (KAIKU_CLOCK, from its runtime.json), which useTarget sets for this process.
   if (values.date !== undefined && !isRealDay(values.date))
@@ -37,7 +37,7 @@ await runScript(script, async () => {
   const date = values.date ?? dayBefore(now);
   const problem = checkSnapshotDate(date, now);
   if (problem) throw new UsageError(script, `--date ${date} ${problem}`);
-  const { runSnapshot } = await import('../shared/stats/snapshot-job.ts');
+  const { runSnapshot } = await import('../shared/stats/snapshot/snapshot-job.ts');
   const run = await runSnapshot(date, { now });
   console.log(
     `Snapshot of ${run.date} written from ${target}: ${run.files} files, ${run.itemsRead} DynamoDB items read in ${run.requests} requests; ` +

@@ -27,7 +27,7 @@ await runScript(script, async () => {
     region: targetOptions.region,
   });
   const target = await useTarget(script, values);
-  const { describeDifference, reconcile } = await import('../shared/stats/reconcile.ts');
+  const { describeDifference, reconcile } = await import('../shared/stats/counting/reconcile.ts');
   const { differences, checked } = await reconcile();
   console.log(
     `Recounted ${target}: ${checked.itemsScanned} items read, ${checked.uses} uses, ${checked.cards} cards, ` +

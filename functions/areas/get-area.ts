@@ -1,7 +1,7 @@
 import { areaView } from '../../shared/domain/organisations.ts';
 import { requireAreaScope } from '../../shared/domain/scope.ts';
-import { notFound } from '../../shared/errors.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
+import { notFound } from '../../shared/lib/errors.ts';
 import { getArea } from '../../shared/store/organisations.ts';
 
 export const handler = httpHandler('GET /v1/areas/{areaId}', async ({ principal, path }) => {

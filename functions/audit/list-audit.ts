@@ -1,10 +1,10 @@
-import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
-import { addDays, today } from '../../shared/dates.ts';
+import type { auditQuery } from '../../shared/contract/schemas.ts';
 import { auditView } from '../../shared/domain/audit.ts';
 import { checkListRange } from '../../shared/domain/list-range.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
-import type { Infer } from '../../shared/schema.ts';
-import type { auditQuery } from '../../shared/schemas.ts';
+import { decodeCursor, encodeCursor } from '../../shared/lib/cursor.ts';
+import { addDays, today } from '../../shared/lib/dates.ts';
+import type { Infer } from '../../shared/lib/schema.ts';
 import { listAudit } from '../../shared/store/audit.ts';
 
 export const handler = httpHandler<unknown, Infer<typeof auditQuery>>(

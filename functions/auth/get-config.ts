@@ -1,7 +1,8 @@
 // GET /v1/auth/config (public): the OpenID Connect provider people sign in with, for the web app.
-import { ApiError } from '../../shared/errors.ts';
+
 import { httpHandler, json } from '../../shared/http/handler.ts';
 import { accessTokenScopes, identityProvider } from '../../shared/identity/access-token.ts';
+import { ApiError } from '../../shared/lib/errors.ts';
 
 export const handler = httpHandler('GET /v1/auth/config', async () => {
   const provider = identityProvider();

@@ -1,8 +1,8 @@
-import { today } from '../../shared/dates.ts';
 import { viewFor } from '../../shared/domain/cards.ts';
-import { notFound } from '../../shared/errors.ts';
 import { cardNumberOf } from '../../shared/http/card-request.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
+import { today } from '../../shared/lib/dates.ts';
+import { notFound } from '../../shared/lib/errors.ts';
 import { getCard } from '../../shared/store/cards.ts';
 import { getOrganisation } from '../../shared/store/organisations.ts';
 import { venueUsesOfDay } from '../../shared/store/usages.ts';

@@ -1,9 +1,9 @@
-import { today } from '../../shared/dates.ts';
+import type { issueCard } from '../../shared/contract/schemas.ts';
 import { activeWhileValid, fullView, newCard } from '../../shared/domain/cards.ts';
-import { ApiError } from '../../shared/errors.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
-import type { Infer } from '../../shared/schema.ts';
-import type { issueCard } from '../../shared/schemas.ts';
+import { today } from '../../shared/lib/dates.ts';
+import { ApiError } from '../../shared/lib/errors.ts';
+import type { Infer } from '../../shared/lib/schema.ts';
 import { putNewCard } from '../../shared/store/cards.ts';
 
 export const handler = httpHandler<Infer<typeof issueCard>>(

@@ -1,10 +1,10 @@
-import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
-import { addDays, today } from '../../shared/dates.ts';
+import type { listFlagsQuery } from '../../shared/contract/schemas.ts';
 import { flagScopeOf, flagView } from '../../shared/domain/flags.ts';
 import { checkListRange } from '../../shared/domain/list-range.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
-import type { Infer } from '../../shared/schema.ts';
-import type { listFlagsQuery } from '../../shared/schemas.ts';
+import { decodeCursor, encodeCursor } from '../../shared/lib/cursor.ts';
+import { addDays, today } from '../../shared/lib/dates.ts';
+import type { Infer } from '../../shared/lib/schema.ts';
 import { listFlags } from '../../shared/store/flags.ts';
 
 export const defaultRangeDays = 30;

@@ -1,8 +1,8 @@
-import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
-import { today } from '../../shared/dates.ts';
+import type { listIssuedCardsQuery } from '../../shared/contract/schemas.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
-import type { Infer } from '../../shared/schema.ts';
-import type { listIssuedCardsQuery } from '../../shared/schemas.ts';
+import { decodeCursor, encodeCursor } from '../../shared/lib/cursor.ts';
+import { today } from '../../shared/lib/dates.ts';
+import type { Infer } from '../../shared/lib/schema.ts';
 import { listIssuedCards } from '../../shared/store/card-list.ts';
 
 export const handler = httpHandler<unknown, Infer<typeof listIssuedCardsQuery>>(

@@ -1,8 +1,8 @@
-import { today } from '../../shared/dates.ts';
 import { fullView, renewal, renewalDeltas } from '../../shared/domain/cards.ts';
-import { ApiError } from '../../shared/errors.ts';
 import { cardOfOwnArea } from '../../shared/http/card-request.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
+import { today } from '../../shared/lib/dates.ts';
+import { ApiError } from '../../shared/lib/errors.ts';
 import { updateCardFields } from '../../shared/store/cards.ts';
 
 export const handler = httpHandler('POST /v1/cards/{cardNumber}/renew', async (request) => {

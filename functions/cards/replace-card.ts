@@ -1,11 +1,11 @@
-import { today } from '../../shared/dates.ts';
+import type { replaceCard as replaceBody } from '../../shared/contract/schemas.ts';
 import { auditEntry } from '../../shared/domain/audit.ts';
 import { activeWhileValid, fullView, revocationDeltas } from '../../shared/domain/cards.ts';
 import { replacementOf } from '../../shared/domain/replacement.ts';
 import { cardOfOwnArea } from '../../shared/http/card-request.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
-import type { Infer } from '../../shared/schema.ts';
-import type { replaceCard as replaceBody } from '../../shared/schemas.ts';
+import { today } from '../../shared/lib/dates.ts';
+import type { Infer } from '../../shared/lib/schema.ts';
 import { replaceCard } from '../../shared/store/cards.ts';
 
 export const handler = httpHandler<Infer<typeof replaceBody>>(

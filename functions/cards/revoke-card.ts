@@ -1,11 +1,11 @@
-import { today } from '../../shared/dates.ts';
+import type { revokeCard as revokeBody } from '../../shared/contract/schemas.ts';
 import { auditEntry } from '../../shared/domain/audit.ts';
 import { fullView, revocationDeltas } from '../../shared/domain/cards.ts';
-import { ApiError } from '../../shared/errors.ts';
 import { cardOfOwnArea } from '../../shared/http/card-request.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
-import type { Infer } from '../../shared/schema.ts';
-import type { revokeCard as revokeBody } from '../../shared/schemas.ts';
+import { today } from '../../shared/lib/dates.ts';
+import { ApiError } from '../../shared/lib/errors.ts';
+import type { Infer } from '../../shared/lib/schema.ts';
 import { revokeCard } from '../../shared/store/cards.ts';
 
 export const handler = httpHandler<Infer<typeof revokeBody>>(

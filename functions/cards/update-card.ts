@@ -1,10 +1,10 @@
-import { today } from '../../shared/dates.ts';
+import type { updateCard } from '../../shared/contract/schemas.ts';
 import { correction, fullView } from '../../shared/domain/cards.ts';
-import { ApiError } from '../../shared/errors.ts';
 import { cardOfOwnArea } from '../../shared/http/card-request.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
-import type { Infer } from '../../shared/schema.ts';
-import type { updateCard } from '../../shared/schemas.ts';
+import { today } from '../../shared/lib/dates.ts';
+import { ApiError } from '../../shared/lib/errors.ts';
+import type { Infer } from '../../shared/lib/schema.ts';
 import { updateCardFields } from '../../shared/store/cards.ts';
 
 export const handler = httpHandler<Infer<typeof updateCard>>(

@@ -10,11 +10,11 @@
 // applies the same filters: countsOnStream).
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { today } from '../../shared/dates.ts';
 import { dayChanges, flagLimits, staleTallies } from '../../shared/domain/flags.ts';
 import { type Change, paddedSequence } from '../../shared/domain/stream-batch.ts';
 import type { Usage } from '../../shared/domain/usages.ts';
-import { count, invocation, publishMetrics } from '../../shared/observability.ts';
+import { today } from '../../shared/lib/dates.ts';
+import { count, invocation, publishMetrics } from '../../shared/lib/observability.ts';
 import { applyPlan, type CardFacts, cardFacts, planChanges } from '../../shared/store/stream-counters.ts';
 
 type Image = Record<string, AttributeValue> | undefined;

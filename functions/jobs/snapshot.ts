@@ -3,10 +3,10 @@
 // POST /v1/stats/snapshots with a date, and locally by npm start's schedule. A failure throws: Lambda
 // retries, then the event goes to the dead-letter queue, and the alarms fire.
 import type { Context } from 'aws-lambda';
-import { now as clockNow } from '../../shared/clock.ts';
-import { invocation, measure, publishMetrics } from '../../shared/observability.ts';
-import { dayBefore } from '../../shared/stats/snapshot-date.ts';
-import { runSnapshot } from '../../shared/stats/snapshot-job.ts';
+import { now as clockNow } from '../../shared/lib/clock.ts';
+import { invocation, measure, publishMetrics } from '../../shared/lib/observability.ts';
+import { dayBefore } from '../../shared/stats/snapshot/snapshot-date.ts';
+import { runSnapshot } from '../../shared/stats/snapshot/snapshot-job.ts';
 
 export interface SnapshotEvent {
   /** The day to compute; without it, the day before `scheduledTime` (or before now). */

@@ -1,10 +1,10 @@
+import type { createKey } from '../../shared/contract/schemas.ts';
 import { newApiKey } from '../../shared/domain/api-keys.ts';
 import { auditEntry } from '../../shared/domain/audit.ts';
 import { roleOfKind } from '../../shared/domain/organisations.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
 import { manageableOrganisation } from '../../shared/http/organisation-request.ts';
-import type { Infer } from '../../shared/schema.ts';
-import type { createKey } from '../../shared/schemas.ts';
+import type { Infer } from '../../shared/lib/schema.ts';
 import { createApiKey } from '../../shared/store/organisations.ts';
 
 export const handler = httpHandler<Infer<typeof createKey>>(

@@ -1,9 +1,9 @@
-import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
+import type { pageQuery } from '../../shared/contract/schemas.ts';
 import { keyView } from '../../shared/domain/organisations.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
 import { manageableOrganisation } from '../../shared/http/organisation-request.ts';
-import type { Infer } from '../../shared/schema.ts';
-import type { pageQuery } from '../../shared/schemas.ts';
+import { decodeCursor, encodeCursor } from '../../shared/lib/cursor.ts';
+import type { Infer } from '../../shared/lib/schema.ts';
 import { listApiKeys } from '../../shared/store/organisations.ts';
 
 export const handler = httpHandler<unknown, Infer<typeof pageQuery>>(

@@ -1,8 +1,8 @@
 import { auditEntry } from '../../shared/domain/audit.ts';
 import { keyView } from '../../shared/domain/organisations.ts';
 import { requireAreaScope } from '../../shared/domain/scope.ts';
-import { notFound } from '../../shared/errors.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
+import { notFound } from '../../shared/lib/errors.ts';
 import { getApiKey, revokeApiKey } from '../../shared/store/organisations.ts';
 
 export const handler = httpHandler('DELETE /v1/keys/{keyId}', async ({ path, principal, now }) => {

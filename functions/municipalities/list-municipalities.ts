@@ -1,6 +1,6 @@
 // GET /v1/municipalities (no key): every municipality of the classification, for application forms, with
 // the area it has joined.
-import { municipalities } from '../../shared/data/codes.ts';
+import { municipalities } from '../../shared/domain/codes.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
 import { areasOfMunicipalities } from '../../shared/store/municipalities.ts';
 

@@ -1,9 +1,9 @@
-import { notFound } from '../../shared/errors.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
-import { invitePerson } from '../../shared/invite-person.ts';
-import { approve } from '../../shared/onboarding.ts';
-import { sendDecisionMail } from '../../shared/send-decision-mail.ts';
+import { notFound } from '../../shared/lib/errors.ts';
 import { getApplication } from '../../shared/store/onboarding.ts';
+import { invitePerson } from '../../shared/use-cases/invite-person.ts';
+import { approve } from '../../shared/use-cases/onboarding.ts';
+import { sendDecisionMail } from '../../shared/use-cases/send-decision-mail.ts';
 
 export const handler = httpHandler('POST /v1/applications/{id}/approve', async ({ path, principal, now }) => {
   const application = await getApplication(path.id ?? '');

@@ -1,7 +1,7 @@
 import { mintSecret } from '../../shared/domain/api-keys.ts';
 import { applicantView, claimTokenMatches } from '../../shared/domain/onboarding.ts';
-import { notFound } from '../../shared/errors.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
+import { notFound } from '../../shared/lib/errors.ts';
 import { claimAdminKey, getApplication } from '../../shared/store/onboarding.ts';
 
 export const handler = httpHandler('GET /v1/applications/{id}', async ({ path, headers, now }) => {

@@ -1,8 +1,8 @@
-import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
+import type { listApplicationsQuery } from '../../shared/contract/schemas.ts';
 import { reviewView } from '../../shared/domain/onboarding.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
-import type { Infer } from '../../shared/schema.ts';
-import type { listApplicationsQuery } from '../../shared/schemas.ts';
+import { decodeCursor, encodeCursor } from '../../shared/lib/cursor.ts';
+import type { Infer } from '../../shared/lib/schema.ts';
 import { listApplications } from '../../shared/store/onboarding.ts';
 
 export const handler = httpHandler<unknown, Infer<typeof listApplicationsQuery>>(

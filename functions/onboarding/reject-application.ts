@@ -1,11 +1,11 @@
+import type { rejectApplication as rejectBody } from '../../shared/contract/schemas.ts';
 import { reviewView } from '../../shared/domain/onboarding.ts';
-import { notFound } from '../../shared/errors.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
-import { reject } from '../../shared/onboarding.ts';
-import type { Infer } from '../../shared/schema.ts';
-import type { rejectApplication as rejectBody } from '../../shared/schemas.ts';
-import { sendDecisionMail } from '../../shared/send-decision-mail.ts';
+import { notFound } from '../../shared/lib/errors.ts';
+import type { Infer } from '../../shared/lib/schema.ts';
 import { getApplication } from '../../shared/store/onboarding.ts';
+import { reject } from '../../shared/use-cases/onboarding.ts';
+import { sendDecisionMail } from '../../shared/use-cases/send-decision-mail.ts';
 
 export const handler = httpHandler<Infer<typeof rejectBody>>(
   'POST /v1/applications/{id}/reject',

@@ -1,8 +1,8 @@
+import type { submitApplication } from '../../shared/contract/schemas.ts';
 import { clientOfRequest, viewerAddressHeader } from '../../shared/domain/application-source.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
-import { submit } from '../../shared/onboarding.ts';
-import type { Infer } from '../../shared/schema.ts';
-import type { submitApplication } from '../../shared/schemas.ts';
+import type { Infer } from '../../shared/lib/schema.ts';
+import { submit } from '../../shared/use-cases/onboarding.ts';
 
 export const handler = httpHandler<Infer<typeof submitApplication>>(
   'POST /v1/applications',

@@ -1,12 +1,12 @@
+import type { createOrganisation as createBody } from '../../shared/contract/schemas.ts';
 import { auditEntry } from '../../shared/domain/audit.ts';
 import { organisationView } from '../../shared/domain/organisations.ts';
 import { requireAreaScope } from '../../shared/domain/scope.ts';
-import { invalid, notFound } from '../../shared/errors.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
-import { newId } from '../../shared/register-organisation.ts';
-import type { Infer } from '../../shared/schema.ts';
-import type { createOrganisation as createBody } from '../../shared/schemas.ts';
+import { invalid, notFound } from '../../shared/lib/errors.ts';
+import type { Infer } from '../../shared/lib/schema.ts';
 import { createOrganisation, getArea } from '../../shared/store/organisations.ts';
+import { newId } from '../../shared/use-cases/register-organisation.ts';
 
 export const handler = httpHandler<Infer<typeof createBody>>(
   'POST /v1/areas/{areaId}/organisations',

@@ -1,7 +1,7 @@
+import type { createNationalOrganisation as createBody } from '../../shared/contract/schemas.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
-import { createNationalOrganisation } from '../../shared/national-organisation.ts';
-import type { Infer } from '../../shared/schema.ts';
-import type { createNationalOrganisation as createBody } from '../../shared/schemas.ts';
+import type { Infer } from '../../shared/lib/schema.ts';
+import { createNationalOrganisation } from '../../shared/use-cases/national-organisation.ts';
 
 export const handler = httpHandler<Infer<typeof createBody>>(
   'POST /v1/ticket-agents',

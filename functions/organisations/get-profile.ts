@@ -4,7 +4,7 @@
 import { profileView } from '../../shared/domain/venue-profile.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
 import { getVenueProfile } from '../../shared/store/venue-directory.ts';
-import { profileOwner } from '../../shared/venue-profiles.ts';
+import { profileOwner } from '../../shared/use-cases/venue-profiles.ts';
 
 export const handler = httpHandler('GET /v1/organisations/{orgId}/profile', async ({ principal, path }) => {
   const org = await profileOwner(principal, path.orgId ?? '');

@@ -1,9 +1,9 @@
-import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
+import type { pageQuery } from '../../shared/contract/schemas.ts';
 import { organisationView } from '../../shared/domain/organisations.ts';
 import { requireAreaScope } from '../../shared/domain/scope.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
-import type { Infer } from '../../shared/schema.ts';
-import type { pageQuery } from '../../shared/schemas.ts';
+import { decodeCursor, encodeCursor } from '../../shared/lib/cursor.ts';
+import type { Infer } from '../../shared/lib/schema.ts';
 import { listOrganisations } from '../../shared/store/organisations.ts';
 
 export const handler = httpHandler<unknown, Infer<typeof pageQuery>>(

@@ -1,10 +1,10 @@
+import type { updateOrganisation as updateBody } from '../../shared/contract/schemas.ts';
 import { auditEntry } from '../../shared/domain/audit.ts';
 import { organisationView } from '../../shared/domain/organisations.ts';
 import { requireAreaScope } from '../../shared/domain/scope.ts';
-import { ApiError, invalid, notFound } from '../../shared/errors.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
-import type { Infer } from '../../shared/schema.ts';
-import type { updateOrganisation as updateBody } from '../../shared/schemas.ts';
+import { ApiError, invalid, notFound } from '../../shared/lib/errors.ts';
+import type { Infer } from '../../shared/lib/schema.ts';
 import { getOrganisation, updateOrganisation } from '../../shared/store/organisations.ts';
 import {
   directoryFollows,

@@ -1,9 +1,10 @@
-// POST /v1/organisations/{orgId}/people: invite a person to an organisation (shared/invite-person.ts).
+// POST /v1/organisations/{orgId}/people: invite a person to an organisation (shared/use-cases/invite-person.ts).
+
+import type { invitePerson as invitePersonBody } from '../../shared/contract/schemas.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
 import { organisationWithPeople } from '../../shared/http/people-request.ts';
-import { invitePerson } from '../../shared/invite-person.ts';
-import type { Infer } from '../../shared/schema.ts';
-import type { invitePerson as invitePersonBody } from '../../shared/schemas.ts';
+import type { Infer } from '../../shared/lib/schema.ts';
+import { invitePerson } from '../../shared/use-cases/invite-person.ts';
 
 export const handler = httpHandler<Infer<typeof invitePersonBody>>(
   'POST /v1/organisations/{orgId}/people',

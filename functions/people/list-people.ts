@@ -1,9 +1,9 @@
-import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
+import type { pageQuery } from '../../shared/contract/schemas.ts';
 import { personView } from '../../shared/domain/people.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
 import { organisationWithPeople } from '../../shared/http/people-request.ts';
-import type { Infer } from '../../shared/schema.ts';
-import type { pageQuery } from '../../shared/schemas.ts';
+import { decodeCursor, encodeCursor } from '../../shared/lib/cursor.ts';
+import type { Infer } from '../../shared/lib/schema.ts';
 import { listPeopleOfOrganisation } from '../../shared/store/people.ts';
 
 export const handler = httpHandler<unknown, Infer<typeof pageQuery>>(

@@ -3,9 +3,9 @@
 // access token (Cognito's GetUser and ListWebAuthnCredentials), and records the answer on the person: the
 // answer is never taken from the request (docs/decisions/0016-people-sign-in.md).
 import { bearerToken } from '../../shared/domain/api-keys.ts';
-import { ApiError } from '../../shared/errors.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
 import { secondFactorOf } from '../../shared/identity/directory.ts';
+import { ApiError } from '../../shared/lib/errors.ts';
 import { setSecondFactor } from '../../shared/store/people.ts';
 
 export const handler = httpHandler('POST /v1/me/second-factor', async ({ caller, headers, now }) => {

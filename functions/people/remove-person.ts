@@ -1,9 +1,9 @@
 // DELETE /v1/organisations/{orgId}/people/{personId}: the membership goes; every request checks the
 // person's memberships in the table, so the next one for this organisation is refused.
 import { auditEntry } from '../../shared/domain/audit.ts';
-import { notFound } from '../../shared/errors.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
 import { organisationWithPeople } from '../../shared/http/people-request.ts';
+import { notFound } from '../../shared/lib/errors.ts';
 import { removeMembership } from '../../shared/store/people.ts';
 
 export const handler = httpHandler('DELETE /v1/organisations/{orgId}/people/{personId}', async (request) => {

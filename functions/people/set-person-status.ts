@@ -3,12 +3,13 @@
 // next one is refused whatever the authorizer's cache holds. Then the identity provider turns the account
 // off and signs the person out everywhere (no refresh, no new sign-in). A failure between the two is
 // mended by sending the same request again.
+
+import type { setPersonStatus as setPersonStatusBody } from '../../shared/contract/schemas.ts';
 import { auditEntry } from '../../shared/domain/audit.ts';
-import { ApiError, notFound } from '../../shared/errors.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
 import { setAccountEnabled } from '../../shared/identity/directory.ts';
-import type { Infer } from '../../shared/schema.ts';
-import type { setPersonStatus as setPersonStatusBody } from '../../shared/schemas.ts';
+import { ApiError, notFound } from '../../shared/lib/errors.ts';
+import type { Infer } from '../../shared/lib/schema.ts';
 import { changePersonStatus, getPersonWithMemberships } from '../../shared/store/people.ts';
 
 export const handler = httpHandler<Infer<typeof setPersonStatusBody>>(

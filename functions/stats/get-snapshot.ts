@@ -1,7 +1,7 @@
-import { isRealDay } from '../../shared/dates.ts';
-import { invalid, notFound } from '../../shared/errors.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
-import { manifestFor } from '../../shared/stats/published.ts';
+import { isRealDay } from '../../shared/lib/dates.ts';
+import { invalid, notFound } from '../../shared/lib/errors.ts';
+import { manifestFor } from '../../shared/stats/snapshot/published.ts';
 
 export const handler = httpHandler('GET /v1/stats/snapshots/{date}', async ({ principal, path, now }) => {
   const date = path.date ?? '';

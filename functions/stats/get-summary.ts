@@ -1,7 +1,7 @@
+import type { statsSummaryQuery } from '../../shared/contract/schemas.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
-import type { Infer } from '../../shared/schema.ts';
-import type { statsSummaryQuery } from '../../shared/schemas.ts';
-import { areasInScope, liveSummary, summaryRange } from '../../shared/stats/summary.ts';
+import type { Infer } from '../../shared/lib/schema.ts';
+import { areasInScope, liveSummary, summaryRange } from '../../shared/stats/counting/summary.ts';
 
 export const handler = httpHandler<unknown, Infer<typeof statsSummaryQuery>>(
   'GET /v1/stats/summary',

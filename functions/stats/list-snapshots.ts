@@ -1,7 +1,7 @@
-import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
+import type { pageQuery } from '../../shared/contract/schemas.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
-import type { Infer } from '../../shared/schema.ts';
-import type { pageQuery } from '../../shared/schemas.ts';
+import { decodeCursor, encodeCursor } from '../../shared/lib/cursor.ts';
+import type { Infer } from '../../shared/lib/schema.ts';
 import { listSnapshotRecords } from '../../shared/store/stats.ts';
 
 export const handler = httpHandler<unknown, Infer<typeof pageQuery>>(

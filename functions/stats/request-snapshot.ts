@@ -1,10 +1,10 @@
-import { addDays, today } from '../../shared/dates.ts';
-import { invalid } from '../../shared/errors.ts';
+import type { requestSnapshot as requestBody } from '../../shared/contract/schemas.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
-import type { Infer } from '../../shared/schema.ts';
-import type { requestSnapshot as requestBody } from '../../shared/schemas.ts';
-import { requestSnapshot } from '../../shared/stats/request-snapshot.ts';
-import { checkSnapshotDate } from '../../shared/stats/snapshot-date.ts';
+import { addDays, today } from '../../shared/lib/dates.ts';
+import { invalid } from '../../shared/lib/errors.ts';
+import type { Infer } from '../../shared/lib/schema.ts';
+import { requestSnapshot } from '../../shared/stats/snapshot/request-snapshot.ts';
+import { checkSnapshotDate } from '../../shared/stats/snapshot/snapshot-date.ts';
 
 export const handler = httpHandler<Infer<typeof requestBody>>(
   'POST /v1/stats/snapshots',

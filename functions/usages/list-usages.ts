@@ -1,11 +1,11 @@
-import { toCsv } from '../../shared/csv.ts';
-import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
-import { addDays, today } from '../../shared/dates.ts';
+import type { listUsagesQuery } from '../../shared/contract/schemas.ts';
 import { checkListRange } from '../../shared/domain/list-range.ts';
 import { listedUsageView } from '../../shared/domain/usages.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
-import type { Infer } from '../../shared/schema.ts';
-import type { listUsagesQuery } from '../../shared/schemas.ts';
+import { toCsv } from '../../shared/lib/csv.ts';
+import { decodeCursor, encodeCursor } from '../../shared/lib/cursor.ts';
+import { addDays, today } from '../../shared/lib/dates.ts';
+import type { Infer } from '../../shared/lib/schema.ts';
 import { listUsages, type UsageScope } from '../../shared/store/usages.ts';
 
 const columns = [

@@ -1,11 +1,11 @@
-import { csvRecords } from '../../shared/csv.ts';
+import { batchCsvColumns, batchUsageRow, batchUsages } from '../../shared/contract/schemas.ts';
 import { batchUsageIdFor, type VenueRef } from '../../shared/domain/usages.ts';
-import { invalid } from '../../shared/errors.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
 import { errorBody, toApiError } from '../../shared/http/responses.ts';
-import { recordUsage, venueFor } from '../../shared/record-usage.ts';
-import { check, validate } from '../../shared/schema.ts';
-import { batchCsvColumns, batchUsageRow, batchUsages } from '../../shared/schemas.ts';
+import { csvRecords } from '../../shared/lib/csv.ts';
+import { invalid } from '../../shared/lib/errors.ts';
+import { check, validate } from '../../shared/lib/schema.ts';
+import { recordUsage, venueFor } from '../../shared/use-cases/record-usage.ts';
 
 const isCsv = (contentType: string) => contentType.startsWith('text/csv');
 const parallelRows = 8;

@@ -1,6 +1,6 @@
 import { parseIdempotencyKey, type UsageInput, usageIdFor, usageView } from '../../shared/domain/usages.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
-import { recordUsage, venueFor } from '../../shared/record-usage.ts';
+import { recordUsage, venueFor } from '../../shared/use-cases/record-usage.ts';
 
 export const handler = httpHandler<UsageInput>(
   'POST /v1/usages',

@@ -1,7 +1,7 @@
 import { auditEntry } from '../../shared/domain/audit.ts';
 import { checkVoidable, listedUsageView } from '../../shared/domain/usages.ts';
-import { notFound } from '../../shared/errors.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
+import { notFound } from '../../shared/lib/errors.ts';
 import { getUsage, voidUsage } from '../../shared/store/usages.ts';
 
 export const handler = httpHandler('DELETE /v1/usages/{usageId}', async ({ principal, path, now }) => {

@@ -1,10 +1,11 @@
 // GET /v1/venues (no key): where the card works. One partition of the precomputed directory per question
 // (municipality?, sector?), paged by name; cacheable at the edge for five minutes.
-import { badCursor, decodeCursor, encodeCursor } from '../../shared/cursor.ts';
+
+import type { listVenuesQuery } from '../../shared/contract/schemas.ts';
 import { anyMunicipality, anySector, searchWords } from '../../shared/domain/venue-profile.ts';
 import { httpHandler, json } from '../../shared/http/handler.ts';
-import type { Infer } from '../../shared/schema.ts';
-import type { listVenuesQuery } from '../../shared/schemas.ts';
+import { badCursor, decodeCursor, encodeCursor } from '../../shared/lib/cursor.ts';
+import type { Infer } from '../../shared/lib/schema.ts';
 import { listDirectory } from '../../shared/store/venue-directory.ts';
 
 /** Long enough to carry a national audience from the edge, short enough for a change to show soon. */

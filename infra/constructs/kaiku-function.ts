@@ -7,7 +7,7 @@ import { Architecture, type CfnFunction, Code, Runtime, Tracing } from 'aws-cdk-
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { TableGrant } from '../../shared/access.ts';
+import type { TableGrant } from '../../shared/http/access.ts';
 import { tableIndexesFinding } from '../nag-findings.ts';
 import { projectRoot } from '../paths.ts';
 import { lambdaBundle, runtimeFiles } from './lambda-bundle.ts';
@@ -21,7 +21,7 @@ export interface KaikuFunctionProps {
   readonly handlerFile: string;
   readonly description: string;
   readonly table: ITable;
-  /** Exactly what the function may do to the table (shared/routes.ts declares it per function). */
+  /** Exactly what the function may do to the table (shared/http/routes.ts declares it per function). */
   readonly tableGrant: TableGrant;
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;

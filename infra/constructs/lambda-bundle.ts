@@ -1,7 +1,7 @@
 // The one description of how a handler becomes a Lambda bundle. KaikuFunction hands it to NodejsFunction,
 // and test/infra/bundle.test.ts hands it to esbuild directly, so the test builds what CDK deploys.
 
-import { jobHandlers } from '../../shared/routes.ts';
+import { jobHandlers } from '../../shared/http/routes.ts';
 
 /** ESM output cannot call require(); CommonJS dependencies bundled into it still do. */
 export const requireShim =

@@ -18,7 +18,7 @@ import {
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { DirectoryAction } from '../../shared/routes.ts';
+import type { DirectoryAction } from '../../shared/http/routes.ts';
 import type { KaikuStage } from '../stage.ts';
 
 export interface PeoplePoolProps {

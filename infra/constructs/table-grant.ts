@@ -1,5 +1,5 @@
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { TableAction, TableGrant } from '../../shared/access.ts';
+import type { TableAction, TableGrant } from '../../shared/http/access.ts';
 
 /**
  * The statements of one function's table grant: actions that touch the same partition keys share one,

@@ -12,7 +12,7 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type IndexDefinition, indexProjection, tableDefinition } from '../../shared/table.ts';
+import { type IndexDefinition, indexProjection, tableDefinition } from '../../shared/store/table.ts';
 import { LoopbackUnavailable, loopbackOnlyEnvironment, nonLoopbackListeners } from './loopback.ts';
 
 export class StartupError extends Error {}

@@ -3,7 +3,7 @@
 // clients. The middleware sits below the SDK's retry middleware, so the SDK retries an injected failure
 // exactly as it would a real one. Local runtime only: installed by the worker when a test asks for it.
 import { appendFileSync } from 'node:fs';
-import { mulberry32 } from '../../shared/seeded-random.ts';
+import { mulberry32 } from './seeded-random.ts';
 
 export type FaultKind = 'throttled' | 'server-error' | 'timeout-before' | 'timeout-after';
 

@@ -5,7 +5,6 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { viewerAddressHeader } from '../../shared/domain/application-source.ts';
-import { ApiError } from '../../shared/errors.ts';
 import { originHeader } from '../../shared/http/origin.ts';
 import { commonHeaders, errorBody } from '../../shared/http/responses.ts';
 import {
@@ -14,7 +13,8 @@ import {
   defaultThrottle,
   type Route,
   routes,
-} from '../../shared/routes.ts';
+} from '../../shared/http/routes.ts';
+import { ApiError } from '../../shared/lib/errors.ts';
 import { defaultWebRoot, isWebPath, serveWeb } from './static-web.ts';
 import { TokenBucket } from './token-bucket.ts';
 

@@ -1,8 +1,8 @@
 // KAIKU_CLOCK=<ISO 8601 instant>: the local service runs as if it were that time, the clock moving on in
 // real time from there (docs/api.md, "Local service conventions"). Read once, at start, and turned into an
-// offset from the real time that every part of the service shares (shared/clock.ts). Never honoured in
+// offset from the real time that every part of the service shares (shared/lib/clock.ts). Never honoured in
 // AWS: the CDK app refuses it (infra/kaiku-app.ts).
-import { parseInstant } from '../../shared/dates.ts';
+import { parseInstant } from '../../shared/lib/dates.ts';
 import { StartupError } from './dynamodb.ts';
 
 export const clockVariable = 'KAIKU_CLOCK';

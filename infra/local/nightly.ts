@@ -1,9 +1,9 @@
 // The local stand-in for the EventBridge schedule: inside npm start, at 02:30 Europe/Helsinki every
 // night, the snapshot function's own handler is called with the scheduled time, as Scheduler calls it.
 // A failed run is retried twice, a minute apart (Scheduler and Lambda retry in AWS). Its times are the
-// service's clock (shared/clock.ts): with KAIKU_CLOCK, 02:30 of that clock's nights.
-import { now } from '../../shared/clock.ts';
-import { nextNightlyRun } from '../../shared/stats/nightly-time.ts';
+// service's clock (shared/lib/clock.ts): with KAIKU_CLOCK, 02:30 of that clock's nights.
+import { now } from '../../shared/lib/clock.ts';
+import { nextNightlyRun } from '../../shared/stats/snapshot/nightly-time.ts';
 
 export interface NightlySchedule {
   /** When the next run is due. */

@@ -4,10 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { clockOffsetMs, setClockOffset } from '../../shared/clock.ts';
-import { createAdminKey } from '../../shared/national-centre.ts';
-import { jobHandlers } from '../../shared/routes.ts';
+import { jobHandlers } from '../../shared/http/routes.ts';
+import { clockOffsetMs, setClockOffset } from '../../shared/lib/clock.ts';
 import { type BackfillResult, backfillCardIndex } from '../../shared/store/card-index-backfill.ts';
+import { createAdminKey } from '../../shared/use-cases/national-centre.ts';
 import { type Credentials, LocalIam } from './aws/account.ts';
 import { type LocalAws, startLocalAws } from './aws/local-aws.ts';
 import { functionTemplates } from './aws/roles.ts';
@@ -45,7 +45,7 @@ export interface LocalOptions {
   readonly nightlySnapshots?: boolean;
   /**
    * How far the service's clock runs ahead of the real time, in milliseconds (negative: behind); from
-   * KAIKU_CLOCK (optionsFromEnv). Default 0: the real time. The whole process shares it (shared/clock.ts).
+   * KAIKU_CLOCK (optionsFromEnv). Default 0: the real time. The whole process shares it (shared/lib/clock.ts).
    */
   readonly clockOffsetMs?: number;
 }

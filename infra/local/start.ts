@@ -1,6 +1,6 @@
 // npm start: the whole service on this machine (docs/api.md, "Local service conventions").
 import { mkdirSync } from 'node:fs';
-import { now } from '../../shared/clock.ts';
+import { now } from '../../shared/lib/clock.ts';
 import { StartupError } from './dynamodb.ts';
 import { lockDataDir } from './lock.ts';
 import { optionsFromEnv, startLocalService } from './runtime.ts';

@@ -22,8 +22,8 @@ import {
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { mulberry32 } from '../../shared/seeded-random.ts';
-import { countsOnStream, streamBatchSize, streamWindowSeconds } from '../../shared/stream-filter.ts';
+import { countsOnStream, streamBatchSize, streamWindowSeconds } from '../stream-filter.ts';
+import { mulberry32 } from './seeded-random.ts';
 
 type Credentials = { readonly accessKeyId: string; readonly secretAccessKey: string };
 type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;

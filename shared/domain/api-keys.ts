@@ -1,7 +1,7 @@
 // API keys: "kk.<keyId>.<secret>". The id finds the stored item; only the SHA-256 of the whole key is
 // stored, so a leaked table holds no working key. 256 random bits per secret.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Role } from '../roles.ts';
+import type { Role } from '../contract/roles.ts';
 
 export interface ApiKeyRecord {
   readonly keyId: string;

@@ -1,20 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Principal } from '../roles.ts';
+import type { AuditAction } from '../contract/audit-actions.ts';
+import type { Principal } from '../contract/roles.ts';
 
-export type AuditAction =
-  | 'application.approved'
-  | 'application.rejected'
-  | 'organisation.created'
-  | 'organisation.updated'
-  | 'key.created'
-  | 'key.revoked'
-  | 'card.revoked'
-  | 'usage.voided'
-  | 'person.invited'
-  | 'person.removed'
-  | 'person.disabled'
-  | 'person.enabled'
-  | 'profile.updated';
+export type { AuditAction };
 
 /**
  * Who acted: a person (their id and the name they had then: the audit page shows it) or a machine key,

@@ -1,10 +1,10 @@
 // Rules of the card: who may hold one, how long it is valid, what each caller may see of it.
-import { generateCardNumber } from '../card-number.ts';
-import { addDays, oneYearValidity } from '../dates.ts';
-import { invalid } from '../errors.ts';
-import type { Principal } from '../roles.ts';
-import type { Infer } from '../schema.ts';
-import type { issueCard, updateCard } from '../schemas.ts';
+import { generateCardNumber } from '../contract/card-number.ts';
+import type { Principal } from '../contract/roles.ts';
+import type { issueCard, updateCard } from '../contract/schemas.ts';
+import { addDays, oneYearValidity } from '../lib/dates.ts';
+import { invalid } from '../lib/errors.ts';
+import type { Infer } from '../lib/schema.ts';
 
 export type CardType = 'personal' | 'community';
 export type CardStatus = 'active' | 'expired' | 'revoked';

@@ -1,7 +1,7 @@
 // The e-mail that tells an applicant of the national centre's decision, in the application's language
 // (all three when the form did not say). It never holds the claim token or the key: the applicant claims
 // the key on the status page with the token they kept when they applied (docs/decisions/0023).
-import type { Mail } from '../mail/send-mail.ts';
+import type { Mail } from './mail.ts';
 import type { Application } from './onboarding.ts';
 
 type Language = 'fi' | 'sv' | 'en';

@@ -1,7 +1,7 @@
 // Abnormal use of one card, without personal data: a card used more than a configured number of times
 // in one (Helsinki) day, or in more than two areas in one day. The flags are kept from the table's stream
 // (shared/store/stream-counters.ts), off the request path: a flag never blocks or slows a recording.
-import { addDays } from '../dates.ts';
+import { addDays } from '../lib/dates.ts';
 import { lateEntryDays, voidWindowDays } from './usages.ts';
 
 export const flagReasons = ['many-uses', 'many-areas'] as const;

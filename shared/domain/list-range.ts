@@ -1,8 +1,8 @@
 // The day range of a list (uses, audit entries). A national list reads one partition per month, and
 // empty months cost a request each: a range longer than a year could not be served within the
 // function's time, so it is refused rather than left to time out.
-import { daysBetween } from '../dates.ts';
-import { invalid } from '../errors.ts';
+import { daysBetween } from '../lib/dates.ts';
+import { invalid } from '../lib/errors.ts';
 
 export const nationalRangeDays = 366;
 

@@ -1,9 +1,9 @@
 // A municipality's application to join, checked against the shipped classification.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { municipalities, welfareAreas } from '../data/codes.ts';
-import { type ErrorDetail, invalid } from '../errors.ts';
-import type { Infer } from '../schema.ts';
-import type { rejectPendingApplications, submitApplication } from '../schemas.ts';
+import type { rejectPendingApplications, submitApplication } from '../contract/schemas.ts';
+import { type ErrorDetail, invalid } from '../lib/errors.ts';
+import type { Infer } from '../lib/schema.ts';
+import { municipalities, welfareAreas } from './codes.ts';
 
 export type ApplicationInput = Infer<typeof submitApplication>;
 export type ApplicationStatus = 'pending' | 'approved' | 'rejected';

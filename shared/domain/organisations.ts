@@ -1,12 +1,6 @@
-import type { Role } from '../roles.ts';
+import type { OrganisationKind, Role } from '../contract/roles.ts';
 
-export type OrganisationKind =
-  | 'national-centre'
-  | 'area-admin'
-  | 'distributor'
-  | 'venue'
-  | 'ticket-agent'
-  | 'partner';
+export type { OrganisationKind };
 
 export interface Organisation {
   readonly orgId: string;

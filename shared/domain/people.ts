@@ -1,8 +1,9 @@
 // People who sign in as themselves (docs/decisions/0016-people-sign-in.md): a person is the identity
 // provider's `sub`; what they may do comes from their memberships, one per organisation, never from the
 // token. These are the rules, as plain functions; the store is shared/store/people.ts.
-import { ApiError } from '../errors.ts';
-import type { Role } from '../roles.ts';
+
+import type { Role } from '../contract/roles.ts';
+import { ApiError } from '../lib/errors.ts';
 
 export type PersonStatus = 'invited' | 'active' | 'disabled';
 /** How the person proved a second factor to the identity provider, as last checked with it. */
@@ -65,7 +66,7 @@ export function actingMembership(
   return only;
 }
 
-/** A person acts for an admin or area-admin organisation only with a second factor (an enabled person: caller.ts). */
+/** A person acts for an admin or area-admin organisation only with a second factor (an enabled person: shared/http/caller.ts). */
 export function checkMayAct(person: Person, membership: Membership): void {
   if (needsSecondFactor(membership.role) && !person.secondFactor)
     throw new ApiError(

@@ -1,6 +1,6 @@
-import { generateCardNumber } from '../card-number.ts';
-import { ApiError, invalid } from '../errors.ts';
-import type { Principal } from '../roles.ts';
+import { generateCardNumber } from '../contract/card-number.ts';
+import type { Principal } from '../contract/roles.ts';
+import { ApiError, invalid } from '../lib/errors.ts';
 import { type Card, cardStatus } from './cards.ts';
 
 /** A lost card's successor: same holder data and validity, a new number, no uses yet. */

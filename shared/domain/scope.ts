@@ -1,7 +1,8 @@
 // Who may act on what: the national centre on everything, an area-admin on its own area. Anything
 // outside the caller's scope is "not found", so its existence is not revealed.
-import { notFound } from '../errors.ts';
-import type { Principal } from '../roles.ts';
+
+import type { Principal } from '../contract/roles.ts';
+import { notFound } from '../lib/errors.ts';
 
 export function canManageArea(principal: Principal, areaId: string | undefined): boolean {
   if (principal.role === 'admin') return true;

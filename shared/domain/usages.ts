@@ -1,11 +1,11 @@
 // Rules of a recorded use: the request's own checks here; the card's checks are conditions of the
 // single write (store/usages.ts) and, when it is refused, explainRefusal says which rule failed.
 import { createHash } from 'node:crypto';
-import { addDays, daysBetween, helsinkiDate } from '../dates.ts';
-import { ApiError, invalid, notFound } from '../errors.ts';
-import type { Principal, Sector } from '../roles.ts';
-import type { Infer } from '../schema.ts';
-import type { recordUsage } from '../schemas.ts';
+import type { Principal, Sector } from '../contract/roles.ts';
+import type { recordUsage } from '../contract/schemas.ts';
+import { addDays, daysBetween, helsinkiDate } from '../lib/dates.ts';
+import { ApiError, invalid, notFound } from '../lib/errors.ts';
+import type { Infer } from '../lib/schema.ts';
 import type { Card } from './cards.ts';
 
 export type UsageInput = Infer<typeof recordUsage>;

@@ -2,8 +2,9 @@
 // directory is precomputed: a listed venue has one entry per (municipality or all) x (sector or all)
 // partition, so every public question (municipality?, sector?) is one Query of one partition, paged by
 // name; nothing is scanned per visitor (docs/data-model.md).
-import { municipalities } from '../data/codes.ts';
-import type { Sector } from '../roles.ts';
+
+import type { Sector } from '../contract/roles.ts';
+import { municipalities } from './codes.ts';
 import type { Organisation } from './organisations.ts';
 
 export interface LocalisedText {

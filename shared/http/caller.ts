@@ -4,9 +4,10 @@
 // table in one strongly consistent read (a key: its item and its organisation's; a person: their partition,
 // the person and every membership), so that no cached decision outlives a revocation, an expiry, a removed membership or a
 // disabled person (docs/decisions/0016-people-sign-in.md).
-import { nowMs } from '../clock.ts';
-import { type ApiKeyRecord, isRevokedOrExpired } from '../domain/api-keys.ts';
-import type { Organisation } from '../domain/organisations.ts';
+
+import { isRole, type Principal } from '../contract/roles.ts';
+import { isRevokedOrExpired } from '../domain/api-keys.ts';
+import type { Caller } from '../domain/caller.ts';
 import {
   actingMembership,
   checkMayAct,
@@ -14,8 +15,8 @@ import {
   organisationHeader,
   type Person,
 } from '../domain/people.ts';
-import { ApiError } from '../errors.ts';
-import { isRole, type Principal } from '../roles.ts';
+import { nowMs } from '../lib/clock.ts';
+import { ApiError } from '../lib/errors.ts';
 import { getKeyWithOrganisationNow } from '../store/organisations.ts';
 import { getPersonWithMemberships } from '../store/people.ts';
 
@@ -23,17 +24,6 @@ import { getPersonWithMemberships } from '../store/people.ts';
 export type Claimed =
   | { readonly kind: 'key'; readonly principal: Principal }
   | { readonly kind: 'person'; readonly personId: string; readonly tokenExpiresAt: number };
-
-/** The caller as checked at this request: the key's principal, or the person with every membership. */
-export type Caller =
-  | {
-      readonly kind: 'key';
-      readonly principal: Principal;
-      readonly key: ApiKeyRecord;
-      /** The key's organisation, read in the same request as the key. */
-      readonly organisation?: Organisation;
-    }
-  | { readonly kind: 'person'; readonly person: Person; readonly memberships: readonly Membership[] };
 
 export const unauthenticated = (message = 'Sign in, or send a valid API key: Authorization: Bearer <key>.') =>
   new ApiError('UNAUTHENTICATED', message);

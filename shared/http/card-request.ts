@@ -1,8 +1,9 @@
 // Shared by the card routes: find the card named in the path, as the caller may see it.
+
+import { cardNumber } from '../contract/schemas.ts';
 import type { Card } from '../domain/cards.ts';
-import { notFound } from '../errors.ts';
-import { validate } from '../schema.ts';
-import { cardNumber } from '../schemas.ts';
+import { notFound } from '../lib/errors.ts';
+import { validate } from '../lib/schema.ts';
 import { getCard } from '../store/cards.ts';
 import type { HttpRequest } from './handler.ts';
 

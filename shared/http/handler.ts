@@ -1,17 +1,18 @@
 // The one wrapper every HTTP function uses: role check from the route table, body and query validation,
 // the contract's error shape, the common headers, and one log line and the metrics per request
-// (shared/observability.ts). Handlers stay thin: they get a parsed request and return a reply.
+// (shared/lib/observability.ts). Handlers stay thin: they get a parsed request and return a reply.
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { now } from '../clock.ts';
-import { ApiError, invalid, notFound } from '../errors.ts';
-import { count, type Invocation, invocation, publishMetrics } from '../observability.ts';
-import type { Principal } from '../roles.ts';
-import { defaultMaxBodyBytes, findRoute, type Route, type RouteKey } from '../routes.ts';
-import { validate } from '../schema.ts';
-import { type Caller, claimedCaller, currentCaller, personPrincipal, unauthenticated } from './caller.ts';
+import type { Principal } from '../contract/roles.ts';
+import type { Caller } from '../domain/caller.ts';
+import { now } from '../lib/clock.ts';
+import { ApiError, invalid, notFound } from '../lib/errors.ts';
+import { count, type Invocation, invocation, publishMetrics } from '../lib/observability.ts';
+import { validate } from '../lib/schema.ts';
+import { claimedCaller, currentCaller, personPrincipal, unauthenticated } from './caller.ts';
 import { fromOrigin } from './origin.ts';
 import { commonHeaders, contractErrors, json, secretReply } from './responses.ts';
+import { defaultMaxBodyBytes, findRoute, type Route, type RouteKey } from './routes.ts';
 
 export interface HttpRequest<Body = unknown, Query = unknown> {
   readonly principal: Principal;

@@ -1,6 +1,6 @@
 import type { Organisation } from '../domain/organisations.ts';
 import { requireAreaScope } from '../domain/scope.ts';
-import { notFound } from '../errors.ts';
+import { notFound } from '../lib/errors.ts';
 import { getOrganisation } from '../store/organisations.ts';
 import type { HttpRequest } from './handler.ts';
 

@@ -3,7 +3,7 @@
 // execute-api address carries no such header (or a guess), and is refused before anything else is done.
 // Locally the gateway plays CloudFront and adds the header (infra/local/gateway.ts).
 import { timingSafeEqual } from 'node:crypto';
-import { readSecret } from '../secrets.ts';
+import { readSecret } from '../store/secrets.ts';
 
 /** The header CloudFront adds to every request it sends to the API, with the origin secret's value. */
 export const originHeader = 'x-kaiku-origin';

@@ -1,7 +1,7 @@
 import type { Organisation } from '../domain/organisations.ts';
 import { isManagerOf } from '../domain/people.ts';
 import { canManageArea } from '../domain/scope.ts';
-import { ApiError, notFound } from '../errors.ts';
+import { ApiError, notFound } from '../lib/errors.ts';
 import { getOrganisation } from '../store/organisations.ts';
 import type { HttpRequest } from './handler.ts';
 

@@ -1,7 +1,7 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { isThrottling, isTransient } from '../aws-errors.ts';
-import { ApiError, throttled } from '../errors.ts';
+import { isThrottling, isTransient } from '../lib/aws-errors.ts';
+import { ApiError, throttled } from '../lib/errors.ts';
 
 const jsonType = { 'content-type': 'application/json; charset=utf-8' };
 

@@ -2,7 +2,7 @@
 // npm start): the same check in both, with jose against the provider's published keys. Only `sub` is taken
 // from a verified token; what the person may do comes from their memberships in the table.
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
-import { nowMs } from '../clock.ts';
+import { nowMs } from '../lib/clock.ts';
 
 export interface IdentityProvider {
   /** `iss` of every token, e.g. https://cognito-idp.eu-north-1.amazonaws.com/eu-north-1_AbCdEf. */

@@ -2,13 +2,7 @@
 // locally the same API served by the local identity provider at AWS_ENDPOINT_URL_SESV2, which writes each
 // message to $KAIKU_DATA_DIR/outbox and checks SigV4 and IAM as SES would.
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-
-export interface Mail {
-  readonly to: string;
-  readonly subject: string;
-  /** Plain text, UTF-8. */
-  readonly text: string;
-}
+import type { Mail } from '../domain/mail.ts';
 
 let client: SESv2Client | undefined;
 function ses(): SESv2Client {

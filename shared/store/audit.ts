@@ -1,8 +1,8 @@
-import { addDays } from '../dates.ts';
 import type { AuditEntry } from '../domain/audit.ts';
-import { tableName } from '../table.ts';
+import { addDays } from '../lib/dates.ts';
 import { auditKey, auditOfArea, auditOfMonth } from './keys.ts';
 import { monthByMonth, type Page, queryPage } from './query.ts';
+import { tableName } from './table.ts';
 import type { TransactItem } from './transact.ts';
 
 /** The audit entry as one more item of the action's own transaction. */

@@ -2,7 +2,7 @@
 // even after the SDK's own retries, is tried again after a growing, randomised wait ("exponential backoff
 // with full jitter", as AWS advises; DynamoDB sends no Retry-After). A request path never waits like
 // this: it answers 429 or 503 and the client retries.
-import { isThrottling, isTransient } from '../aws-errors.ts';
+import { isThrottling, isTransient } from '../lib/aws-errors.ts';
 
 export interface Backoff {
   /** The first wait's upper bound; each further try doubles it, up to `capMs`. */

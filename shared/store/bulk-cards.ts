@@ -3,8 +3,9 @@
 // the area's card counters with one ADD of summed values per day. The counters go to the day's unsharded
 // item: shards only keep concurrent registrations apart (decision 0020), readers sum a day's items, and a
 // bulk load has no concurrent registrations. No checks: the cards must be new and valid.
-import { mapLimit } from '../concurrency.ts';
+
 import { activeWhileValid, type Card } from '../domain/cards.ts';
+import { mapLimit } from '../lib/concurrency.ts';
 import { add, CounterSums, bulkConcurrency as concurrency, putAllInBatches } from './bulk-writes.ts';
 import { cardItem } from './cards.ts';
 import { cardAggregateKey } from './keys.ts';

@@ -4,9 +4,8 @@
 // written here too and each use is marked counted, as the stream consumer would do, so that the stream
 // does not count them again. No checks: what comes in must already be valid uses of existing cards.
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mapLimit } from '../concurrency.ts';
 import type { Usage } from '../domain/usages.ts';
-import { tableName } from '../table.ts';
+import { mapLimit } from '../lib/concurrency.ts';
 import { add, CounterSums, bulkConcurrency as concurrency, putAllInBatches } from './bulk-writes.ts';
 import { documentClient } from './client.ts';
 import {
@@ -18,6 +17,7 @@ import {
   useCounters,
 } from './keys.ts';
 import { ageAttribute } from './stream-counters.ts';
+import { tableName } from './table.ts';
 import { usageItem } from './usages.ts';
 
 /**

@@ -7,9 +7,9 @@ import {
   type BatchWriteCommandOutput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { mapLimit } from '../concurrency.ts';
-import { tableName } from '../table.ts';
+import { mapLimit } from '../lib/concurrency.ts';
 import { documentClient } from './client.ts';
+import { tableName } from './table.ts';
 
 export const bulkConcurrency = 8;
 

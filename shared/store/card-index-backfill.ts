@@ -5,8 +5,7 @@
 // its own write set. After each page the scan's cursor is recorded (shared/store/migrations.ts), so an
 // interrupted run resumes there, and a finished one is not repeated unless asked.
 import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mapLimit } from '../concurrency.ts';
-import { tableName } from '../table.ts';
+import { mapLimit } from '../lib/concurrency.ts';
 import { type Backoff, defaultBackoff, withBackoff } from './backoff.ts';
 import { issuedListKeys } from './cards.ts';
 import { documentClient } from './client.ts';
@@ -18,6 +17,7 @@ import {
   readMigration,
   saveMigration,
 } from './migrations.ts';
+import { tableName } from './table.ts';
 import { setFields } from './update.ts';
 
 export const cardIndexMigration = 'card-index-gsi5';

@@ -3,11 +3,11 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { ActiveDeltas, Card, RevokeReason } from '../domain/cards.ts';
 import { isTally } from '../domain/flags.ts';
-import { ApiError } from '../errors.ts';
-import { tableName } from '../table.ts';
+import { ApiError } from '../lib/errors.ts';
 import { auditPut } from './audit.ts';
 import { documentClient } from './client.ts';
 import { cardAggregateKey, cardCounterShardOf, cardKey, cardsIssuedBy, issuedCardSort } from './keys.ts';
+import { tableName } from './table.ts';
 import { type TransactItem, transactWrite } from './transact.ts';
 import { setFields } from './update.ts';
 

@@ -1,17 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { consumedCapacity } from '../lib/observability.ts';
 
 let client: DynamoDBDocumentClient | undefined;
-
-/** Requests sent to DynamoDB by this process, counted at the client (the bench reads it). */
-export const dynamoRequests = { count: 0 };
-
-/**
- * Capacity units DynamoDB reported as consumed since the last reset: every table operation asks for
- * `ReturnConsumedCapacity: TOTAL`, and the request log (shared/observability.ts) resets and reads this
- * once per invocation (a Lambda runtime serves one invocation at a time).
- */
-export const consumedCapacity = { units: 0 };
 
 const reportsCapacity = new Set([
   'GetItemCommand',
@@ -67,13 +58,6 @@ export function forgetDocumentClient(): void {
 export function documentClient(): DynamoDBDocumentClient {
   if (!client) {
     const raw = new DynamoDBClient({ requestHandler: dynamoRequestHandler() });
-    raw.middlewareStack.add(
-      (next) => (args) => {
-        dynamoRequests.count++;
-        return next(args);
-      },
-      { step: 'deserialize', name: 'countRequests' },
-    );
     raw.middlewareStack.add(
       (next, context) => async (args) => {
         if (!reportsCapacity.has(context.commandName ?? '')) return next(args);

@@ -1,8 +1,8 @@
 // A full read of the table, for offline checks only (npm run verify-stats): no request path scans.
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { mapLimit } from '../concurrency.ts';
-import { tableName } from '../table.ts';
+import { mapLimit } from '../lib/concurrency.ts';
 import { documentClient } from './client.ts';
+import { tableName } from './table.ts';
 
 /**
  * Every item, page by page, to `take` as each page comes (nothing is kept here): parallel segments,

@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { tableName } from '../table.ts';
 import { documentClient } from './client.ts';
 import { healthKey } from './keys.ts';
+import { tableName } from './table.ts';
 
 /** One cheap read: proves the table exists and this function may read it. */
 export async function pingTable(): Promise<void> {

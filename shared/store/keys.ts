@@ -122,7 +122,7 @@ export const applicationsWithStatus = (status: string) => `APPS#${status}`;
 export const pendingOfSourceKey = (source: string) => ({ pk: `APPSOURCE#${source}`, sk: 'PENDING' });
 /**
  * Where the HMAC key of those hashes was kept before issue 17: no longer read or written (the key is in
- * Secrets Manager, shared/secrets.ts); docs/runbook.md says how to delete an old item.
+ * Secrets Manager, shared/store/secrets.ts); docs/runbook.md says how to delete an old item.
  */
 export const legacySourceSecretKey = { pk: 'SECRET#APPSOURCE', sk: 'SECRET' } as const;
 /** Exists while the municipality belongs to an area: the condition that keeps it in one area only. */

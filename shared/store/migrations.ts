@@ -4,10 +4,10 @@
 // to a point before the change has no record, so the change runs again), and whoever runs it next,
 // wherever, finds it.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { tableName } from '../table.ts';
 import { type Backoff, withBackoff } from './backoff.ts';
 import { documentClient } from './client.ts';
 import { migrationKey } from './keys.ts';
+import { tableName } from './table.ts';
 
 export interface MigrationTotals {
   readonly pages: number;

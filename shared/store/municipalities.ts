@@ -1,9 +1,9 @@
 // Which municipalities have joined: each joined one has its claim (MUNI#code, written by the approval),
 // read in one BatchGetItem per hundred codes.
 import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { tableName } from '../table.ts';
 import { documentClient } from './client.ts';
 import { municipalityClaimKey } from './keys.ts';
+import { tableName } from './table.ts';
 
 /** The area of each of the codes that has joined one; codes not in the map have not joined. */
 export async function areasOfMunicipalities(codes: readonly string[]): Promise<Map<string, string>> {

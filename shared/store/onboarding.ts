@@ -3,14 +3,13 @@
 // Each client (by source, a keyed hash of its address) has at most three applications waiting: its own
 // item holds their ids, added by the submit and taken out by the decision, in their transactions.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { nowMs } from '../clock.ts';
 import type { ApiKeyRecord } from '../domain/api-keys.ts';
 import { maxPendingPerSource } from '../domain/application-source.ts';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { Application, ApplicationStatus } from '../domain/onboarding.ts';
 import type { Area, Organisation } from '../domain/organisations.ts';
-import { ApiError } from '../errors.ts';
-import { tableName } from '../table.ts';
+import { nowMs } from '../lib/clock.ts';
+import { ApiError } from '../lib/errors.ts';
 import { auditPut } from './audit.ts';
 import { documentClient } from './client.ts';
 import {
@@ -22,6 +21,7 @@ import {
 } from './keys.ts';
 import { apiKeyItem, areaItem, organisationItem } from './organisations.ts';
 import { type Page, queryPage } from './query.ts';
+import { tableName } from './table.ts';
 import { type TransactItem, transactWrite } from './transact.ts';
 import { setFields } from './update.ts';
 

@@ -9,8 +9,7 @@ import {
 import type { ApiKeyRecord } from '../domain/api-keys.ts';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { Area, Organisation } from '../domain/organisations.ts';
-import { notFound } from '../errors.ts';
-import { tableName } from '../table.ts';
+import { notFound } from '../lib/errors.ts';
 import { auditPut } from './audit.ts';
 import { documentClient } from './client.ts';
 import {
@@ -22,6 +21,7 @@ import {
   organisationsOfArea,
 } from './keys.ts';
 import { queryPage } from './query.ts';
+import { tableName } from './table.ts';
 import { type TransactItem, transactWrite } from './transact.ts';
 import { setFields } from './update.ts';
 

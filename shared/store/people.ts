@@ -8,11 +8,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { Membership, Person, SecondFactor } from '../domain/people.ts';
-import { tableName } from '../table.ts';
 import { auditPut } from './audit.ts';
 import { documentClient } from './client.ts';
 import { membershipKey, peopleOfOrganisation, personKey, personPartition } from './keys.ts';
 import { queryPage } from './query.ts';
+import { tableName } from './table.ts';
 import { type TransactItem, transactWrite } from './transact.ts';
 
 function withoutKeys<T>(item: Record<string, unknown>): T {

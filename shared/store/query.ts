@@ -1,10 +1,10 @@
 // Paged queries shared by every listing: one key condition, an opaque position, and a refused cursor
 // reported as the client's mistake.
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { badCursor, type Position } from '../cursor.ts';
-import { addDays, nextMonth } from '../dates.ts';
-import { tableName } from '../table.ts';
+import { badCursor, type Position } from '../lib/cursor.ts';
+import { addDays, nextMonth } from '../lib/dates.ts';
 import { documentClient } from './client.ts';
+import { tableName } from './table.ts';
 
 export interface Page<T> {
   readonly items: T[];

@@ -112,7 +112,7 @@ function address(key: string) {
 /**
  * A GET link anyone holding it may use until it expires (at most 15 minutes, and never past the signing
  * credentials' expiry: linkLifetimeSeconds); signed with this function's credentials. Signed
- * at the real time (the presigner's own clock), never the service's clock (shared/clock.ts): S3, and the
+ * at the real time (the presigner's own clock), never the service's clock (shared/lib/clock.ts): S3, and the
  * local S3 endpoint that checks links as S3 does, compare X-Amz-Date and the expiry with the real time, so a
  * link signed by a clock months behind (KAIKU_CLOCK) would be refused as expired.
  */

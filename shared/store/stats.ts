@@ -4,14 +4,14 @@
 // computed from and the bench can report what a snapshot reads.
 
 import { GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { addDays, previousMonth } from '../dates.ts';
+import { type Sector, sectors } from '../contract/roles.ts';
 import type { Area } from '../domain/organisations.ts';
-import { type Sector, sectors } from '../roles.ts';
-import { tableName } from '../table.ts';
+import { addDays, previousMonth } from '../lib/dates.ts';
 import { documentClient } from './client.ts';
 import { aggregatePartition, snapshotIndexKey, snapshotsPartition, useCounters } from './keys.ts';
 import { listAreas } from './organisations.ts';
 import { type Page, queryPage } from './query.ts';
+import { tableName } from './table.ts';
 
 export interface ReadCount {
   /** Items DynamoDB examined (ScannedCount): what the reads cost, whether or not they were returned. */

@@ -12,7 +12,6 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { mapLimit } from '../concurrency.ts';
 import { cardDayExpiry, type FlagLimits } from '../domain/flags.ts';
 import {
   type Adds,
@@ -32,7 +31,7 @@ import {
   staleMarks,
   sumAdds,
 } from '../domain/stream-batch.ts';
-import { tableName } from '../table.ts';
+import { mapLimit } from '../lib/concurrency.ts';
 import { documentClient } from './client.ts';
 import {
   ageMonthUsesKey,
@@ -46,6 +45,7 @@ import {
   useAggregateKey,
   useCounters,
 } from './keys.ts';
+import { tableName } from './table.ts';
 import { isConditionFailure } from './transact.ts';
 
 export { ageAttribute, type CardFacts } from '../domain/stream-batch.ts';

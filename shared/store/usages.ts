@@ -1,23 +1,23 @@
 // Recorded uses. The happy path of a use is one TransactWriteItems: the use (also its idempotency
 // record, listed in its area's index only), the card's count, first-use day and the tallies of its day
 // (behind the flags of abnormal use), and the venue's daily limit per card. Nothing in it is shared by the
-// venue's other uses (the venue's status is read before it: shared/record-usage.ts), so a venue's desks
+// venue's other uses (the venue's status is read before it: shared/use-cases/record-usage.ts), so a venue's desks
 // never hold an item another desk's transaction needs.
 // The area's daily counters are kept from the table's stream (stream-counters.ts), batched.
 import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { badCursor, type Position } from '../cursor.ts';
-import { addDays, helsinkiDate, helsinkiDayStart } from '../dates.ts';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { Card } from '../domain/cards.ts';
 import { areasTally, tallyRemovals, usesTally } from '../domain/flags.ts';
 import type { Refusal, Usage, VenueRef } from '../domain/usages.ts';
-import { tableName } from '../table.ts';
+import { badCursor, type Position } from '../lib/cursor.ts';
+import { addDays, helsinkiDate, helsinkiDayStart } from '../lib/dates.ts';
 import { auditPut } from './audit.ts';
 import { cardFromItem } from './cards.ts';
 import { documentClient } from './client.ts';
 import { cardKey, usageKey, usagesOfArea, usagesOfVenue, usageTimeSort, venueCardDayKey } from './keys.ts';
 import { listAreas } from './organisations.ts';
 import type { Page } from './query.ts';
+import { tableName } from './table.ts';
 import { type TransactItem, transactWrite } from './transact.ts';
 
 /** The stored use, with its two listing keys by time: its area's partition of gsi2, its venue's of gsi4. */

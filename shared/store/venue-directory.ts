@@ -7,7 +7,6 @@ import {
   type QueryCommandInput,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { badCursor } from '../cursor.ts';
 import type { AuditEntry } from '../domain/audit.ts';
 import type { Organisation } from '../domain/organisations.ts';
 import {
@@ -18,12 +17,13 @@ import {
   searchTextOf,
   type VenueProfile,
 } from '../domain/venue-profile.ts';
-import { tableName } from '../table.ts';
+import { badCursor } from '../lib/cursor.ts';
 import { auditPut } from './audit.ts';
 import { documentClient } from './client.ts';
 import { directoryEntryKey, directoryPartition, organisationKey, venueProfileKey } from './keys.ts';
 import { listAreas } from './organisations.ts';
 import type { Page } from './query.ts';
+import { tableName } from './table.ts';
 import { type TransactItem, transactWrite } from './transact.ts';
 
 export async function getVenueProfile(orgId: string): Promise<VenueProfile | undefined> {

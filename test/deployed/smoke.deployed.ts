@@ -9,8 +9,8 @@
 // keys it made are revoked at the end. Never point it at production.
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { municipalities } from '../../shared/data/codes.ts';
-import { today } from '../../shared/dates.ts';
+import { municipalities } from '../../shared/domain/codes.ts';
+import { today } from '../../shared/lib/dates.ts';
 
 const baseUrl = (process.env.KAIKU_URL ?? '').replace(/\/+$/, '');
 const adminKey = process.env.KAIKU_ADMIN_KEY ?? '';

@@ -3,9 +3,9 @@
 // derived from the route table's roles, so that a change of either one shows. A route without a row fails.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { today } from '../../shared/dates.ts';
 import { auditEntry } from '../../shared/domain/audit.ts';
-import { type Route, routeKey, routes } from '../../shared/routes.ts';
+import { type Route, routeKey, routes } from '../../shared/http/routes.ts';
+import { today } from '../../shared/lib/dates.ts';
 import {
   apiKeyKey,
   applicationKey,

@@ -1,7 +1,7 @@
 // Public routes, authentication, the role check of every route, and the gateway's own answers.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startDeployment } from '../../infra/local/deployment.ts';
-import { type Route, routes } from '../../shared/routes.ts';
+import { type Route, routes } from '../../shared/http/routes.ts';
 import { statsBucket } from '../support/global-setup.ts';
 import {
   callerFor,

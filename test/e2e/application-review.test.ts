@@ -2,7 +2,7 @@
 // centre reaches every waiting application by paging (nextCursor), and rejects a spam source's
 // applications in one call, each rejected with the reason its applicant sees.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { municipalities } from '../../shared/data/codes.ts';
+import { municipalities } from '../../shared/domain/codes.ts';
 import { originHeader } from '../../shared/http/origin.ts';
 import {
   applicationBody,

@@ -5,7 +5,7 @@
 // (here sent with the origin secret, as CloudFront passes it on: test/support/service.ts viaCloudFront).
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { municipalities } from '../../shared/data/codes.ts';
+import { municipalities } from '../../shared/domain/codes.ts';
 import { originHeader } from '../../shared/http/origin.ts';
 import { applicationKey, legacySourceSecretKey } from '../../shared/store/keys.ts';
 import {

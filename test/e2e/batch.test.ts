@@ -1,8 +1,8 @@
 // POST /v1/usages/batch, as JSON and as CSV: rows stand alone and are idempotent by clientRef per venue.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nowMs } from '../../shared/clock.ts';
-import { addDays, today } from '../../shared/dates.ts';
+import { nowMs } from '../../shared/lib/clock.ts';
+import { addDays, today } from '../../shared/lib/dates.ts';
 import { usageKey } from '../../shared/store/keys.ts';
 import {
   cardItem,

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { addDays, today } from '../../shared/dates.ts';
+import { addDays, today } from '../../shared/lib/dates.ts';
 import { backfillCardIndex, cardIndexMigration, indexCard } from '../../shared/store/card-index-backfill.ts';
 import { documentClient } from '../../shared/store/client.ts';
 import { cardKey, migrationKey } from '../../shared/store/keys.ts';

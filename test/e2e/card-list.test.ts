@@ -2,9 +2,9 @@
 // soonest first, paged with cursors, and of the holder only the birth year. Against the local service
 // (DynamoDB Local); a card with a short or past validity is written with the store's own function.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { generateCardNumber } from '../../shared/card-number.ts';
-import { addDays, today } from '../../shared/dates.ts';
+import { generateCardNumber } from '../../shared/contract/card-number.ts';
 import type { Card } from '../../shared/domain/cards.ts';
+import { addDays, today } from '../../shared/lib/dates.ts';
 import { putNewCard } from '../../shared/store/cards.ts';
 import { startTestService, type TestArea, type TestService } from '../support/service.ts';
 

@@ -1,9 +1,9 @@
 // Cards over HTTP: registration, what each caller sees, corrections, renewal, revocation, replacement.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isValidCardNumber, withCheckCharacter } from '../../shared/card-number.ts';
-import { nowMs } from '../../shared/clock.ts';
-import { addDays, oneYearValidity, today } from '../../shared/dates.ts';
+import { isValidCardNumber, withCheckCharacter } from '../../shared/contract/card-number.ts';
+import { nowMs } from '../../shared/lib/clock.ts';
+import { addDays, oneYearValidity, today } from '../../shared/lib/dates.ts';
 import {
   cardAggregate,
   cardItem,

@@ -1,6 +1,6 @@
 // Many requests at once on the same items: idempotent replays and counters that stay exact.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../../shared/dates.ts';
+import { addDays } from '../../shared/lib/dates.ts';
 import {
   cardAggregate,
   cardItem,

@@ -3,7 +3,7 @@
 // whatever leads it, and each hostile text is still there to read (behind its `'`).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamPoller } from '../../infra/local/stream-poller.ts';
-import { municipalities } from '../../shared/data/codes.ts';
+import { municipalities } from '../../shared/domain/codes.ts';
 import { startTestService, type TestArea, type TestService } from '../support/service.ts';
 import { openInLibreOffice } from '../support/spreadsheet.ts';
 import { readObjects, useFreshBucket } from '../support/stats.ts';

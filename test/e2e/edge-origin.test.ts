@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { localSecretName, secretFile } from '../../infra/local/aws/secrets-edge.ts';
 import { viewerAddressHeader } from '../../shared/domain/application-source.ts';
 import { originHeader } from '../../shared/http/origin.ts';
-import { authorizerHandler, findRoute } from '../../shared/routes.ts';
-import { secretPurposes } from '../../shared/secrets.ts';
+import { authorizerHandler, findRoute } from '../../shared/http/routes.ts';
+import { secretPurposes } from '../../shared/store/secrets.ts';
 import { statsBucket } from '../support/global-setup.ts';
 import {
   applicationBody,

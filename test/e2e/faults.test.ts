@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamPoller } from '../../infra/local/stream-poller.ts';
 import { usesTally, usesTallyPrefix } from '../../shared/domain/flags.ts';
-import { reconcile } from '../../shared/stats/reconcile.ts';
+import { reconcile } from '../../shared/stats/counting/reconcile.ts';
 import { usageKey } from '../../shared/store/keys.ts';
 import {
   getItem,

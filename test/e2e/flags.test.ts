@@ -6,7 +6,6 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { StreamPoller } from '../../infra/local/stream-poller.ts';
-import { addDays, today } from '../../shared/dates.ts';
 import {
   areasTally,
   cardDayKeptDays,
@@ -15,7 +14,8 @@ import {
   usesPerDayVariable,
   usesTally,
 } from '../../shared/domain/flags.ts';
-import { findRoute, jobHandlers } from '../../shared/routes.ts';
+import { findRoute, jobHandlers } from '../../shared/http/routes.ts';
+import { addDays, today } from '../../shared/lib/dates.ts';
 import { documentClient } from '../../shared/store/client.ts';
 import { cardKey, flagKey, usageKey } from '../../shared/store/keys.ts';
 import { usageTransactItems } from '../../shared/store/usages.ts';

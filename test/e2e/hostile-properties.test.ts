@@ -4,10 +4,10 @@
 // refused changes nothing in the table.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodes } from '../../shared/errors.ts';
-import type { Role } from '../../shared/roles.ts';
-import { type Route, routes } from '../../shared/routes.ts';
-import type { JsonSchema } from '../../shared/schema.ts';
+import type { Role } from '../../shared/contract/roles.ts';
+import { type Route, routes } from '../../shared/http/routes.ts';
+import { errorCodes } from '../../shared/lib/errors.ts';
+import type { JsonSchema } from '../../shared/lib/schema.ts';
 import { scanTable, startTestService, type TestArea, type TestService } from '../support/service.ts';
 
 let service: TestService;

@@ -6,8 +6,8 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { StreamPoller } from '../../infra/local/stream-poller.ts';
-import { addDays, today } from '../../shared/dates.ts';
-import { jobHandlers } from '../../shared/routes.ts';
+import { jobHandlers } from '../../shared/http/routes.ts';
+import { addDays, today } from '../../shared/lib/dates.ts';
 import { ageUsesKey, auditKey, cardKey } from '../../shared/store/keys.ts';
 import { getItem, localIam, startTestService, type TestService } from '../support/service.ts';
 import { readObjects, useFreshBucket } from '../support/stats.ts';

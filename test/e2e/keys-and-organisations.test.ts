@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { nowMs } from '../../shared/clock.ts';
-import { addDays, today } from '../../shared/dates.ts';
+import { nowMs } from '../../shared/lib/clock.ts';
+import { addDays, today } from '../../shared/lib/dates.ts';
 import { documentClient } from '../../shared/store/client.ts';
 import { apiKeyKey } from '../../shared/store/keys.ts';
 import {

@@ -3,12 +3,12 @@
 // more uses. Store-level, against DynamoDB Local; every date comes from this file's own instant.
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mapLimit } from '../../shared/concurrency.ts';
-import { addDays, helsinkiDate } from '../../shared/dates.ts';
 import type { Usage } from '../../shared/domain/usages.ts';
+import { mapLimit } from '../../shared/lib/concurrency.ts';
+import { addDays, helsinkiDate } from '../../shared/lib/dates.ts';
 import { documentClient } from '../../shared/store/client.ts';
+import { tableName } from '../../shared/store/table.ts';
 import { listUsages, usageItem } from '../../shared/store/usages.ts';
-import { tableName } from '../../shared/table.ts';
 import { useFreshTable } from '../support/service.ts';
 
 const areaId = 'area-busy';

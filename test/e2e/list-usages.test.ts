@@ -1,6 +1,6 @@
 // GET /v1/usages: who sees what, day ranges, pages that give every use exactly once, JSON and CSV.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, today } from '../../shared/dates.ts';
+import { addDays, today } from '../../shared/lib/dates.ts';
 import {
   expectError,
   putBackdatedCard,

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { helsinkiDate } from '../../shared/dates.ts';
+import { helsinkiDate } from '../../shared/lib/dates.ts';
 import { type ServiceProcess, startServiceProcess } from '../support/local-process.ts';
 import { applicationBody, callerFor } from '../support/service.ts';
 

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signInOverHttp } from '../../infra/local/identity/sign-in-client.ts';
-import { type Route, routes } from '../../shared/routes.ts';
+import { type Route, routes } from '../../shared/http/routes.ts';
 import { invitationTo } from '../support/identity.ts';
 import { newCardNumber, type Reply, startTestService, type TestService } from '../support/service.ts';
 

@@ -2,9 +2,9 @@
 // approval transaction (one area per municipality, even when two approvals race).
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { municipalities } from '../../shared/data/codes.ts';
+import { municipalities } from '../../shared/domain/codes.ts';
 import { originHeader } from '../../shared/http/origin.ts';
-import { findRoute } from '../../shared/routes.ts';
+import { findRoute } from '../../shared/http/routes.ts';
 import {
   apiKeyKey,
   applicationKey,

@@ -5,9 +5,9 @@
 // generated from it) trustworthy.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signInOverHttp } from '../../infra/local/identity/sign-in-client.ts';
-import { generateCardNumber } from '../../shared/card-number.ts';
-import { today } from '../../shared/dates.ts';
-import { type Route, routes } from '../../shared/routes.ts';
+import { generateCardNumber } from '../../shared/contract/card-number.ts';
+import { type Route, routes } from '../../shared/http/routes.ts';
+import { today } from '../../shared/lib/dates.ts';
 import { invitationTo } from '../support/identity.ts';
 import { validateJson } from '../support/json-schema.ts';
 import {

@@ -4,7 +4,7 @@
 // (maxBodyBytes) answers the contract's 400 VALIDATION_FAILED, and nothing is written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lambdaPayloadBytes } from '../../infra/local/gateway.ts';
-import { findRoute } from '../../shared/routes.ts';
+import { findRoute } from '../../shared/http/routes.ts';
 import {
   expectError,
   scanTable,

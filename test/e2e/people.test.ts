@@ -8,8 +8,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../shared/contract/roles.ts';
 import { auditEntry } from '../../shared/domain/audit.ts';
-import type { Role } from '../../shared/roles.ts';
 import { personKey } from '../../shared/store/keys.ts';
 import {
   addMembership,

@@ -1,6 +1,6 @@
 // A refused request changes nothing: the whole table is read before and after each refusal and compared.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, today } from '../../shared/dates.ts';
+import { addDays, today } from '../../shared/lib/dates.ts';
 import {
   expectError,
   newCardNumber,

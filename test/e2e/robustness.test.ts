@@ -1,7 +1,7 @@
 // Bad input is the client's mistake: whatever arrives, the answer is a 4xx, never a 5xx.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../shared/roles.ts';
-import { type Route, routes } from '../../shared/routes.ts';
+import type { Role } from '../../shared/contract/roles.ts';
+import { type Route, routes } from '../../shared/http/routes.ts';
 import { startTestService, type TestArea, type TestService } from '../support/service.ts';
 
 let service: TestService;

@@ -10,7 +10,7 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { operatorClient } from '../../infra/local/aws/use-local-aws.ts';
 import { historyAreas, historyStart } from '../../scripts/seed-history.ts';
-import { addDays, daysBetween, helsinkiDate, nextMonth, today } from '../../shared/dates.ts';
+import { addDays, daysBetween, helsinkiDate, nextMonth, today } from '../../shared/lib/dates.ts';
 import { type ServiceProcess, startServiceProcess } from '../support/local-process.ts';
 import { callerFor } from '../support/service.ts';
 

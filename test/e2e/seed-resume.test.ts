@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedPlan } from '../../scripts/seed.ts';
-import { today } from '../../shared/dates.ts';
+import { today } from '../../shared/lib/dates.ts';
 import { startTestIdentity, type TestIdentity } from '../support/identity.ts';
 import { scanTable, startTestService, type TestService } from '../support/service.ts';
 

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInOverHttp } from '../../infra/local/identity/sign-in-client.ts';
 import { demoAreas, demoOrganisations, seedPlan } from '../../scripts/seed.ts';
 import { demoPeople } from '../../scripts/seed-people.ts';
-import { parseCardNumber } from '../../shared/card-number.ts';
-import { helsinkiDate, today } from '../../shared/dates.ts';
+import { parseCardNumber } from '../../shared/contract/card-number.ts';
+import { helsinkiDate, today } from '../../shared/lib/dates.ts';
 import { startTestIdentity, type TestIdentity } from '../support/identity.ts';
 import { scanTable, startTestService, type TestService } from '../support/service.ts';
 

@@ -5,9 +5,9 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamPoller } from '../../infra/local/stream-poller.ts';
-import { addDays, today as todayOf } from '../../shared/dates.ts';
-import { jobHandlers } from '../../shared/routes.ts';
-import { latestKey } from '../../shared/stats/files.ts';
+import { jobHandlers } from '../../shared/http/routes.ts';
+import { addDays, today as todayOf } from '../../shared/lib/dates.ts';
+import { latestKey } from '../../shared/stats/snapshot/files.ts';
 import { putBackdatedCard, startTestService, type TestArea, type TestService } from '../support/service.ts';
 import { readObjects, useFreshBucket } from '../support/stats.ts';
 import { startStreamCounting } from '../support/streams.ts';

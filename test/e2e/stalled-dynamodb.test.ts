@@ -7,7 +7,7 @@ import { createServer, type Server, Socket } from 'node:net';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Deployment, startDeployment } from '../../infra/local/deployment.ts';
 import type { Gateway } from '../../infra/local/gateway.ts';
-import { findRoute } from '../../shared/routes.ts';
+import { findRoute } from '../../shared/http/routes.ts';
 import { statsBucket } from '../support/global-setup.ts';
 import { callerFor, gatewayFor, localEndpoints, localIam, useFreshTable } from '../support/service.ts';
 

@@ -4,8 +4,8 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamPoller } from '../../infra/local/stream-poller.ts';
-import { addDays, today as todayOf } from '../../shared/dates.ts';
-import { reconcile } from '../../shared/stats/reconcile.ts';
+import { addDays, today as todayOf } from '../../shared/lib/dates.ts';
+import { reconcile } from '../../shared/stats/counting/reconcile.ts';
 import { documentClient } from '../../shared/store/client.ts';
 import { cardAggregateKey, useAggregateKey, useCounters } from '../../shared/store/keys.ts';
 import { putBackdatedCard, startTestService, type TestArea, type TestService } from '../support/service.ts';

@@ -3,12 +3,12 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamPoller } from '../../infra/local/stream-poller.ts';
-import { addDays, today as todayOf } from '../../shared/dates.ts';
-import { ageGroupOf } from '../../shared/stats/assemble.ts';
-import { closedAreasHeader } from '../../shared/stats/closed-files.ts';
-import { closesOn } from '../../shared/stats/closed-periods.ts';
-import { areasHeader } from '../../shared/stats/files.ts';
-import { runSnapshot } from '../../shared/stats/snapshot-job.ts';
+import { addDays, today as todayOf } from '../../shared/lib/dates.ts';
+import { ageGroupOf } from '../../shared/stats/counting/assemble.ts';
+import { closedAreasHeader } from '../../shared/stats/files/closed-files.ts';
+import { closesOn } from '../../shared/stats/model/closed-periods.ts';
+import { areasHeader } from '../../shared/stats/snapshot/files.ts';
+import { runSnapshot } from '../../shared/stats/snapshot/snapshot-job.ts';
 import { putObject } from '../../shared/store/s3.ts';
 import {
   expectError,

@@ -1,7 +1,7 @@
 // GET /v1/stats/summary after a known set of cards, uses and voids: exact figures, and who may see what.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, today as todayOf } from '../../shared/dates.ts';
-import { registerArea, registerOrganisation } from '../../shared/register-organisation.ts';
+import { addDays, today as todayOf } from '../../shared/lib/dates.ts';
+import { registerArea, registerOrganisation } from '../../shared/use-cases/register-organisation.ts';
 import {
   expectError,
   putBackdatedCard,

@@ -1,8 +1,8 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamPoller } from '../../infra/local/stream-poller.ts';
-import { today } from '../../shared/dates.ts';
-import { jobHandlers } from '../../shared/routes.ts';
+import { jobHandlers } from '../../shared/http/routes.ts';
+import { today } from '../../shared/lib/dates.ts';
 import { ageUsesKey, cardAggregateKey, cardKey, usageKey } from '../../shared/store/keys.ts';
 import { getItem, startTestService, type TestService } from '../support/service.ts';
 import { startStreamCounting } from '../support/streams.ts';

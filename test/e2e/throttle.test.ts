@@ -1,6 +1,6 @@
 // The gateway's per-route throttle (its own file: draining a route's bucket would disturb other tests).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findRoute } from '../../shared/routes.ts';
+import { findRoute } from '../../shared/http/routes.ts';
 import { expectError, startTestService, type TestService } from '../support/service.ts';
 
 let service: TestService;

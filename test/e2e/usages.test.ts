@@ -1,9 +1,9 @@
 // Recording single uses and voiding them, over HTTP, with the counters read back from the table.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nowMs } from '../../shared/clock.ts';
-import { addDays, helsinkiDate, today } from '../../shared/dates.ts';
 import type { Usage } from '../../shared/domain/usages.ts';
+import { nowMs } from '../../shared/lib/clock.ts';
+import { addDays, helsinkiDate, today } from '../../shared/lib/dates.ts';
 import { usageKey, venueCardDayKey } from '../../shared/store/keys.ts';
 import { writeUsage } from '../../shared/store/usages.ts';
 import {

@@ -6,9 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, today } from '../../shared/dates.ts';
 import { keyIdOf } from '../../shared/domain/api-keys.ts';
-import { findRoute } from '../../shared/routes.ts';
+import { findRoute } from '../../shared/http/routes.ts';
+import { addDays, today } from '../../shared/lib/dates.ts';
 import { documentClient } from '../../shared/store/client.ts';
 import {
   cardItem,

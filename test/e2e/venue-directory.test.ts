@@ -2,9 +2,9 @@
 // hiding (PATCH /v1/organisations/{orgId}), and the public directory (GET /v1/venues), over HTTP.
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerOrganisation } from '../../shared/register-organisation.ts';
 import { documentClient } from '../../shared/store/client.ts';
 import { areaKey, venueProfileKey } from '../../shared/store/keys.ts';
+import { registerOrganisation } from '../../shared/use-cases/register-organisation.ts';
 import {
   expectError,
   getItem,

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ApiStack } from '../../infra/api-stack.ts';
 import { addKaikuStacks } from '../../infra/kaiku-app.ts';
 import { defaultStageOfCdkJson } from '../../infra/stage.ts';
-import { defaultThrottle, type Route, routeKey, routes } from '../../shared/routes.ts';
-import { tableDefinition } from '../../shared/table.ts';
+import { defaultThrottle, type Route, routeKey, routes } from '../../shared/http/routes.ts';
+import { tableDefinition } from '../../shared/store/table.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> } & Record<string, unknown>;
 type Resources = Record<string, Resource>;

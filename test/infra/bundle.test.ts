@@ -7,7 +7,7 @@ import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { esbuildOptions, runtimeFiles } from '../../infra/constructs/lambda-bundle.ts';
 import { projectRoot } from '../../infra/paths.ts';
-import { allHandlers, jobHandlers } from '../../shared/routes.ts';
+import { allHandlers, jobHandlers } from '../../shared/http/routes.ts';
 
 const handlerFiles = allHandlers();
 // Loads the solver as the snapshot bundle does, so the test can run it with and without its runtime files.

@@ -7,7 +7,7 @@ import { type Credentials, LocalIam, localAccount } from '../../infra/local/aws/
 import { functionTemplates } from '../../infra/local/aws/roles.ts';
 import { defaultStageOfCdkJson, namesOf } from '../../infra/stage.ts';
 import { matrixDocument, withMatrix } from '../../scripts/access-matrix.ts';
-import { authorizerHandler, jobHandlers, type Route, routes } from '../../shared/routes.ts';
+import { authorizerHandler, jobHandlers, type Route, routes } from '../../shared/http/routes.ts';
 
 const deployment = { tableName: 'kaiku', bucket: 'kaiku-statistics' };
 const table = `arn:aws:dynamodb:${localAccount.region}:${localAccount.accountId}:table/kaiku`;

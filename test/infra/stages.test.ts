@@ -9,7 +9,7 @@ import { cdkJsonContext } from '../../infra/feature-flags.ts';
 import { addKaikuStacks } from '../../infra/kaiku-app.ts';
 import { routeGroupOf, routeGroups } from '../../infra/route-groups.ts';
 import { namesOf, stageFromContext } from '../../infra/stage.ts';
-import { routeKey, routes } from '../../shared/routes.ts';
+import { routeKey, routes } from '../../shared/http/routes.ts';
 
 type Resource = { Type: string; Properties: Record<string, any> } & Record<string, any>;
 const json = (value: unknown) => String(JSON.stringify(value));

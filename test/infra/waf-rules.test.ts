@@ -5,7 +5,7 @@ import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { addKaikuStacks } from '../../infra/kaiku-app.ts';
-import { routes } from '../../shared/routes.ts';
+import { routes } from '../../shared/http/routes.ts';
 
 interface Request {
   readonly method: string;

@@ -25,7 +25,7 @@ import {
   type Tokens,
 } from '../../infra/local/identity/sign-in-client.ts';
 import { LocalFunctions } from '../../infra/local/lambda/functions.ts';
-import { setClockOffset } from '../../shared/clock.ts';
+import { setClockOffset } from '../../shared/lib/clock.ts';
 import {
   cognitoClient,
   invitationTo,

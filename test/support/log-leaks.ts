@@ -3,7 +3,7 @@
 // function's output goes to $KAIKU_LOG_CAPTURE as well (infra/local/lambda/functions.ts); the global
 // teardown (global-setup.ts) searches the captured output for every recorded value and fails the run.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { type Route, routes } from '../../shared/routes.ts';
+import { type Route, routes } from '../../shared/http/routes.ts';
 
 export type Sensitive = 'secret' | 'holder' | 'text';
 

@@ -3,7 +3,7 @@
 // service's functions run in the test process's worker threads and share its clock; processes the tests
 // spawn inherit the variable. scripts/calendar-check.ts runs the date-sensitive tests this way.
 import { clockOffsetFromEnv } from '../../infra/local/local-clock.ts';
-import { setClockOffset } from '../../shared/clock.ts';
+import { setClockOffset } from '../../shared/lib/clock.ts';
 
 /** Sets this process's clock from KAIKU_CLOCK, when it is set; the clock moves on in real time from it. */
 export function applyRunClock(): void {

@@ -13,14 +13,12 @@ import { type Gateway, type Invoker, startGateway } from '../../infra/local/gate
 import type { IdentityEndpoint } from '../../infra/local/lambda/functions.ts';
 import { operatorClient, useLocalAws } from '../../infra/local/runtime.ts';
 import type { StreamPoller } from '../../infra/local/stream-poller.ts';
-import { generateCardNumber } from '../../shared/card-number.ts';
-import { today } from '../../shared/dates.ts';
+import { generateCardNumber } from '../../shared/contract/card-number.ts';
+import type { Role } from '../../shared/contract/roles.ts';
 import { viewerAddressHeader } from '../../shared/domain/application-source.ts';
 import { activeWhileValid, allowances, type Card } from '../../shared/domain/cards.ts';
 import { originHeader } from '../../shared/http/origin.ts';
-import { createAdminKey } from '../../shared/national-centre.ts';
-import { registerArea, registerOrganisation } from '../../shared/register-organisation.ts';
-import type { Role } from '../../shared/roles.ts';
+import { today } from '../../shared/lib/dates.ts';
 import { putNewCard } from '../../shared/store/cards.ts';
 import { documentClient } from '../../shared/store/client.ts';
 import {
@@ -30,6 +28,8 @@ import {
   useAggregateKey,
   useCounters,
 } from '../../shared/store/keys.ts';
+import { createAdminKey } from '../../shared/use-cases/national-centre.ts';
+import { registerArea, registerOrganisation } from '../../shared/use-cases/register-organisation.ts';
 import { statsBucket } from './global-setup.ts';
 import { recordExchange, recordSensitive } from './log-leaks.ts';
 import { startStreamCounting } from './streams.ts';

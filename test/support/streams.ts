@@ -2,7 +2,7 @@
 // consumer's own role, each batch handed to the consumer function of the file's deployment.
 import { inject } from 'vitest';
 import { type ShardOptions, type StreamPoller, startStreamPoller } from '../../infra/local/stream-poller.ts';
-import { jobHandlers } from '../../shared/routes.ts';
+import { jobHandlers } from '../../shared/http/routes.ts';
 import { currentDeployment, localIam } from './service.ts';
 
 /**

@@ -1,8 +1,8 @@
-import { addDays, oneYearValidity } from '../../shared/dates.ts';
+import { mulberry32 } from '../../infra/local/seeded-random.ts';
+import type { Sector } from '../../shared/contract/roles.ts';
 import { allowances, type Card } from '../../shared/domain/cards.ts';
 import type { Usage } from '../../shared/domain/usages.ts';
-import type { Sector } from '../../shared/roles.ts';
-import { mulberry32 } from '../../shared/seeded-random.ts';
+import { addDays, oneYearValidity } from '../../shared/lib/dates.ts';
 import { putCardsInBulk } from '../../shared/store/bulk-cards.ts';
 import { putUsagesInBulk } from '../../shared/store/bulk-usages.ts';
 

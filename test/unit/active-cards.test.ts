@@ -3,7 +3,8 @@
 // ledger and compares every day with a brute-force count straight from the contract: a card is active
 // on D when it was issued on or before D, is valid on D and was not revoked on or before D.
 import { describe, expect, it } from 'vitest';
-import { addDays, daysBetween, oneYearValidity } from '../../shared/dates.ts';
+import type { Principal } from '../../shared/contract/roles.ts';
+import { issueCard } from '../../shared/contract/schemas.ts';
 import {
   type ActiveDeltas,
   activeWhileValid,
@@ -15,9 +16,8 @@ import {
   revocationDeltas,
 } from '../../shared/domain/cards.ts';
 import { replacementOf } from '../../shared/domain/replacement.ts';
-import type { Principal } from '../../shared/roles.ts';
-import { validate } from '../../shared/schema.ts';
-import { issueCard } from '../../shared/schemas.ts';
+import { addDays, daysBetween, oneYearValidity } from '../../shared/lib/dates.ts';
+import { validate } from '../../shared/lib/schema.ts';
 import { seededRandom } from './helpers.ts';
 
 const distributor: Principal = {

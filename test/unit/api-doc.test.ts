@@ -1,11 +1,11 @@
-// docs/api.md is the contract in words; the route table (shared/routes.ts) and the error codes
-// (shared/errors.ts) are the contract in code. A route, a success status or an error code that one has and
+// docs/api.md is the contract in words; the route table (shared/http/routes.ts) and the error codes
+// (shared/lib/errors.ts) are the contract in code. A route, a success status or an error code that one has and
 // the other does not fails here, whichever side forgot it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type ErrorCode, errorCodes, statusOfCode } from '../../shared/errors.ts';
-import { type Route, routeKey, routes } from '../../shared/routes.ts';
+import { type Route, routeKey, routes } from '../../shared/http/routes.ts';
+import { type ErrorCode, errorCodes, statusOfCode } from '../../shared/lib/errors.ts';
 
 const apiDoc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'api.md'), 'utf8');
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { apiTypesFile, generatedApiTypes } from '../../scripts/generate-api.ts';
-import { openApiDocument } from '../../shared/openapi.ts';
+import { openApiDocument } from '../../shared/http/openapi.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 

@@ -7,7 +7,7 @@ import {
   isValidCardNumber,
   parseCardNumber,
   withCheckCharacter,
-} from '../../shared/card-number.ts';
+} from '../../shared/contract/card-number.ts';
 import { seededRandom } from './helpers.ts';
 
 const canonical = /^[0-9A-HJKMNPQRTUVWXY]{4}-[0-9A-HJKMNPQRTUVWXY]{4}-[0-9A-HJKMNPQRTUVWXY]{4}$/;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isValidCardNumber, withCheckCharacter } from '../../shared/card-number.ts';
+import { isValidCardNumber, withCheckCharacter } from '../../shared/contract/card-number.ts';
+import type { Principal } from '../../shared/contract/roles.ts';
+import { issueCard, updateCard } from '../../shared/contract/schemas.ts';
 import {
   allowances,
   type Card,
@@ -12,9 +14,7 @@ import {
   renewal,
   viewFor,
 } from '../../shared/domain/cards.ts';
-import type { Principal } from '../../shared/roles.ts';
-import { validate } from '../../shared/schema.ts';
-import { issueCard, updateCard } from '../../shared/schemas.ts';
+import { validate } from '../../shared/lib/schema.ts';
 import { fieldsOf, thrown } from './helpers.ts';
 
 const distributor: Principal = {

@@ -1,4 +1,4 @@
-// The one clock (shared/clock.ts): the system clock unless the local runtime moves it, the same in every
+// The one clock (shared/lib/clock.ts): the system clock unless the local runtime moves it, the same in every
 // worker thread at once, moving on in real time; KAIKU_CLOCK's parsing; and no other "now" in the code.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -15,9 +15,9 @@ import {
   nowMs,
   setClockOffset,
   useClockBuffer,
-} from '../../shared/clock.ts';
-import { today } from '../../shared/dates.ts';
-import { nextNightlyRun } from '../../shared/stats/nightly-time.ts';
+} from '../../shared/lib/clock.ts';
+import { today } from '../../shared/lib/dates.ts';
+import { nextNightlyRun } from '../../shared/stats/snapshot/nightly-time.ts';
 
 const projectRoot = join(import.meta.dirname, '..', '..');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -157,7 +157,7 @@ describe('every "now" comes from the clock', () => {
     ...sources('functions'),
     // The scripts that act as the service itself.
     ...['snapshot', 'verify-stats', 'admin'].map((name) => join(projectRoot, 'scripts', `${name}.ts`)),
-  ].filter((file) => !file.endsWith(join('shared', 'clock.ts')));
+  ].filter((file) => !file.endsWith(join('shared', 'lib', 'clock.ts')));
 
   it('no new Date() or Date.now() in shared/, functions/ or the service scripts, but for real time said so', () => {
     const found: string[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, csvRecords, parseCsv, toCsv } from '../../shared/csv.ts';
-import { batchCsvColumns } from '../../shared/schemas.ts';
+import { batchCsvColumns } from '../../shared/contract/schemas.ts';
+import { csvCell, csvRecords, parseCsv, toCsv } from '../../shared/lib/csv.ts';
 import { fieldsOf, seededRandom, thrown } from './helpers.ts';
 
 describe('parseCsv', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { badCursor, decodeCursor, encodeCursor, type Position } from '../../shared/cursor.ts';
+import { badCursor, decodeCursor, encodeCursor, type Position } from '../../shared/lib/cursor.ts';
 import { thrown } from './helpers.ts';
 
 const encode = (text: string) => Buffer.from(text).toString('base64url');
@@ -44,7 +44,7 @@ describe('encodeCursor / decodeCursor', () => {
     expect(error.details).toEqual([{ field: 'cursor', problem: 'is not a cursor this service gave out' }]);
   });
 
-  // BUG (shared/cursor.ts, decodeCursor): the month check is only /^\d{4}-\d{2}$/, so a month that does
+  // BUG (shared/lib/cursor.ts, decodeCursor): the month check is only /^\d{4}-\d{2}$/, so a month that does
   // not exist passes. monthByMonth (shared/store/query.ts; national usage listing, audit) then walks
   // months with nextMonth(): from "2025-13" it goes "2025-14", ..., "2025-99", "2025-100", ..., all of
   // which sort before the last month "2026-.." as strings, so the listing never ends (one DynamoDB

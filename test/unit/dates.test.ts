@@ -7,7 +7,7 @@ import {
   oneYearValidity,
   parseInstant,
   today,
-} from '../../shared/dates.ts';
+} from '../../shared/lib/dates.ts';
 
 const at = (iso: string) => new Date(iso);
 
@@ -166,7 +166,7 @@ describe('parseInstant', () => {
     }
   });
 
-  // BUG (shared/dates.ts, parseInstant): days that do not exist in their month pass the pattern and
+  // BUG (shared/lib/dates.ts, parseInstant): days that do not exist in their month pass the pattern and
   // the Date constructor rolls them over into the next month instead of refusing them.
   it('refuses days that do not exist (30 Feb, 31 Apr, 29 Feb of a common year)', () => {
     expect(parseInstant('2026-02-30T12:00:00Z')).toBeUndefined();

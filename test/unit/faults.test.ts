@@ -6,7 +6,7 @@ import '../support/through-cloudfront.ts';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { handler as recordUsage } from '../../functions/usages/record-usage.ts';
-import { ApiError } from '../../shared/errors.ts';
+import { ApiError } from '../../shared/lib/errors.ts';
 import { documentClient } from '../../shared/store/client.ts';
 import { transactWrite } from '../../shared/store/transact.ts';
 

@@ -1,7 +1,7 @@
 // The rules of the flags of abnormal use: limits, reasons, what a use and a void do, who sees what.
 import { describe, expect, it } from 'vitest';
 import { bySpecificity } from '../../infra/local/gateway.ts';
-import { addDays } from '../../shared/dates.ts';
+import { listFlagsQuery } from '../../shared/contract/schemas.ts';
 import {
   areasPerDay,
   type CardDay,
@@ -17,9 +17,9 @@ import {
   withChange,
 } from '../../shared/domain/flags.ts';
 import { lateEntryDays, voidWindowDays } from '../../shared/domain/usages.ts';
-import { type Route, routes } from '../../shared/routes.ts';
-import { validate } from '../../shared/schema.ts';
-import { listFlagsQuery } from '../../shared/schemas.ts';
+import { type Route, routes } from '../../shared/http/routes.ts';
+import { addDays } from '../../shared/lib/dates.ts';
+import { validate } from '../../shared/lib/schema.ts';
 import { fieldsOf, thrown } from './helpers.ts';
 
 const limits = { usesPerDay: 3, areasPerDay: 2 };

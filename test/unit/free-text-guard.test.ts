@@ -1,12 +1,10 @@
-// Issue 17, findings 1 and 2: the free-text guard (shared/free-text.ts) refuses identity codes in the
+// Issue 17, findings 1 and 2: the free-text guard (shared/lib/free-text.ts) refuses identity codes in the
 // disguises a security test stored through the API, and in any combination of them (property test), while
 // ordinary numbers (phone numbers, dates with times, amounts, bank accounts) pass; and it refuses control
 // and bidirectional formatting characters in every free-text field with VALIDATION_FAILED.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateCardNumber } from '../../shared/card-number.ts';
-import { containsPersonalIdentityCode, forbiddenCharacterProblem } from '../../shared/free-text.ts';
-import { check, type Schema } from '../../shared/schema.ts';
+import { generateCardNumber } from '../../shared/contract/card-number.ts';
 import {
   createNationalOrganisation,
   createOrganisation,
@@ -15,7 +13,9 @@ import {
   rejectPendingApplications,
   submitApplication,
   updateOrganisation,
-} from '../../shared/schemas.ts';
+} from '../../shared/contract/schemas.ts';
+import { containsPersonalIdentityCode, forbiddenCharacterProblem } from '../../shared/lib/free-text.ts';
+import { check, type Schema } from '../../shared/lib/schema.ts';
 
 const checkCharacters = '0123456789ABCDEFHJKLMNPRSTUVWXY';
 const checkOf = (nineDigits: string) => checkCharacters[Number(nineDigits) % 31]!;

@@ -1,8 +1,8 @@
 // Shared helpers of the unit tests: a seeded random source (so a failure can be replayed) and a way
 // to look at the ApiError a call throws.
 
-import { ApiError } from '../../shared/errors.ts';
-import { mulberry32 } from '../../shared/seeded-random.ts';
+import { mulberry32 } from '../../infra/local/seeded-random.ts';
+import { ApiError } from '../../shared/lib/errors.ts';
 
 /** mulberry32: small, fast and good enough to pick test cases; the same seed gives the same cases. */
 export function seededRandom(seed: number) {

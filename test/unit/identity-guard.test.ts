@@ -1,8 +1,8 @@
 // The personal-data guard: identity codes are refused in every free-text, name, e-mail and phone field,
 // however they are disguised; ordinary text, numbers and phone numbers pass.
 import { describe, expect, it } from 'vitest';
-import { check, containsPersonalIdentityCode } from '../../shared/schema.ts';
-import { submitApplication } from '../../shared/schemas.ts';
+import { submitApplication } from '../../shared/contract/schemas.ts';
+import { check, containsPersonalIdentityCode } from '../../shared/lib/schema.ts';
 
 const disguised = [
   '131052-308T',

@@ -1,9 +1,9 @@
-// The codes the service validates against (shared/data/codes.ts) are the ones in the repository's CSVs
+// The codes the service validates against (shared/domain/codes.ts) are the ones in the repository's CSVs
 // (data/): nobody regenerated one without the other, and nothing reads a folder outside the repository.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCodes } from '../../scripts/import-codes.ts';
-import { municipalities, welfareAreas } from '../../shared/data/codes.ts';
+import { municipalities, welfareAreas } from '../../shared/domain/codes.ts';
 
 const dataFolder = join(import.meta.dirname, '..', '..', 'data');
 

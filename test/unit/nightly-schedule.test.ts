@@ -2,7 +2,7 @@
 // scheduled instant, retries a failed run, and then waits for the next night.
 import { describe, expect, it } from 'vitest';
 import { startNightlySchedule } from '../../infra/local/nightly.ts';
-import { nextNightlyRun } from '../../shared/stats/nightly-time.ts';
+import { nextNightlyRun } from '../../shared/stats/snapshot/nightly-time.ts';
 
 /** A clock set to 30 ms before tonight's run. */
 function justBeforeTheRun() {

@@ -5,9 +5,9 @@
 import '../support/through-cloudfront.ts';
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { generateCardNumber } from '../../shared/card-number.ts';
-import { ApiError } from '../../shared/errors.ts';
+import { generateCardNumber } from '../../shared/contract/card-number.ts';
 import { type Event, httpHandler, json } from '../../shared/http/handler.ts';
+import { ApiError } from '../../shared/lib/errors.ts';
 
 // The wrapper re-reads the caller's key at every request (shared/http/caller.ts); this unit test has no
 // table, so that one read answers a live key. The check itself is tested end to end (test/e2e/revocation).

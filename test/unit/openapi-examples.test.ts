@@ -1,9 +1,9 @@
 // Every answer openapi.json documents has a schema, every success answer has an example, and every example
 // (success and error alike) validates against its schema: the examples are what clients read first.
 import { describe, expect, it } from 'vitest';
-import { openApiDocument } from '../../shared/openapi.ts';
-import { responses } from '../../shared/response-schemas.ts';
-import { type Route, routes } from '../../shared/routes.ts';
+import { responses } from '../../shared/contract/response-schemas.ts';
+import { openApiDocument } from '../../shared/http/openapi.ts';
+import { type Route, routes } from '../../shared/http/routes.ts';
 import { validateJson } from '../support/json-schema.ts';
 
 const document = openApiDocument() as unknown as {

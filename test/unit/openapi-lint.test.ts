@@ -1,7 +1,7 @@
 // Redocly CLI's recommended rules pass over openapi.json with no error and no warning (redocly.yaml).
 import { describe, expect, it } from 'vitest';
 import { lintOpenApi } from '../../scripts/lint-openapi.ts';
-import { openApiDocument } from '../../shared/openapi.ts';
+import { openApiDocument } from '../../shared/http/openapi.ts';
 
 describe('openapi.json under Redocly recommended', () => {
   it('has no error and no warning', () => {

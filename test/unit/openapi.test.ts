@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { openApiDocument } from '../../shared/openapi.ts';
-import { type Route, routes } from '../../shared/routes.ts';
+import { openApiDocument } from '../../shared/http/openapi.ts';
+import { type Route, routes } from '../../shared/http/routes.ts';
 
 type Operation = {
   security: unknown[];

@@ -13,9 +13,9 @@ import {
   type Person,
   personView,
 } from '../../shared/domain/people.ts';
-import { ApiError } from '../../shared/errors.ts';
 import { claimedCaller } from '../../shared/http/caller.ts';
 import { looksLikeJwt } from '../../shared/identity/token-shape.ts';
+import { ApiError } from '../../shared/lib/errors.ts';
 
 const membership = (orgId: string, fields: Partial<Membership> = {}): Membership => ({
   personId: 'p1',

@@ -3,8 +3,8 @@
 // route's body and query are filled from their own JSON Schema with an identity code in every string, and
 // the schema that validates requests decides.
 import { describe, expect, it } from 'vitest';
-import { type Route, routeKey, routes } from '../../shared/routes.ts';
-import { type JsonSchema, validate } from '../../shared/schema.ts';
+import { type Route, routeKey, routes } from '../../shared/http/routes.ts';
+import { type JsonSchema, validate } from '../../shared/lib/schema.ts';
 
 const identityCode = '131052-308T';
 

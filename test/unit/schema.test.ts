@@ -1,17 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withCheckCharacter } from '../../shared/card-number.ts';
-import { ApiError, maxDetails } from '../../shared/errors.ts';
-import {
-  array,
-  check,
-  containsPersonalIdentityCode,
-  integer,
-  object,
-  oneOf,
-  optional,
-  string,
-  validate,
-} from '../../shared/schema.ts';
+import { withCheckCharacter } from '../../shared/contract/card-number.ts';
 import {
   batchCsvColumns,
   batchUsageRow,
@@ -24,7 +12,19 @@ import {
   replaceCard,
   revokeCard,
   updateCard,
-} from '../../shared/schemas.ts';
+} from '../../shared/contract/schemas.ts';
+import { ApiError, maxDetails } from '../../shared/lib/errors.ts';
+import {
+  array,
+  check,
+  containsPersonalIdentityCode,
+  integer,
+  object,
+  oneOf,
+  optional,
+  string,
+  validate,
+} from '../../shared/lib/schema.ts';
 import { fieldsOf, thrown } from './helpers.ts';
 
 const cardNumber = withCheckCharacter('7KQ3XW9AM2H');

@@ -36,7 +36,7 @@ function outsideReferences(file: string, text: string): string[] {
 describe('the repository stands alone', () => {
   it('reads its files from git (the check sees the whole tree)', () => {
     expect(files).toContain('docs/api.md');
-    expect(files).toContain('shared/routes.ts');
+    expect(files).toContain('shared/http/routes.ts');
     expect(files.length).toBeGreaterThan(300);
   });
 
@@ -50,11 +50,15 @@ describe('the repository stands alone', () => {
     expect(outsideReferences('README.md', `the HTTP API of \`${sibling}\``)).toEqual([
       `README.md: ${sibling}`,
     ]);
-    expect(outsideReferences('shared/schemas.ts', `// the contract (../${sibling})`)).toHaveLength(1);
+    expect(
+      outsideReferences('shared/contract/schemas.ts', `// the contract (../../${sibling})`),
+    ).toHaveLength(1);
     const up = ["'..'", "'shared'", "'data'"].join(', ');
     expect(outsideReferences('scripts/x.ts', `join(projectRoot, ${up})`)).toHaveLength(1);
     // Inside the repository: fine.
-    expect(outsideReferences('test/unit/x.ts', "import { x } from '../../shared/routes.ts';")).toEqual([]);
+    expect(outsideReferences('test/unit/x.ts', "import { x } from '../../shared/http/routes.ts';")).toEqual(
+      [],
+    );
     expect(outsideReferences('docs/decisions/0001-x.md', '[api.md](../api.md)')).toEqual([]);
   });
 });

@@ -1,7 +1,6 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { changesOf } from '../../functions/jobs/count-from-stream.ts';
-import { addDays } from '../../shared/dates.ts';
 import {
   areasTally,
   cardDayKeptDays,
@@ -28,6 +27,7 @@ import {
   sumAdds,
 } from '../../shared/domain/stream-batch.ts';
 import type { Usage } from '../../shared/domain/usages.ts';
+import { addDays } from '../../shared/lib/dates.ts';
 
 const keys: CounterKeys = {
   useAggregate: (areaId, day) => ({ pk: `AGG#${areaId}`, sk: `USES#${day}` }),

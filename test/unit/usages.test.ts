@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { withCheckCharacter } from '../../shared/card-number.ts';
+import { withCheckCharacter } from '../../shared/contract/card-number.ts';
+import type { Principal } from '../../shared/contract/roles.ts';
+import { batchUsageRow, issueCard, recordUsage } from '../../shared/contract/schemas.ts';
 import { type Card, newCard } from '../../shared/domain/cards.ts';
 import {
   batchUsageIdFor,
@@ -15,9 +17,7 @@ import {
   usageView,
   venueIdFor,
 } from '../../shared/domain/usages.ts';
-import type { Principal } from '../../shared/roles.ts';
-import { validate } from '../../shared/schema.ts';
-import { batchUsageRow, issueCard, recordUsage } from '../../shared/schemas.ts';
+import { validate } from '../../shared/lib/schema.ts';
 import { fieldsOf, thrown } from './helpers.ts';
 
 const cardNumber = withCheckCharacter('7KQ3XW9AM2H');

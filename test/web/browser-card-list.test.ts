@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { generateCardNumber } from '../../shared/card-number.ts';
-import { addDays, today } from '../../shared/dates.ts';
+import { generateCardNumber } from '../../shared/contract/card-number.ts';
+import { addDays, today } from '../../shared/lib/dates.ts';
 import { putNewCard } from '../../shared/store/cards.ts';
 import type { TestArea } from '../support/service.ts';
 import { screenshot, signIn, textsOf } from './support/browser.ts';

@@ -4,7 +4,7 @@
 // CSV with a bad row. Elements are found by the app's own texts in the language (web/src/i18n/*.json).
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { helsinkiDate } from '../../shared/dates.ts';
+import { helsinkiDate } from '../../shared/lib/dates.ts';
 import type { TestArea } from '../support/service.ts';
 import { type Language, type OpenPage, signIn, textsOf } from './support/browser.ts';
 import { browserSuite, expectAxeClean } from './support/browser-suite.ts';

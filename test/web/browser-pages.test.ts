@@ -3,7 +3,7 @@
 // error, and the page's heading in the chosen language.
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { today } from '../../shared/dates.ts';
+import { today } from '../../shared/lib/dates.ts';
 import type { TestArea } from '../support/service.ts';
 import { chooseLanguage, type Language, screenshot, seriousViolations, signIn } from './support/browser.ts';
 import { browserSuite } from './support/browser-suite.ts';

@@ -6,7 +6,7 @@
 // queued offline while the sign-in ended is sent after signing in again, never lost.
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { helsinkiDate } from '../../shared/dates.ts';
+import { helsinkiDate } from '../../shared/lib/dates.ts';
 import { invitationTo } from '../support/identity.ts';
 import type { TestArea } from '../support/service.ts';
 import {

@@ -67,9 +67,9 @@ describe('the web app’s messages', () => {
   });
 
   it('name every sector, error code of the contract and welfare area', async () => {
-    const { errorCodes } = await import('../../shared/errors.ts');
-    const { sectors } = await import('../../shared/roles.ts');
-    const { welfareAreas } = await import('../../shared/data/codes.ts');
+    const { errorCodes } = await import('../../shared/lib/errors.ts');
+    const { sectors } = await import('../../shared/contract/roles.ts');
+    const { welfareAreas } = await import('../../shared/domain/codes.ts');
     const wanted = [
       ...errorCodes.map((code) => `error.${code}`),
       ...sectors.map((sector) => `sector.${sector}`),

@@ -1,4 +1,4 @@
-// The roles of the API (shared/roles.ts), and the page each one starts on.
+// The roles of the API (shared/contract/roles.ts), and the page each one starts on.
 export const roles = ['admin', 'area-admin', 'distributor', 'venue', 'ticket-agent', 'partner'] as const;
 export type Role = (typeof roles)[number];
 

@@ -1,6 +1,6 @@
 // What IAM sees in a DynamoDB request: the action of each part, the resource it names, and the leading
 // keys (partition key values) a fine-grained policy can test with dynamodb:LeadingKeys.
-import { tableDefinition } from '../../../shared/table.ts';
+import { tableDefinition } from '../../../shared/store/table.ts';
 import { localAccount } from './account.ts';
 
 export interface IamCall {

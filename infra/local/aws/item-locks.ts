@@ -8,7 +8,7 @@
 // - a TransactGetItems naming an item an in-flight TransactWriteItems, BatchWriteItem, PutItem,
 //   UpdateItem or DeleteItem holds: TransactionCanceledException, reason TransactionConflict.
 // A refused request reaches DynamoDB Local not at all: nothing was written, as in AWS.
-import { tableDefinition } from '../../../shared/table.ts';
+import { tableDefinition } from '../../../shared/store/table.ts';
 
 type AttributeValue = { S?: string; N?: string; B?: string };
 type Body = Record<string, unknown>;

@@ -1,11 +1,11 @@
-// The local Secrets Manager: GetSecretValue only, what the functions call (shared/secrets.ts). Every
+// The local Secrets Manager: GetSecretValue only, what the functions call (shared/store/secrets.ts). Every
 // secret the CDK app declares (its synthesised templates) is a file of mode 600 in the data folder, made
 // on first start with a value like Secrets Manager's generated one. Each request's signature is checked
 // and the caller's role decides, as IAM would: a function without the grant is refused, as in AWS.
 import { randomInt } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SecretPurpose } from '../../../shared/secrets.ts';
+import type { SecretPurpose } from '../../../shared/store/secrets.ts';
 import { defaultStageOfCdkJson, namesOf } from '../../stage.ts';
 import type { LocalIam } from './account.ts';
 import { answer, type Listening, listenOnLoopback, readSigned } from './http.ts';

@@ -10,7 +10,7 @@ import {
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
 import { generateSecret } from 'otplib';
-import { now, nowMs } from '../../../shared/clock.ts';
+import { now, nowMs } from '../../../shared/lib/clock.ts';
 import { localAccount } from '../aws/account.ts';
 import { type IncomingSigned, verifySigV4 } from '../aws/sigv4.ts';
 import { corsHeaders, json } from './http.ts';

@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { generateAuthenticationOptions, verifyAuthenticationResponse } from '@simplewebauthn/server';
-import { now, nowMs } from '../../../shared/clock.ts';
+import { now, nowMs } from '../../../shared/lib/clock.ts';
 import { cookies, corsHeaders, json, pageHeaders, preflight, readBody, redirect, send } from './http.ts';
 import { chooseLanguage, type Language, type MessageKey, messages } from './messages.ts';
 import { badRequestPage, codePage, newPasswordPage, signInPage, styles } from './pages.ts';

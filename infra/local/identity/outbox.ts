@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { now } from '../../../shared/clock.ts';
+import { now } from '../../../shared/lib/clock.ts';
 import { localMailDomain } from '../../../shared/mail/mail-domain.ts';
 
 export interface Mail {

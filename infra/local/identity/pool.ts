@@ -2,7 +2,7 @@
 // in, lockout after failures, second factors, tokens and their revocation.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { verifySync } from 'otplib';
-import { now, nowMs } from '../../../shared/clock.ts';
+import { now, nowMs } from '../../../shared/lib/clock.ts';
 import { passwordMatches } from './passwords.ts';
 import type { IdentityStore, User } from './state.ts';
 import { type AccessClaims, type Issued, refreshTokenSeconds, type TokenSigner } from './tokens.ts';

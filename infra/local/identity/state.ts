@@ -15,7 +15,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { now } from '../../../shared/clock.ts';
+import { now } from '../../../shared/lib/clock.ts';
 
 export type UserStatus = 'FORCE_CHANGE_PASSWORD' | 'CONFIRMED';
 

@@ -10,7 +10,7 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose';
-import { nowMs } from '../../../shared/clock.ts';
+import { nowMs } from '../../../shared/lib/clock.ts';
 import type { User } from './state.ts';
 
 /** Cognito's defaults for the web app's client: access and ID tokens 1 hour, refresh tokens a working day. */

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { clockBuffer } from '../../../shared/clock.ts';
+import { clockBuffer } from '../../../shared/lib/clock.ts';
 import type { LocalDeploymentNames, LocalIam } from '../aws/account.ts';
 import { appliesTo, type FaultPlan } from '../faults.ts';
 
@@ -89,7 +89,7 @@ const captureFile = () => process.env.KAIKU_LOG_CAPTURE || undefined;
 /** A metrics line (CloudWatch embedded metric format): in AWS it becomes metrics, here it is noise. */
 const isMetricsLine = (line: string) => line.startsWith('{"_aws":');
 
-/** The per-request line of shared/observability.ts, parsed; undefined for any other line. */
+/** The per-request line of shared/lib/observability.ts, parsed; undefined for any other line. */
 function requestLine(line: string): Record<string, unknown> | undefined {
   if (!line.startsWith('{') || !line.includes('"message":"request"')) return undefined;
   try {

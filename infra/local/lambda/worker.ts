@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-import { useClockBuffer } from '../../../shared/clock.ts';
+import { useClockBuffer } from '../../../shared/lib/clock.ts';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 interface Invocation {
@@ -20,7 +20,7 @@ const { handlerFile, functionName, faults, clock } = workerData as {
   faults?: import('../faults.ts').FaultPlan;
   clock?: SharedArrayBuffer;
 };
-// The runtime's clock (shared/clock.ts), before the handler's first "now": the same module instance the
+// The runtime's clock (shared/lib/clock.ts), before the handler's first "now": the same module instance the
 // handler imports, reading the offset the runtime sets (KAIKU_CLOCK, or the seed's history).
 if (clock) useClockBuffer(clock);
 const projectRoot = join(import.meta.dirname, '..', '..', '..');

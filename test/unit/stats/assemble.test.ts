@@ -6,8 +6,8 @@ import {
   municipalitiesOn,
   rangeFigures,
   snapshotInput,
-} from '../../../shared/stats/assemble.ts';
-import { buildSnapshot } from '../../../shared/stats/files.ts';
+} from '../../../shared/stats/counting/assemble.ts';
+import { buildSnapshot } from '../../../shared/stats/snapshot/files.ts';
 import type { AggregateRows } from '../../../shared/store/stats.ts';
 
 const area = (areaId: string, createdAt: string, status: 'active' | 'inactive' = 'active'): Area => ({

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { escapeXml, monthlyUsesChart, renderBarChart, sectorsChart } from '../../../shared/stats/charts.ts';
-import { buildSnapshot } from '../../../shared/stats/files.ts';
+import {
+  escapeXml,
+  monthlyUsesChart,
+  renderBarChart,
+  sectorsChart,
+} from '../../../shared/stats/files/charts.ts';
+import { buildSnapshot } from '../../../shared/stats/snapshot/files.ts';
 import { sampleInput } from './support.ts';
 
 /** Enough of XML to catch broken output: balanced tags, quoted attributes, no stray `<` or `&`. */

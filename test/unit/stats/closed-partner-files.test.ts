@@ -1,12 +1,12 @@
 // Partner files of closed periods through buildSnapshot: what a period's files hold, that they are
 // computed once and carried byte for byte, and what happens to an area that cannot be protected.
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../../shared/csv.ts';
-import type { ClosedPeriodFigures, Counts } from '../../../shared/stats/closed-figures.ts';
-import { countColumns } from '../../../shared/stats/closed-figures.ts';
-import { closedAreasHeader, nationalPeriodsHeader } from '../../../shared/stats/closed-files.ts';
-import { type PeriodDisclosure, protectionRule } from '../../../shared/stats/disclosure.ts';
-import { buildSnapshot, partnerManifest } from '../../../shared/stats/files.ts';
+import { parseCsv } from '../../../shared/lib/csv.ts';
+import { closedAreasHeader, nationalPeriodsHeader } from '../../../shared/stats/files/closed-files.ts';
+import type { ClosedPeriodFigures, Counts } from '../../../shared/stats/model/closed-figures.ts';
+import { countColumns } from '../../../shared/stats/model/closed-figures.ts';
+import { type PeriodDisclosure, protectionRule } from '../../../shared/stats/model/disclosure.ts';
+import { buildSnapshot, partnerManifest } from '../../../shared/stats/snapshot/files.ts';
 import { closedFigures, partnerFiles, publishSeries, randomScheme, schemeInput } from './schemes.ts';
 
 const scheme = randomScheme(7, { areas: 8, firstMonth: '2024-01', months: 6 });

@@ -6,7 +6,7 @@ import {
   monthsOf,
   partsOf,
   periodKind,
-} from '../../../shared/stats/closed-periods.ts';
+} from '../../../shared/stats/model/closed-periods.ts';
 
 describe('closed periods', () => {
   it('know their kind, months, parts and last day', () => {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../../shared/csv.ts';
-import { nationalAgeGroupsHeader, nationalPeriodsHeader } from '../../../shared/stats/closed-files.ts';
-import type { SnapshotInput } from '../../../shared/stats/figures.ts';
+import { parseCsv } from '../../../shared/lib/csv.ts';
+import { nationalAgeGroupsHeader, nationalPeriodsHeader } from '../../../shared/stats/files/closed-files.ts';
+import type { SnapshotInput } from '../../../shared/stats/model/input.ts';
 import {
   ageGroupsHeader,
   areasHeader,
@@ -10,7 +10,7 @@ import {
   monthlyHeader,
   partnerManifest,
   type Snapshot,
-} from '../../../shared/stats/files.ts';
+} from '../../../shared/stats/snapshot/files.ts';
 import { prng, sampleInput, shuffle } from './support.ts';
 
 const generatedAt = '2025-03-15T00:30:00.000Z';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { sumMonths, sumPeriods } from '../../../shared/stats/counters.ts';
-import type { SnapshotInput } from '../../../shared/stats/figures.ts';
-import { prepareInput, SnapshotInputError } from '../../../shared/stats/input.ts';
+import { sumMonths, sumPeriods } from '../../../shared/stats/counting/counters.ts';
+import type { SnapshotInput } from '../../../shared/stats/model/input.ts';
+import { prepareInput, SnapshotInputError } from '../../../shared/stats/model/input.ts';
 import { sampleInput } from './support.ts';
 
 const uses = (culture: [number, number], sport: [number, number] = [0, 0]) => ({

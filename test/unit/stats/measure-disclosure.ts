@@ -2,8 +2,8 @@
 // hidden (primary: 1 to 4; all hidden), per kind of file, and the time each closing night's
 // protection and audit took. Not a test; the figures in docs/statistics-disclosure.md come from it:
 //   node test/unit/stats/measure-disclosure.ts [areas] [activity] [seeds]
-import { closesOn } from '../../../shared/stats/closed-periods.ts';
-import type { PeriodDisclosure } from '../../../shared/stats/disclosure.ts';
+import { closesOn } from '../../../shared/stats/model/closed-periods.ts';
+import type { PeriodDisclosure } from '../../../shared/stats/model/disclosure.ts';
 import { closedFigures, partnerFiles, publishSeries, randomScheme } from './schemes.ts';
 
 const areas = Number(process.argv[2] ?? 20);

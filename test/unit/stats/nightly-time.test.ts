@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { helsinkiInstant, nextNightlyRun } from '../../../shared/stats/nightly-time.ts';
+import { helsinkiInstant, nextNightlyRun } from '../../../shared/stats/snapshot/nightly-time.ts';
 
 describe('the nightly run at 02:30 Europe/Helsinki', () => {
   it('is 00:30 UTC in winter and 23:30 UTC the day before in summer', () => {

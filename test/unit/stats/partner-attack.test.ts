@@ -6,7 +6,7 @@
 // the national figures alone allow (issue 18).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { closesOn } from '../../../shared/stats/closed-periods.ts';
+import { closesOn } from '../../../shared/stats/model/closed-periods.ts';
 import { attack } from './attacker.ts';
 import { dailyNationalFiles, partnerFiles, publishSeries, randomScheme } from './schemes.ts';
 

@@ -4,12 +4,13 @@
 // partner files of consecutive nights it gives nothing by area, since figures by area change only when
 // a closed period is published for the first time, and then only by new files.
 import { describe, expect, it } from 'vitest';
-import { addDays } from '../../../shared/dates.ts';
 import type { Area } from '../../../shared/domain/organisations.ts';
-import { archivePrefix } from '../../../shared/stats/archive.ts';
-import { type AreaSnapshotRows, snapshotInput } from '../../../shared/stats/assemble.ts';
-import { sectors } from '../../../shared/stats/figures.ts';
-import { buildSnapshot, type Snapshot } from '../../../shared/stats/files.ts';
+import { addDays } from '../../../shared/lib/dates.ts';
+import type { AreaSnapshotRows } from '../../../shared/stats/counting/area-rows.ts';
+import { snapshotInput } from '../../../shared/stats/counting/assemble.ts';
+import { archivePrefix } from '../../../shared/stats/files/archive.ts';
+import { sectors } from '../../../shared/stats/model/figures.ts';
+import { buildSnapshot, type Snapshot } from '../../../shared/stats/snapshot/files.ts';
 import type { AggregateRows } from '../../../shared/store/stats.ts';
 import { partnerFiles } from './schemes.ts';
 import { prng, randomInt } from './support.ts';

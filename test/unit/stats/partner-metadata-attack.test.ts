@@ -10,17 +10,17 @@
 //   (national.json of 19 March gives the month so far): its hidden counts must keep their range under
 //   that bound as well.
 import { describe, expect, it } from 'vitest';
-import type { ArchivedFile } from '../../../shared/stats/archive.ts';
-import { archivePrefix } from '../../../shared/stats/archive.ts';
+import type { ArchivedFile } from '../../../shared/stats/files/archive.ts';
+import { archivePrefix } from '../../../shared/stats/files/archive.ts';
 import {
   type ClosedPeriodFigures,
   type CountColumn,
   type Counts,
   countColumns,
-} from '../../../shared/stats/closed-figures.ts';
-import { closesOn } from '../../../shared/stats/closed-periods.ts';
-import { sectors } from '../../../shared/stats/figures.ts';
-import { buildSnapshot } from '../../../shared/stats/files.ts';
+} from '../../../shared/stats/model/closed-figures.ts';
+import { closesOn } from '../../../shared/stats/model/closed-periods.ts';
+import { sectors } from '../../../shared/stats/model/figures.ts';
+import { buildSnapshot } from '../../../shared/stats/snapshot/files.ts';
 import { attack } from './attacker.ts';
 import { partnerFiles, schemeInput } from './schemes.ts';
 

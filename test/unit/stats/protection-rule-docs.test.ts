@@ -2,7 +2,7 @@
 // (`rule`) are quoted as they are in each document that describes the rule.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { protectionRule } from '../../../shared/stats/disclosure.ts';
+import { protectionRule } from '../../../shared/stats/model/disclosure.ts';
 
 const documents = [
   'docs/statistics.md',

@@ -1,7 +1,7 @@
 // The audit's solver part: smallest and largest integer value of each unknown of a small program.
 import { describe, expect, it } from 'vitest';
-import { auditRanges, components } from '../../../shared/stats/ranges.ts';
-import { type LinearProgram, loadSolver } from '../../../shared/stats/solver.ts';
+import { auditRanges, components } from '../../../shared/stats/disclosure/ranges.ts';
+import { type LinearProgram, loadSolver } from '../../../shared/stats/disclosure/solver.ts';
 
 const highs = await loadSolver();
 

@@ -1,24 +1,19 @@
 // Simulated schemes for the closed-period tests: areas of very different sizes (a city next to villages),
 // monthly counts drawn around each area's size, so that many counts are small. The same seed always gives
 // the same scheme.
-import { addDays, daysBetween, nextMonth } from '../../../shared/dates.ts';
-import { type ArchivedFile, archivePrefix } from '../../../shared/stats/archive.ts';
+import { addDays, daysBetween, nextMonth } from '../../../shared/lib/dates.ts';
+import { type ArchivedFile, archivePrefix } from '../../../shared/stats/files/archive.ts';
 import {
   type ClosedAgeFigures,
   type ClosedPeriodFigures,
   type CountColumn,
   type Counts,
   countColumns,
-} from '../../../shared/stats/closed-figures.ts';
-import { closedPeriodsOn, monthsOf } from '../../../shared/stats/closed-periods.ts';
-import {
-  type AgeGroup,
-  ageGroups,
-  type Figures,
-  type SnapshotInput,
-  sectors,
-} from '../../../shared/stats/figures.ts';
-import { buildSnapshot, type Snapshot } from '../../../shared/stats/files.ts';
+} from '../../../shared/stats/model/closed-figures.ts';
+import { closedPeriodsOn, monthsOf } from '../../../shared/stats/model/closed-periods.ts';
+import { type AgeGroup, ageGroups, type Figures, sectors } from '../../../shared/stats/model/figures.ts';
+import type { SnapshotInput } from '../../../shared/stats/model/input.ts';
+import { buildSnapshot, type Snapshot } from '../../../shared/stats/snapshot/files.ts';
 import { prng, shuffle } from './support.ts';
 
 interface AreaMonth {

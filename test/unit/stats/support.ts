@@ -1,18 +1,23 @@
 // Consistent snapshot inputs made from random per-day counters: the same seed always gives the same
 // input, so a failing case can be replayed from its seed.
 
-import { addDays } from '../../../shared/dates.ts';
-import { mulberry32 } from '../../../shared/seeded-random.ts';
-import { type DayCounters, inPeriod, sumMonths, sumPeriods } from '../../../shared/stats/counters.ts';
+import { mulberry32 } from '../../../infra/local/seeded-random.ts';
+import { addDays } from '../../../shared/lib/dates.ts';
+import {
+  type DayCounters,
+  inPeriod,
+  sumMonths,
+  sumPeriods,
+} from '../../../shared/stats/counting/counters.ts';
 import {
   type AgeGroup,
   type AgeGroupFigures,
   type AreaFigures,
   ageGroups,
   periods,
-  type SnapshotInput,
   sectors,
-} from '../../../shared/stats/figures.ts';
+} from '../../../shared/stats/model/figures.ts';
+import type { SnapshotInput } from '../../../shared/stats/model/input.ts';
 
 /** mulberry32: small, seedable, good enough to spread test cases. */
 export function prng(seed: number): () => number {

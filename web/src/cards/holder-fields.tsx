@@ -1,7 +1,7 @@
 // The holder data a card keeps, and nothing more: birth year, postal code, children under 18, and
 // optionally gender and life situation for statistics. Never a name, an identity code or an address.
 
-import { genders, lifeSituations } from '../../../shared/domain/holder.ts';
+import { genders, lifeSituations } from '../../../shared/contract/holder.ts';
 import { Field, Select } from '../components/field.tsx';
 import { Stepper } from '../components/stepper.tsx';
 import { useT } from '../i18n/i18n.ts';

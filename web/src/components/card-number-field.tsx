@@ -1,8 +1,8 @@
 // The card number as it is typed, checked against its check character on every keystroke with the
-// service's own rules (shared/card-number-check.ts): a typo shows before anything is asked of the API.
+// service's own rules (shared/contract/card-number-check.ts): a typo shows before anything is asked of the API.
 import type { Ref } from 'preact';
 import { useId } from 'preact/hooks';
-import { cardNumberLength, parseCardNumber } from '../../../shared/card-number-check.ts';
+import { cardNumberLength, parseCardNumber } from '../../../shared/contract/card-number-check.ts';
 import { useT } from '../i18n/i18n.ts';
 
 export type CardNumberState =

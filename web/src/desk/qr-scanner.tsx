@@ -2,7 +2,7 @@
 // valid card number fills the desk's number field and closes the camera. Typing stays: a code that is not
 // a card number, a refused or missing camera, each says so and leaves the field to the keyboard.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { parseCardNumber } from '../../../shared/card-number-check.ts';
+import { parseCardNumber } from '../../../shared/contract/card-number-check.ts';
 import { useT } from '../i18n/i18n.ts';
 import { type FrameReader, frameReader } from '../qr/frame-reader.ts';
 
