@@ -3,7 +3,7 @@
 // (test/support/synthetic-register.ts), not the HTTP API. It confirms the growth figures the table of
 // docs/performance.md derives from DynamoDB's rules: a list page reads its page and no more, the nightly
 // snapshot reads the days' counters and not the uses, the reconciliation's heap stays bounded, and the
-// largest items are what the data model says. `npm run bench:national` (about two hours on a quiet 2-core machine);
+// largest items are what the data model says. `npm run bench:national` (63 minutes on the 2-core machine, 2026-12-07);
 // `npm run bench:national -- 0.01` runs it at a hundredth of that to try it out. Results go to
 // bench-national-results.json. It is not part of `npm run bench`: its figures are sizes and counts at
 // one scale, not ratios against a baseline.
