@@ -6,13 +6,7 @@
 // (docs/decisions/0009-logging.md).
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-
-/**
- * Capacity units DynamoDB reported as consumed since the last reset: the store's client
- * (shared/store/client.ts) asks every table operation for `ReturnConsumedCapacity: TOTAL` and adds them
- * here; the request log resets and reads this once per invocation (a Lambda runtime serves one at a time).
- */
-export const consumedCapacity = { units: 0 };
+import { consumedCapacity } from './consumed-capacity.ts';
 
 export const serviceName = 'kaikukortti';
 export const metricsNamespace = 'Kaikukortti';

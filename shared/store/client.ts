@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { consumedCapacity } from '../lib/observability.ts';
+import { consumedCapacity } from '../lib/consumed-capacity.ts';
 
 let client: DynamoDBDocumentClient | undefined;
 
