@@ -228,6 +228,17 @@ async function applySums(plan: SumPlan, mark: string): Promise<void> {
 const writeConcurrency = 8;
 
 /**
+ * Rounds in which one delivery writes its items: an item that failed (the SDK's own three attempts spent)
+ * is tried again after a pause, because every write here is idempotent (the shard's mark, the flag's
+ * sequence). Without them, with a share of calls throttled a batch of many items almost never writes all
+ * of them, and each redelivery moves on by a record or two: hundreds of invocations to catch up.
+ */
+const writeRounds = 3;
+
+/** The pause before round `round` (2, 3…), with jitter so that shards throttled together spread out. */
+const roundPauseMs = (round: number) => 100 * 2 ** (round - 2) * (0.5 + Math.random());
+
+/**
  * Writes the batch's plan, each item once (or not at all when the shard's mark covers it). Answers the
  * first record (sequence number, as the stream gave it) of any item not written, or undefined when all
  * were: delivered again from there, the written items pass over what they have already taken in.
@@ -238,29 +249,44 @@ export async function applyPlan(
   onError: (key: { pk: string; sk: string }, error: unknown) => void,
 ): Promise<string | undefined> {
   const mark = markAttribute(shardId);
-  let earliest: string | undefined;
-  const failed = (key: { pk: string; sk: string }, first: string, error: unknown) => {
-    onError(key, error);
-    if (earliest === undefined || first < earliest) earliest = first;
-  };
-  const work: (() => Promise<void>)[] = [
-    ...plan.sums.map(
-      (item) => () =>
-        applySums(item, mark).catch((error: unknown) =>
-          failed(item.key, sequenceRange(item.contributions).first, error),
-        ),
-    ),
-    ...plan.flags.map(
-      (write) => () =>
-        putFlag(write).catch((error: unknown) =>
-          failed(flagKey(write.flag.cardNumber, write.flag.day, write.flag.reason), write.seq, error),
-        ),
-    ),
-    ...plan.prunes.map(
-      (prune) => () =>
-        pruneTallies(prune).catch((error: unknown) => failed(cardKey(prune.cardNumber), prune.seq, error)),
-    ),
+  interface Write {
+    readonly key: { pk: string; sk: string };
+    readonly first: string;
+    readonly write: () => Promise<void>;
+  }
+  let pending: Write[] = [
+    ...plan.sums.map((item) => ({
+      key: item.key,
+      first: sequenceRange(item.contributions).first,
+      write: () => applySums(item, mark),
+    })),
+    ...plan.flags.map((flag) => ({
+      key: flagKey(flag.flag.cardNumber, flag.flag.day, flag.flag.reason),
+      first: flag.seq,
+      write: () => putFlag(flag),
+    })),
+    ...plan.prunes.map((prune) => ({
+      key: cardKey(prune.cardNumber),
+      first: prune.seq,
+      write: () => pruneTallies(prune),
+    })),
   ];
-  await mapLimit(work, writeConcurrency, (run) => run());
-  return earliest;
+  for (let round = 1; pending.length > 0; round++) {
+    if (round > 1) await new Promise((resolve) => setTimeout(resolve, roundPauseMs(round)));
+    const failed: { item: Write; error: unknown }[] = [];
+    await mapLimit(pending, writeConcurrency, (item) =>
+      item.write().catch((error: unknown) => {
+        failed.push({ item, error });
+      }),
+    );
+    if (round === writeRounds || failed.length === 0) {
+      for (const { item, error } of failed) onError(item.key, error);
+      return failed.reduce<string | undefined>(
+        (earliest, { item }) => (earliest === undefined || item.first < earliest ? item.first : earliest),
+        undefined,
+      );
+    }
+    pending = failed.map(({ item }) => item);
+  }
+  return undefined;
 }
