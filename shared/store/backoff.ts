@@ -1,7 +1,7 @@
-// For long-running jobs over the table (a backfill): a call DynamoDB throttled, or that failed for a moment,
-// even after the SDK's own retries, is tried again after a growing, randomised wait ("exponential backoff
-// with full jitter", as AWS advises; DynamoDB sends no Retry-After). A request path never waits like
-// this: it answers 429 or 503 and the client retries.
+// For jobs over the table (a backfill, the stream consumer's counter writes): a call DynamoDB throttled,
+// or that failed for a moment, even after the SDK's own retries, is tried again after a growing, randomised
+// wait ("exponential backoff with full jitter", as AWS advises; DynamoDB sends no Retry-After). A request
+// path never waits like this: it answers 429 or 503 and the client retries.
 import { isThrottling, isTransient } from '../lib/aws-errors.ts';
 
 export interface Backoff {

@@ -32,6 +32,7 @@ import {
   sumAdds,
 } from '../domain/stream-batch.ts';
 import { mapLimit } from '../lib/concurrency.ts';
+import { type Backoff, withBackoff } from './backoff.ts';
 import { documentClient } from './client.ts';
 import {
   ageMonthUsesKey,
@@ -228,15 +229,12 @@ async function applySums(plan: SumPlan, mark: string): Promise<void> {
 const writeConcurrency = 8;
 
 /**
- * Rounds in which one delivery writes its items: an item that failed (the SDK's own three attempts spent)
- * is tried again after a pause, because every write here is idempotent (the shard's mark, the flag's
- * sequence). Without them, with a share of calls throttled a batch of many items almost never writes all
- * of them, and each redelivery moves on by a record or two: hundreds of invocations to catch up.
+ * An item that still failed after the SDK's own attempts is tried again within the delivery: every write
+ * here is idempotent (the shard's mark, the flag's sequence). Without it, with a share of calls throttled
+ * a batch of many items almost never writes all of them, and each redelivery moves on by a record or two.
+ * Short waits: the batch's other items, and the shard behind it, wait too.
  */
-const writeRounds = 3;
-
-/** The pause before round `round` (2, 3…), with jitter so that shards throttled together spread out. */
-const roundPauseMs = (round: number) => 100 * 2 ** (round - 2) * (0.5 + Math.random());
+const itemBackoff: Backoff = { baseMs: 200, capMs: 400, attempts: 3 };
 
 /**
  * Writes the batch's plan, each item once (or not at all when the shard's mark covers it). Answers the
@@ -249,44 +247,31 @@ export async function applyPlan(
   onError: (key: { pk: string; sk: string }, error: unknown) => void,
 ): Promise<string | undefined> {
   const mark = markAttribute(shardId);
-  interface Write {
-    readonly key: { pk: string; sk: string };
-    readonly first: string;
-    readonly write: () => Promise<void>;
-  }
-  let pending: Write[] = [
-    ...plan.sums.map((item) => ({
-      key: item.key,
-      first: sequenceRange(item.contributions).first,
-      write: () => applySums(item, mark),
-    })),
-    ...plan.flags.map((flag) => ({
-      key: flagKey(flag.flag.cardNumber, flag.flag.day, flag.flag.reason),
-      first: flag.seq,
-      write: () => putFlag(flag),
-    })),
-    ...plan.prunes.map((prune) => ({
-      key: cardKey(prune.cardNumber),
-      first: prune.seq,
-      write: () => pruneTallies(prune),
-    })),
+  let earliest: string | undefined;
+  const failed = (key: { pk: string; sk: string }, first: string, error: unknown) => {
+    onError(key, error);
+    if (earliest === undefined || first < earliest) earliest = first;
+  };
+  const work: (() => Promise<void>)[] = [
+    ...plan.sums.map(
+      (item) => () =>
+        withBackoff(() => applySums(item, mark), itemBackoff).catch((error: unknown) =>
+          failed(item.key, sequenceRange(item.contributions).first, error),
+        ),
+    ),
+    ...plan.flags.map(
+      (write) => () =>
+        withBackoff(() => putFlag(write), itemBackoff).catch((error: unknown) =>
+          failed(flagKey(write.flag.cardNumber, write.flag.day, write.flag.reason), write.seq, error),
+        ),
+    ),
+    ...plan.prunes.map(
+      (prune) => () =>
+        withBackoff(() => pruneTallies(prune), itemBackoff).catch((error: unknown) =>
+          failed(cardKey(prune.cardNumber), prune.seq, error),
+        ),
+    ),
   ];
-  for (let round = 1; pending.length > 0; round++) {
-    if (round > 1) await new Promise((resolve) => setTimeout(resolve, roundPauseMs(round)));
-    const failed: { item: Write; error: unknown }[] = [];
-    await mapLimit(pending, writeConcurrency, (item) =>
-      item.write().catch((error: unknown) => {
-        failed.push({ item, error });
-      }),
-    );
-    if (round === writeRounds || failed.length === 0) {
-      for (const { item, error } of failed) onError(item.key, error);
-      return failed.reduce<string | undefined>(
-        (earliest, { item }) => (earliest === undefined || item.first < earliest ? item.first : earliest),
-        undefined,
-      );
-    }
-    pending = failed.map(({ item }) => item);
-  }
-  return undefined;
+  await mapLimit(work, writeConcurrency, (run) => run());
+  return earliest;
 }

@@ -188,7 +188,7 @@ describe('DynamoDB failing half the calls of every function', () => {
 
   it('the stream consumer, failing too, catches up: every counter equals the recount, nothing counted twice', async () => {
     // One shard here; rolling and split shards, redelivered in any order, are tested in stream-shards and
-    // stream-redelivery. Each delivery tries a failed item again in later rounds (applyPlan); what still
+    // stream-redelivery. Each delivery tries a failed item again after a short backoff (applyPlan); what still
     // fails makes the delivery report its first failed record, and the next one starts there.
     streams = await startStreamCounting({});
     const consumer = jobHandlers.countFromStream;
@@ -197,7 +197,7 @@ describe('DynamoDB failing half the calls of every function', () => {
         .split('\n')
         .filter((line) => line.includes(consumer)).length;
     const before = consumerFaults();
-    // Nine calls in ten failing: items fail even after their rounds, so batches are delivered again.
+    // Nine calls in ten failing: items fail even after their backoff, so batches are delivered again.
     await service.deployment.functions.injectFaults({
       dynamodb: { share: 0.9 },
       functions: [consumer],
